@@ -1,0 +1,65 @@
+#include "core/frame.h"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <cstdlib>
+
+namespace sw::core {
+
+static int align64(int v) { return (v + 63) & ~63; }
+
+Frame::Frame(int width, int height)
+    : m_width(width)
+    , m_height(height)
+{
+    assert(width > 0 && height > 0 && width % 2 == 0 && height % 2 == 0);
+    m_stride = {align64(width), align64(width / 2), align64(width / 2)};
+    size_t sizes[3] = {(size_t)m_stride[0] * height, (size_t)m_stride[1] * (height / 2),
+                       (size_t)m_stride[2] * (height / 2)};
+    size_t total = sizes[0] + sizes[1] + sizes[2] + 64;  // +64: SIMD over-read slack
+    auto* raw = static_cast<uint8_t*>(std::aligned_alloc(64, (total + 63) & ~size_t(63)));
+    m_buffer = std::shared_ptr<uint8_t[]>(raw, [](uint8_t* p) { std::free(p); });
+    m_plane[0] = raw;
+    m_plane[1] = raw + sizes[0];
+    m_plane[2] = raw + sizes[0] + sizes[1];
+}
+
+void Frame::fill(uint8_t y, uint8_t u, uint8_t v)
+{
+    const uint8_t val[3] = {y, u, v};
+    for (int p = 0; p < 3; ++p)
+        for (int r = 0; r < plane_height(p); ++r)
+            std::memset(row(p, r), val[p], plane_width(p));
+}
+
+void Frame::copy_from(const Frame& o)
+{
+    assert(o.m_width == m_width && o.m_height == m_height);
+    for (int p = 0; p < 3; ++p)
+        for (int r = 0; r < plane_height(p); ++r)
+            std::memcpy(row(p, r), o.row(p, r), plane_width(p));
+    index = o.index;
+}
+
+Frame Frame::clone() const
+{
+    if (empty())
+        return {};
+    Frame f(m_width, m_height);
+    f.copy_from(*this);
+    return f;
+}
+
+Yuv rgb_to_yuv709(Rgb c)
+{
+    // BT.709 on gamma-encoded values, limited range (16-235 / 16-240).
+    double r = c.r / 255.0, g = c.g / 255.0, b = c.b / 255.0;
+    double y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    double u = (b - y) / 1.8556;
+    double v = (r - y) / 1.5748;
+    auto cl = [](double x) { return (uint8_t)std::clamp((int)std::lround(x), 0, 255); };
+    return {cl(16 + 219 * y), cl(128 + 224 * u), cl(128 + 224 * v)};
+}
+
+}  // namespace sw::core

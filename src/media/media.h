@@ -1,0 +1,126 @@
+#pragma once
+// Media I/O over FFmpeg's libav* (5.1): probing, still-image decoding, video decoding at the
+// output frame rate, and writing the final MP4. Every libav object is owned by RAII wrappers
+// (see av_ptr.h); nothing here throws.
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/error.h"
+#include "core/frame.h"
+#include "core/rational.h"
+
+struct AVFrame;
+
+namespace sw::media {
+
+namespace fs = std::filesystem;
+
+// Largest picture we agree to decode (guards against absurd declared sizes).
+inline constexpr int64_t kMaxPixels = 100'000'000;
+inline constexpr int kMaxDimension = 16384;
+
+enum class MediaKind { Image, Video, Audio, Unknown };
+// Classifies a path by its extension (case-insensitive): .jpg .jpeg .png .webp .bmp .tif(f)
+// .gif → Image; .mp4 .mov .m4v .mkv .webm .avi .mts .m2ts .ts .flv .wmv .mpg .mpeg → Video;
+// .wav .mp3 .m4a .aac .ogg .opus .flac → Audio.
+MediaKind kind_from_extension(const fs::path& p);
+
+struct ProbeInfo {
+    bool has_video = false;
+    bool has_audio = false;
+    bool is_still = false;        // single-picture format (image2, png_pipe, webp_pipe, ...)
+    int coded_width = 0;          // as stored
+    int coded_height = 0;
+    int rotation = 0;             // display rotation in degrees clockwise: 0, 90, 180, 270
+    int display_width = 0;        // after rotation
+    int display_height = 0;
+    int64_t duration_us = -1;     // -1 if unknown
+    core::Rational avg_frame_rate{0, 1};
+    bool variable_frame_rate = false;
+    std::string video_codec;
+    std::string format_name;
+};
+
+// Opens the file and reads stream information. Errors (category Input) say what is wrong with
+// the file: missing, unreadable, not media, no video stream, absurd size.
+core::Result<ProbeInfo> probe(const fs::path& path);
+
+// Decodes a still image (JPEG, PNG, WebP, ...) into the working format (YUV 4:2:0 BT.709 limited)
+// at its own resolution rounded down to even, with EXIF orientation applied. Refuses pictures
+// larger than kMaxPixels / kMaxDimension with a clear error.
+core::Result<core::Frame> load_image(const fs::path& path);
+
+// Reads a video's frames resampled to a constant output rate, starting at `start_us` into the
+// source: frame k of the reader is the source frame on screen at time start_us + k / fps
+// (like FFmpeg's fps filter). Variable-frame-rate sources come out evenly spaced.
+class VideoReader {
+public:
+    ~VideoReader();
+    VideoReader(VideoReader&&) noexcept;
+    VideoReader& operator=(VideoReader&&) noexcept;
+
+    // `threads`: decoder threads (0 = libav's choice).
+    static core::Result<VideoReader> open(const fs::path& path, core::Rational fps, int64_t start_us = 0,
+                                          int threads = 0);
+
+    // The next output-rate frame in the source's own pixel format and coded size (not rotated),
+    // or nullptr at end of stream. The returned frame stays valid until the next call.
+    // Callers convert with swscale (one pass does crop, scale and colour conversion).
+    core::Result<const AVFrame*> next();
+    const ProbeInfo& info() const { return m_info; }
+    int64_t frames_read() const;
+
+private:
+    struct Impl;
+    explicit VideoReader(std::unique_ptr<Impl>);
+    std::unique_ptr<Impl> m_impl;
+    ProbeInfo m_info;
+};
+
+struct EncodeSettings {
+    int width = 1080;
+    int height = 1920;
+    core::Rational fps{30, 1};
+    std::string preset = "veryfast";
+    int crf = 23;
+    int64_t bitrate = 0;       // bits/s; when > 0, used instead of CRF (with VBV maxrate = 1.5×)
+    int threads = 0;           // x264 threads, 0 = auto
+    int audio_sample_rate = 48000;
+    int audio_bitrate = 160000;
+};
+
+// Writes H.264 (libx264, yuv420p, tagged BT.709, limited range) + AAC (silence for now, exactly
+// as long as the video) into an MP4 with faststart. Output goes to a temporary file beside the
+// target ("<dir>/.<name>.part-<pid>.mp4") that is renamed over the target only by finish();
+// destroying the writer without finish() removes the temporary file.
+class Mp4Writer {
+public:
+    ~Mp4Writer();
+    Mp4Writer(Mp4Writer&&) noexcept;
+    Mp4Writer& operator=(Mp4Writer&&) noexcept;
+
+    static core::Result<Mp4Writer> open(const fs::path& target, const EncodeSettings& settings);
+
+    // Frames are presented in call order at the configured fps.
+    core::Status write_video(const core::Frame& frame);
+    // Flushes encoders, writes the trailer (faststart moves the index to the front) and renames
+    // the temporary file to the target.
+    core::Status finish();
+    // Removes the temporary file (also done by the destructor if finish() was not called).
+    void abort();
+    const fs::path& temp_path() const;
+
+private:
+    struct Impl;
+    explicit Mp4Writer(std::unique_ptr<Impl>);
+    std::unique_ptr<Impl> m_impl;
+};
+
+// av_strerror as a std::string.
+std::string av_error_string(int errnum);
+
+}  // namespace sw::media

@@ -1,0 +1,41 @@
+#include "timeline/project.h"
+
+namespace sw::timeline {
+
+const char* to_string(Move m)
+{
+    switch (m) {
+    case Move::None: return "none";
+    case Move::ZoomIn: return "zoom-in";
+    case Move::ZoomOut: return "zoom-out";
+    case Move::PanLeft: return "pan-left";
+    case Move::PanRight: return "pan-right";
+    case Move::PanUp: return "pan-up";
+    case Move::PanDown: return "pan-down";
+    }
+    return "none";
+}
+
+const char* to_string(Fit f)
+{
+    switch (f) {
+    case Fit::Cover: return "cover";
+    case Fit::Contain: return "contain";
+    case Fit::Stretch: return "stretch";
+    }
+    return "cover";
+}
+
+const char* to_string(VisualKind k)
+{
+    switch (k) {
+    case VisualKind::None: return "none";
+    case VisualKind::Media: return "media";
+    case VisualKind::Description: return "description";
+    }
+    return "none";
+}
+
+const char* to_string(MediaType t) { return t == MediaType::Image ? "image" : "video"; }
+
+}  // namespace sw::timeline

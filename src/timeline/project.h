@@ -1,0 +1,90 @@
+#pragma once
+// The project model: what a script says, before any planning. Produced by the script readers
+// (Markdown-like, plain text, JSON), consumed by planning and rendering.
+// Times are integer microseconds here (as written); planning converts them to frames.
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/frame.h"
+#include "core/rational.h"
+
+namespace sw::timeline {
+
+using core::SourceLoc;
+
+enum class VisualKind {
+    None,         // nothing given: rendered as a colour card with the shot's name
+    Media,        // a user's image or video file
+    Description,  // `visual: <words>`: what should be seen (colour card until generators exist)
+};
+
+enum class MediaType { Image, Video };
+
+enum class Move { None, ZoomIn, ZoomOut, PanLeft, PanRight, PanUp, PanDown };
+
+enum class Fit {
+    Cover,    // fill the frame, crop the overflow (default)
+    Contain,  // whole picture visible; bars filled with a blurred, darkened copy
+    Stretch,  // fill the frame, distorting the aspect ratio
+};
+
+const char* to_string(Move m);
+const char* to_string(Fit f);
+const char* to_string(VisualKind k);
+const char* to_string(MediaType t);
+
+struct Visual {
+    VisualKind kind = VisualKind::None;
+    // Media
+    std::string path_as_written;       // as in the script
+    std::filesystem::path path;        // resolved against the script's folder
+    MediaType media_type = MediaType::Image;
+    Move move = Move::None;
+    Fit fit = Fit::Cover;
+    std::optional<int64_t> trim_from_us;  // video only: `from 3s`
+    std::optional<int64_t> trim_to_us;    // video only: `to 8s`
+    // Description
+    std::string description;
+    SourceLoc loc;  // where the visual line is
+};
+
+struct TransitionSpec {
+    std::string name = "cut";  // an effects registry name ("cut" = none)
+    int64_t duration_us = 0;   // 0 for cut
+    std::map<std::string, std::string> params;  // extra effect parameters, validated by the registry
+    SourceLoc loc;
+};
+
+struct Shot {
+    std::string name;  // the heading text (or "Shot N" for plain articles)
+    SourceLoc loc;     // the heading
+    Visual visual;
+    std::vector<std::string> narration;   // one entry per narration line
+    std::vector<SourceLoc> narration_locs;
+    std::optional<int64_t> duration_us;   // `duration: 4s`
+    SourceLoc duration_loc;
+    std::optional<TransitionSpec> transition_out;  // into the next shot; else the project default
+    std::string title;                    // `title: ...` (rendered by the text module later)
+    SourceLoc title_loc;
+};
+
+struct Project {
+    std::filesystem::path script_path;  // the file read (for messages and relative paths)
+    std::filesystem::path base_dir;     // folder relative media paths resolve against
+    std::string title;
+    int width = 1080;
+    int height = 1920;
+    core::Rational fps{30, 1};
+    TransitionSpec default_transition;  // front matter `transition:`; "cut" if absent
+    core::Rgb background{0, 0, 0};      // colour behind everything (cards, contain bars fallback)
+    SourceLoc size_loc, fps_loc;
+    std::vector<Shot> shots;
+};
+
+}  // namespace sw::timeline
