@@ -7,7 +7,9 @@
 // at xfade progress p = 1 − k/d (1 = all shot i, falling toward 0 = all shot i+1).
 
 #include <cstdint>
+#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/diagnostics.h"
@@ -23,6 +25,16 @@ inline constexpr double kWordsPerSecond = 2.5;
 inline constexpr int64_t kReadingPadUs = 500'000;
 inline constexpr int64_t kMinShotUs = 2'000'000;
 int64_t estimate_reading_us(const std::vector<std::string>& narration);
+
+// What the estimate counts: CJK code points (Han, kana, Hangul) and other "words" (runs of
+// non-space, non-CJK characters containing a letter or digit). Punctuation is not read.
+struct ReadingCount {
+    int64_t cjk_chars = 0;
+    int64_t words = 0;
+};
+ReadingCount count_reading_units(std::string_view text);
+// True for code points read one per syllable (Han ideographs, kana, Hangul syllables).
+bool is_cjk(char32_t c);
 
 struct PlannedTransition {
     std::string name;      // registry name; never "cut" (cuts have no PlannedTransition)
