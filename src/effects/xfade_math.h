@@ -1,0 +1,144 @@
+#pragma once
+// Private to src/effects: the arithmetic xfade's transitions share, and the plumbing that
+// walks the rows a render() call owns. Every transition file builds on this.
+//
+// Bit-exactness with FFmpeg 5.1 matters more than elegance here: xfade does its arithmetic in
+// float (never double, except where a double constant sneaks in) and stores results into
+// 8-bit samples by C conversion, i.e. truncation toward zero. The helpers below keep the
+// same operations in the same order so that g++ produces the same IEEE results.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "effects/transition.h"
+
+namespace sw::effects::detail {
+
+// a*m + b*(1-m): xfade's blend, operands in this order (float rounding depends on it).
+inline float mix(float a, float b, float m)
+{
+    return a * m + b * (1.f - m);
+}
+
+inline float fract(float a)
+{
+    return a - std::floor(a);
+}
+
+// Clamp as av_clipf does it (NaN passes through untouched).
+inline float clipf(float a, float lo, float hi)
+{
+    if (a < lo)
+        return lo;
+    if (a > hi)
+        return hi;
+    return a;
+}
+
+inline float smoothstep(float e0, float e1, float x)
+{
+    const float t = clipf((x - e0) / (e1 - e0), 0.f, 1.f);
+    return t * t * (3.f - 2.f * t);
+}
+
+// Float → 8-bit sample as C assignment does it: truncation. Every value xfade stores lies in
+// [0, 255], so going through int is exact and lets g++ vectorise the conversion.
+inline uint8_t to_u8(float v)
+{
+    return (uint8_t)(int)v;
+}
+
+// Everything one render() call needs, with the luma geometry xfade uses for every plane.
+struct Job {
+    const core::Frame& a;
+    const core::Frame& b;
+    core::Frame& out;
+    float progress;
+    int y0, y1;  // luma rows
+    int W() const { return out.width(); }
+    int H() const { return out.height(); }
+};
+
+// One output row of one plane. `Y` is the luma row this row stands for (2*cy for chroma),
+// `xs` the luma columns per sample (1 luma, 2 chroma): sample i stands for luma column i*xs.
+struct RowRef {
+    int plane;
+    int y;      // row within the plane
+    int Y;      // luma-coordinate row
+    int n;      // samples in the row
+    int xs;     // 1 or 2
+    const uint8_t* a;
+    const uint8_t* b;
+    uint8_t* out;
+};
+
+// Calls fn(const RowRef&) for every row of every plane that [y0, y1) covers.
+template <class Fn>
+inline void for_each_row(const Job& j, Fn&& fn)
+{
+    for (int p = 0; p < 3; ++p) {
+        const int sub = p == 0 ? 0 : 1;
+        const int r0 = j.y0 >> sub, r1 = j.y1 >> sub;
+        const int n = j.out.plane_width(p);
+        for (int y = r0; y < r1; ++y)
+            fn(RowRef{p, y, y << sub, n, 1 << sub, j.a.row(p, y), j.b.row(p, y), j.out.row(p, y)});
+    }
+}
+
+// A transition defined by a render function; the common case for xfade's catalogue.
+using RenderFn = void (*)(const Job&);
+
+class FnTransition final : public Transition {
+public:
+    constexpr FnTransition(std::string_view name, std::string_view description, RenderFn fn)
+        : m_name(name)
+        , m_description(description)
+        , m_fn(fn)
+    {
+    }
+    std::string_view name() const override { return m_name; }
+    std::string_view description() const override { return m_description; }
+    void render(const core::Frame& a, const core::Frame& b, core::Frame& out, float progress,
+                const ParamValues&, int y0, int y1) const override
+    {
+        m_fn(Job{a, b, out, progress, y0, y1});
+    }
+
+private:
+    std::string_view m_name;
+    std::string_view m_description;
+    RenderFn m_fn;
+};
+
+// Per-column weights: table[X] for luma columns; chroma rows read every other entry.
+// Column-only transitions precompute their blend weight once per call with this.
+template <class F>
+inline std::vector<float> column_table(int W, F f)
+{
+    std::vector<float> t((size_t)W);
+    for (int x = 0; x < W; ++x)
+        t[(size_t)x] = f(x);
+    return t;
+}
+
+// out = mix(b, a, s) = b*s + a*(1-s) with per-sample s; the form most xfade shapes use.
+inline void blend_row_ba(const RowRef& r, const float* s_luma)
+{
+    const int xs = r.xs;
+    for (int i = 0; i < r.n; ++i) {
+        const float s = s_luma[i * xs];
+        r.out[i] = to_u8(mix(r.b[i], r.a[i], s));
+    }
+}
+
+// out = mix(b, a, s) with one s for the whole row.
+inline void blend_row_ba_const(const RowRef& r, float s)
+{
+    for (int i = 0; i < r.n; ++i)
+        r.out[i] = to_u8(mix(r.b[i], r.a[i], s));
+}
+
+}  // namespace sw::effects::detail
