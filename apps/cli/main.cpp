@@ -1,1 +1,391 @@
-int main() { return 0; }
+// shotweave — the command-line front end. Thin: parses arguments, calls the libraries, prints.
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/cancel.h"
+#include "core/diagnostics.h"
+#include "core/text_util.h"
+#include "effects/transition.h"
+#include "render/inspect.h"
+#include "render/renderer.h"
+#include "script/script.h"
+#include "script/storyboard.h"
+#include "timeline/plan.h"
+
+namespace fs = std::filesystem;
+using namespace sw;
+
+namespace {
+
+constexpr int kExitOk = 0, kExitRender = 1, kExitInput = 2;
+
+const char* kUsage = R"(shotweave — turn a written script into a finished short video
+
+usage:
+  shotweave check SCRIPT [--json]          validate; print the storyboard (or JSON)
+  shotweave render SCRIPT [-o OUT.mp4] [options]
+  shotweave list transitions [--json]      every transition and its parameters
+  shotweave --version | --help
+
+render options:
+  -o, --output FILE     output MP4 (default: SCRIPT's name with .mp4, beside it)
+  --preview             fast draft: half size, fastest encoder preset
+  --crf N               x264 quality, 0-51 (default 23; lower = better, bigger)
+  --preset NAME         x264 preset: ultrafast … veryslow (default veryfast)
+  --bitrate RATE        target bitrate instead of CRF, e.g. 6M or 2500k
+  --threads N           encoder threads (default: all cores)
+  -q, --quiet           no progress bar
+
+SCRIPT is a .md/.txt/.json file; see docs/script.md. Exit codes: 0 ok, 1 render failure,
+2 script or input error, 130/143 interrupted.
+)";
+
+int usage_error(const std::string& msg)
+{
+    std::fprintf(stderr, "shotweave: %s\nRun `shotweave --help` for usage.\n", msg.c_str());
+    return kExitInput;
+}
+
+void print_diagnostics(const core::Diagnostics& diag)
+{
+    for (auto& d : diag.items())
+        std::fprintf(stderr, "%s\n", d.to_string().c_str());
+}
+
+struct Loaded {
+    timeline::Project project;
+    timeline::Plan plan;
+    core::Diagnostics diag;
+    bool ok = false;
+};
+
+// Reads, inspects media and plans; every problem lands in `diag`.
+Loaded load(const fs::path& script)
+{
+    Loaded l;
+    auto project = script::read_script(script, l.diag);
+    if (!project) {
+        core::Diagnostic d;
+        d.where = project.error().where.valid() ? project.error().where : core::SourceLoc{script.string(), 0, 0};
+        d.message = project.error().message;
+        if (!project.error().detail.empty())
+            d.message += " (" + project.error().detail + ")";
+        l.diag.add(d);
+        return l;
+    }
+    l.project = std::move(*project);
+    auto source_frames = render::inspect_media(l.project, l.diag);
+    l.plan = timeline::plan_project(l.project, l.diag, source_frames);
+    l.ok = !l.diag.has_errors();
+    return l;
+}
+
+int cmd_check(const std::vector<std::string>& args)
+{
+    std::string file;
+    bool json = false;
+    for (auto& a : args) {
+        if (a == "--json")
+            json = true;
+        else if (!a.empty() && a[0] == '-')
+            return usage_error("check: unknown option " + a);
+        else if (file.empty())
+            file = a;
+        else
+            return usage_error("check: more than one script given");
+    }
+    if (file.empty())
+        return usage_error("check: which script? e.g. `shotweave check promo.md`");
+    Loaded l = load(file);
+    if (json) {
+        std::cout << script::storyboard_json(l.project, l.plan, l.diag).dump(2) << "\n";
+    } else {
+        if (!l.project.shots.empty())
+            std::cout << script::storyboard_text(l.project, l.plan);
+        print_diagnostics(l.diag);
+        if (l.diag.has_errors())
+            std::fprintf(stderr, "%zu error(s), %zu warning(s)\n", l.diag.error_count(), l.diag.warning_count());
+    }
+    return l.diag.has_errors() ? kExitInput : kExitOk;
+}
+
+std::string clock(double s)
+{
+    if (!std::isfinite(s) || s < 0)
+        return "--:--";
+    int t = (int)std::lround(s);
+    char buf[32];
+    if (t >= 3600)
+        std::snprintf(buf, sizeof buf, "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60);
+    else
+        std::snprintf(buf, sizeof buf, "%d:%02d", t / 60, t % 60);
+    return buf;
+}
+
+bool parse_bitrate(const std::string& s, int64_t& out)
+{
+    char* end = nullptr;
+    double v = std::strtod(s.c_str(), &end);
+    if (end == s.c_str() || v <= 0)
+        return false;
+    std::string suf = core::to_lower_ascii(end);
+    if (suf == "k")
+        v *= 1e3;
+    else if (suf == "m")
+        v *= 1e6;
+    else if (!suf.empty())
+        return false;
+    out = (int64_t)v;
+    return out >= 10000;
+}
+
+bool same_file(const fs::path& a, const fs::path& b)
+{
+    std::error_code ec;
+    if (fs::exists(a, ec) && fs::exists(b, ec))
+        return fs::equivalent(a, b, ec);
+    return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
+}
+
+int cmd_render(const std::vector<std::string>& args)
+{
+    std::string file, output;
+    bool preview = false, quiet = false;
+    render::RenderOptions opt;
+    bool preset_given = false;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        auto value = [&](const char* what) -> const std::string* {
+            if (i + 1 >= args.size())
+                return nullptr;
+            (void)what;
+            return &args[++i];
+        };
+        if (a == "-o" || a == "--output") {
+            auto v = value("output");
+            if (!v)
+                return usage_error("render: -o needs a file name, e.g. -o promo.mp4");
+            output = *v;
+        } else if (a == "--preview") {
+            preview = true;
+        } else if (a == "-q" || a == "--quiet") {
+            quiet = true;
+        } else if (a == "--crf") {
+            auto v = value("crf");
+            char* end = nullptr;
+            long crf = v ? std::strtol(v->c_str(), &end, 10) : -1;
+            if (!v || *end || crf < 0 || crf > 51)
+                return usage_error("render: --crf needs a number from 0 to 51 (default 23)");
+            opt.encode.crf = (int)crf;
+        } else if (a == "--preset") {
+            static const std::vector<std::string> presets = {"ultrafast", "superfast", "veryfast", "faster", "fast",
+                                                             "medium", "slow", "slower", "veryslow", "placebo"};
+            auto v = value("preset");
+            if (!v)
+                return usage_error("render: --preset needs a name, e.g. --preset veryfast");
+            if (std::find(presets.begin(), presets.end(), *v) == presets.end()) {
+                std::string s = core::did_you_mean(*v, presets);
+                return usage_error("render: unknown x264 preset \"" + *v + "\"" +
+                                   (s.empty() ? " (ultrafast … veryslow)" : "; did you mean \"" + s + "\"?"));
+            }
+            opt.encode.preset = *v;
+            preset_given = true;
+        } else if (a == "--bitrate") {
+            auto v = value("bitrate");
+            if (!v || !parse_bitrate(*v, opt.encode.bitrate))
+                return usage_error("render: --bitrate needs a rate such as 6M or 2500k");
+        } else if (a == "--threads") {
+            auto v = value("threads");
+            char* end = nullptr;
+            long n = v ? std::strtol(v->c_str(), &end, 10) : -1;
+            if (!v || *end || n < 0 || n > 64)
+                return usage_error("render: --threads needs a number from 0 (auto) to 64");
+            opt.encode.threads = (int)n;
+        } else if (!a.empty() && a[0] == '-') {
+            return usage_error("render: unknown option " + a);
+        } else if (file.empty()) {
+            file = a;
+        } else {
+            return usage_error("render: more than one script given (use -o for the output)");
+        }
+    }
+    if (file.empty())
+        return usage_error("render: which script? e.g. `shotweave render promo.md -o promo.mp4`");
+
+    Loaded l = load(file);
+    print_diagnostics(l.diag);
+    if (!l.ok) {
+        std::fprintf(stderr, "shotweave: not rendering: %zu error(s) in %s\n", l.diag.error_count(), file.c_str());
+        return kExitInput;
+    }
+
+    fs::path out = output.empty() ? fs::path(file).replace_extension(preview ? ".preview.mp4" : ".mp4") : fs::path(output);
+    // Refuse to overwrite anything the user gave us.
+    std::vector<fs::path> inputs{fs::path(file)};
+    for (auto& s : l.project.shots)
+        if (s.visual.kind == timeline::VisualKind::Media)
+            inputs.push_back(s.visual.path);
+    for (auto& in : inputs)
+        if (same_file(in, out)) {
+            std::fprintf(stderr, "shotweave: the output %s is one of the inputs — choose another name with -o\n",
+                         out.c_str());
+            return kExitInput;
+        }
+    {
+        std::error_code ec;
+        fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
+        if (fs::is_directory(out, ec)) {
+            std::fprintf(stderr, "shotweave: the output %s is a folder — give a file name such as %s/video.mp4\n",
+                         out.c_str(), out.c_str());
+            return kExitInput;
+        }
+        if (!fs::is_directory(dir, ec)) {
+            std::fprintf(stderr, "shotweave: cannot write %s: folder %s does not exist — create it or choose another -o\n",
+                         out.c_str(), dir.c_str());
+            return kExitInput;
+        }
+        if (access(dir.c_str(), W_OK) != 0) {
+            std::fprintf(stderr, "shotweave: cannot write %s: folder %s is not writable (%s) — choose another -o\n",
+                         out.c_str(), dir.c_str(), std::strerror(errno));
+            return kExitInput;
+        }
+    }
+
+    if (preview) {
+        opt.width = std::max(2, (l.plan.width / 2) & ~1);
+        opt.height = std::max(2, (l.plan.height / 2) & ~1);
+        if (!preset_given)
+            opt.encode.preset = "ultrafast";
+    }
+    opt.output = out;
+
+    const bool tty = isatty(STDERR_FILENO) && !quiet;
+    auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+    if (tty) {
+        opt.on_progress = [&](const render::Progress& p) {
+            auto now = std::chrono::steady_clock::now();
+            if (p.frames_done != p.total_frames && now - last < std::chrono::milliseconds(100))
+                return;
+            last = now;
+            double frac = double(p.frames_done) / double(p.total_frames);
+            double fps = p.elapsed_s > 0 ? p.frames_done / p.elapsed_s : 0;
+            double eta = fps > 0 ? (p.total_frames - p.frames_done) / fps : NAN;
+            const int width = 28;
+            int fill = (int)std::lround(frac * width);
+            std::string bar(fill, '#');
+            bar += std::string(width - fill, '-');
+            std::fprintf(stderr, "\r[%s] %3d%%  %lld/%lld frames  %5.1f fps  ETA %s ", bar.c_str(), (int)(frac * 100),
+                         (long long)p.frames_done, (long long)p.total_frames, fps, clock(eta).c_str());
+            std::fflush(stderr);
+        };
+    }
+
+    core::install_signal_handlers();
+    auto t0 = std::chrono::steady_clock::now();
+    auto st = render::render_project(l.project, l.plan, opt);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (tty)
+        std::fprintf(stderr, "\n");
+    if (!st) {
+        const core::Error& e = st.error();
+        if (e.category == core::ErrorCategory::Cancelled) {
+            std::fprintf(stderr, "shotweave: interrupted; no output written\n");
+            return 128 + (core::cancel_signal() ? core::cancel_signal() : 2);
+        }
+        std::fprintf(stderr, "shotweave: %s\n", e.to_string().c_str());
+        return core::exit_code_for(e.category);
+    }
+    if (!quiet)
+        std::fprintf(stderr, "wrote %s: %dx%d, %lld frames (%s s), %.1f s (%.1f fps)\n", out.c_str(),
+                     opt.width ? opt.width : l.plan.width, opt.height ? opt.height : l.plan.height,
+                     (long long)l.plan.total_frames,
+                     std::to_string(core::frames_to_seconds(l.plan.total_frames, l.plan.fps)).substr(0, 6).c_str(),
+                     secs, l.plan.total_frames / std::max(secs, 1e-6));
+    return kExitOk;
+}
+
+const char* type_name(effects::ParamType t)
+{
+    switch (t) {
+    case effects::ParamType::Float: return "float";
+    case effects::ParamType::Int: return "int";
+    case effects::ParamType::Color: return "color";
+    case effects::ParamType::Enum: return "enum";
+    case effects::ParamType::Duration: return "duration";
+    }
+    return "?";
+}
+
+int cmd_list(const std::vector<std::string>& args)
+{
+    bool json = std::find(args.begin(), args.end(), "--json") != args.end();
+    std::string what = args.empty() ? "" : args[0];
+    if (what != "transitions")
+        return usage_error("list: what? `shotweave list transitions`");
+    if (json) {
+        nlohmann::json arr = nlohmann::json::array();
+        arr.push_back({{"name", "cut"}, {"description", "no transition: the next shot starts at once"}, {"params", nlohmann::json::array()}});
+        for (auto* t : effects::all_transitions()) {
+            nlohmann::json params = nlohmann::json::array();
+            for (auto& p : t->params())
+                params.push_back({{"name", p.name}, {"type", type_name(p.type)}, {"default", p.default_value},
+                                  {"min", p.min}, {"max", p.max}, {"choices", p.choices}, {"help", p.help}});
+            arr.push_back({{"name", t->name()}, {"description", t->description()}, {"params", params}});
+        }
+        std::cout << arr.dump(2) << "\n";
+        return kExitOk;
+    }
+    std::printf("%-14s %s\n", "cut", "no transition: the next shot starts at once");
+    for (auto* t : effects::all_transitions()) {
+        std::printf("%-14s %.*s\n", std::string(t->name()).c_str(), (int)t->description().size(), t->description().data());
+        for (auto& p : t->params()) {
+            std::printf("%-14s   %s (%s, default %s", "", p.name.c_str(), type_name(p.type), p.default_value.c_str());
+            if (p.type == effects::ParamType::Enum) {
+                std::string c;
+                for (auto& x : p.choices)
+                    c += (c.empty() ? "" : "|") + x;
+                std::printf(", one of %s", c.c_str());
+            } else if (p.max > p.min) {
+                std::printf(", %g–%g", p.min, p.max);
+            }
+            std::printf(")  %s\n", p.help.c_str());
+        }
+    }
+    std::printf("\nEvery transition takes a duration: `transition: NAME 0.8s` (default 0.5s).\n");
+    return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+        std::fputs(kUsage, args.empty() ? stderr : stdout);
+        return args.empty() ? kExitInput : kExitOk;
+    }
+    if (args[0] == "--version") {
+        std::printf("shotweave %s\n", SHOTWEAVE_VERSION);
+        return kExitOk;
+    }
+    std::string cmd = args[0];
+    std::vector<std::string> rest(args.begin() + 1, args.end());
+    if (cmd == "check")
+        return cmd_check(rest);
+    if (cmd == "render")
+        return cmd_render(rest);
+    if (cmd == "list")
+        return cmd_list(rest);
+    std::string s = core::did_you_mean(cmd, {"check", "render", "list"});
+    return usage_error("unknown command \"" + cmd + "\"" + (s.empty() ? "" : "; did you mean \"" + s + "\"?"));
+}

@@ -9,20 +9,36 @@ namespace sw::core {
 
 static int align64(int v) { return (v + 63) & ~63; }
 
-Frame::Frame(int width, int height)
-    : m_width(width)
-    , m_height(height)
+size_t Frame::buffer_size(int width, int height)
+{
+    size_t total = (size_t)align64(width) * height + 2 * (size_t)align64(width / 2) * (height / 2) + 64;
+    return (total + 63) & ~size_t(63);  // +64: slack for vector over-reads at row ends
+}
+
+void Frame::layout(int width, int height, uint8_t* base)
 {
     assert(width > 0 && height > 0 && width % 2 == 0 && height % 2 == 0);
+    m_width = width;
+    m_height = height;
     m_stride = {align64(width), align64(width / 2), align64(width / 2)};
-    size_t sizes[3] = {(size_t)m_stride[0] * height, (size_t)m_stride[1] * (height / 2),
-                       (size_t)m_stride[2] * (height / 2)};
-    size_t total = sizes[0] + sizes[1] + sizes[2] + 64;  // +64: SIMD over-read slack
-    auto* raw = static_cast<uint8_t*>(std::aligned_alloc(64, (total + 63) & ~size_t(63)));
+    m_plane[0] = base;
+    m_plane[1] = base + (size_t)m_stride[0] * height;
+    m_plane[2] = m_plane[1] + (size_t)m_stride[1] * (height / 2);
+}
+
+Frame::Frame(int width, int height)
+{
+    auto* raw = static_cast<uint8_t*>(std::aligned_alloc(64, buffer_size(width, height)));
     m_buffer = std::shared_ptr<uint8_t[]>(raw, [](uint8_t* p) { std::free(p); });
-    m_plane[0] = raw;
-    m_plane[1] = raw + sizes[0];
-    m_plane[2] = raw + sizes[0] + sizes[1];
+    layout(width, height, raw);
+}
+
+Frame Frame::adopt(int width, int height, std::shared_ptr<uint8_t[]> buffer)
+{
+    Frame f;
+    f.m_buffer = std::move(buffer);
+    f.layout(width, height, f.m_buffer.get());
+    return f;
 }
 
 void Frame::fill(uint8_t y, uint8_t u, uint8_t v)

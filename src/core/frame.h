@@ -33,10 +33,18 @@ public:
     void copy_from(const Frame& other);  // sizes must match
     Frame clone() const;
 
+    // Wraps an existing buffer laid out exactly as Frame(width, height) would allocate it
+    // (used by FramePool to hand out recycled buffers).
+    static Frame adopt(int width, int height, std::shared_ptr<uint8_t[]> buffer);
+    static size_t buffer_size(int width, int height);
+    const std::shared_ptr<uint8_t[]>& buffer() const { return m_buffer; }
+
     // Presentation index in the output timeline (set by the pipeline; -1 = unset).
     int64_t index = -1;
 
 private:
+    void layout(int width, int height, uint8_t* base);
+
     int m_width = 0;
     int m_height = 0;
     std::array<int, 3> m_stride{};

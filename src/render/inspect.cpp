@@ -1,0 +1,58 @@
+#include "render/inspect.h"
+
+#include "media/media.h"
+
+namespace sw::render {
+
+static std::string seconds(int64_t us)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f s", us / 1e6);
+    return buf;
+}
+
+std::vector<int64_t> inspect_media(const timeline::Project& project, core::Diagnostics& diag)
+{
+    std::vector<int64_t> frames(project.shots.size(), -1);
+    for (size_t i = 0; i < project.shots.size(); ++i) {
+        const auto& shot = project.shots[i];
+        const auto& v = shot.visual;
+        if (v.kind != timeline::VisualKind::Media)
+            continue;
+        auto info = media::probe(v.path);
+        if (!info) {
+            std::string msg = "shot \"" + shot.name + "\": " + info.error().message;
+            if (!info.error().detail.empty())
+                msg += " (" + info.error().detail + ")";
+            diag.error(v.loc, msg);
+            continue;
+        }
+        if (v.media_type == timeline::MediaType::Image) {
+            if (!info->has_video)
+                diag.error(v.loc, "shot \"" + shot.name + "\": " + v.path_as_written + " is not a picture",
+                           "use a JPEG, PNG or WebP image");
+            continue;
+        }
+        if (!info->has_video || info->is_still) {
+            diag.error(v.loc, "shot \"" + shot.name + "\": " + v.path_as_written + " has no video stream",
+                       "use a video file, or an image with an image extension");
+            continue;
+        }
+        int64_t from = v.trim_from_us.value_or(0);
+        int64_t end = info->duration_us;
+        if (v.trim_to_us && (end < 0 || *v.trim_to_us < end))
+            end = *v.trim_to_us;
+        if (info->duration_us >= 0 && from >= info->duration_us) {
+            diag.error(v.loc,
+                       "shot \"" + shot.name + "\": trim starts at " + seconds(from) + " but " + v.path_as_written +
+                           " is only " + seconds(info->duration_us) + " long",
+                       "use a `from` time inside the clip");
+            continue;
+        }
+        if (end >= 0)
+            frames[i] = std::max<int64_t>(1, core::us_to_frames(end - from, project.fps));
+    }
+    return frames;
+}
+
+}  // namespace sw::render

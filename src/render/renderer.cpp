@@ -1,0 +1,217 @@
+#include "render/renderer.h"
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "core/cancel.h"
+#include "core/frame_pool.h"
+#include "effects/transition.h"
+#include "render/bounded_queue.h"
+#include "render/shot_source.h"
+
+namespace sw::render {
+
+using core::Error;
+using core::ErrorCategory;
+using core::Frame;
+
+namespace {
+
+// First error wins; everyone else stops.
+class ErrorSlot {
+public:
+    void set(Error e)
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_error)
+            m_error = std::move(e);
+        m_failed = true;
+    }
+    bool failed() const { return m_failed.load(std::memory_order_relaxed); }
+    std::optional<Error> take()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_error;
+    }
+
+private:
+    std::mutex m_mutex;
+    std::optional<Error> m_error;
+    std::atomic<bool> m_failed{false};
+};
+
+// Runs one shot's source in a thread, `capacity` frames ahead of the compositor.
+class ShotRunner {
+public:
+    ShotRunner(const timeline::Project& project, const timeline::Shot& shot, const timeline::PlannedShot& planned,
+               const RenderContext& ctx)
+        : m_queue(4)
+    {
+        m_thread = std::thread([this, &project, &shot, planned, ctx] {
+            auto source = make_shot_source(project, shot, planned, ctx);
+            if (!source) {
+                m_queue.push(tl::unexpected(source.error()));
+                m_queue.close();
+                return;
+            }
+            for (int64_t k = 0; k < planned.frames; ++k) {
+                if (core::cancelled() || m_stop.load(std::memory_order_relaxed))
+                    break;
+                auto frame = (*source)->next();
+                bool failed = !frame;
+                if (!m_queue.push(std::move(frame)) || failed)
+                    break;
+            }
+            m_queue.close();
+        });
+    }
+    ~ShotRunner()
+    {
+        m_stop = true;
+        m_queue.cancel();
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+
+    core::Result<Frame> pop()
+    {
+        auto item = m_queue.pop();
+        if (!item)
+            return core::make_error(core::cancelled() ? ErrorCategory::Cancelled : ErrorCategory::Internal,
+                                    core::cancelled() ? "render cancelled" : "a shot ended before its planned length");
+        return std::move(*item);
+    }
+
+private:
+    BoundedQueue<core::Result<Frame>> m_queue;
+    std::atomic<bool> m_stop{false};
+    std::thread m_thread;
+};
+
+Error cancelled_error()
+{
+    return Error{ErrorCategory::Cancelled, "render cancelled", "signal " + std::to_string(core::cancel_signal()), {}};
+}
+
+}  // namespace
+
+core::Status render_project(const timeline::Project& project, const timeline::Plan& plan, const RenderOptions& options)
+{
+    if (plan.shots.size() != project.shots.size() || plan.total_frames <= 0)
+        return core::make_error(ErrorCategory::Internal, "render called with an invalid plan");
+
+    RenderContext ctx;
+    ctx.width = options.width > 0 ? options.width : plan.width;
+    ctx.height = options.height > 0 ? options.height : plan.height;
+    ctx.fps = plan.fps;
+    ctx.background = project.background;
+    ctx.pool = core::FramePool::create(ctx.width, ctx.height);
+    ctx.decoder_threads = options.decoder_threads;
+
+    // Resolve transitions up front: a bad name is a planning bug by now, never a mid-render surprise.
+    std::vector<const effects::Transition*> transitions;
+    for (auto& t : plan.transitions) {
+        const effects::Transition* tr = effects::find_transition(t.name);
+        if (!tr)
+            return core::make_error(ErrorCategory::Script, "unknown transition \"" + t.name + "\"", {}, t.loc);
+        transitions.push_back(tr);
+    }
+
+    media::EncodeSettings enc = options.encode;
+    enc.width = ctx.width;
+    enc.height = ctx.height;
+    enc.fps = plan.fps;
+    auto writer_r = media::Mp4Writer::open(options.output, enc);
+    if (!writer_r)
+        return tl::unexpected(writer_r.error());
+    media::Mp4Writer writer = std::move(*writer_r);
+
+    ErrorSlot errors;
+    BoundedQueue<Frame> encode_queue(4);
+    const auto t0 = std::chrono::steady_clock::now();
+    std::atomic<int64_t> encoded{0};
+    std::thread encoder([&] {
+        while (auto frame = encode_queue.pop()) {
+            if (errors.failed())
+                continue;  // drain
+            if (auto st = writer.write_video(*frame); !st) {
+                errors.set(st.error());
+                encode_queue.cancel();
+                break;
+            }
+            int64_t n = encoded.fetch_add(1) + 1;
+            if (options.on_progress) {
+                double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                options.on_progress({n, plan.total_frames, el});
+            }
+        }
+    });
+
+    const size_t nshots = plan.shots.size();
+    std::vector<std::unique_ptr<ShotRunner>> runners(nshots);
+    // Start a shot's source this many frames before it is needed, so opening a file and seeking
+    // overlap with the shot before it.
+    const int64_t lead = std::max<int64_t>(8, core::us_to_frames(1'500'000, plan.fps));
+    size_t next_start = 0;
+    size_t cur = 0;  // earliest shot still on screen
+
+    for (int64_t f = 0; f < plan.total_frames; ++f) {
+        if (core::cancelled()) {
+            errors.set(cancelled_error());
+            break;
+        }
+        if (errors.failed())
+            break;
+        while (next_start < nshots && plan.shots[next_start].start_frame <= f + lead) {
+            runners[next_start] = std::make_unique<ShotRunner>(project, project.shots[next_start],
+                                                               plan.shots[next_start], ctx);
+            ++next_start;
+        }
+        while (cur + 1 < nshots && f >= plan.shots[cur].start_frame + plan.shots[cur].frames) {
+            runners[cur].reset();
+            ++cur;
+        }
+        auto a = runners[cur]->pop();
+        if (!a) {
+            errors.set(a.error());
+            break;
+        }
+        Frame out;
+        const bool overlap = cur + 1 < nshots && f >= plan.shots[cur + 1].start_frame;
+        if (overlap) {
+            auto b = runners[cur + 1]->pop();
+            if (!b) {
+                errors.set(b.error());
+                break;
+            }
+            int ti = plan.transition_after[cur];
+            const auto& pt = plan.transitions[ti];
+            const int64_t k = f - pt.start_frame;
+            const float progress = 1.0f - float(k) / float(pt.frames);
+            out = ctx.pool->acquire();
+            transitions[ti]->render(*a, *b, out, progress, pt.params, 0, out.height());
+        } else {
+            out = std::move(*a);
+        }
+        if (!encode_queue.push(std::move(out)))
+            break;
+    }
+    encode_queue.close();
+    encoder.join();
+    runners.clear();
+
+    if (auto err = errors.take()) {
+        writer.abort();
+        return tl::unexpected(*err);
+    }
+    if (core::cancelled()) {
+        writer.abort();
+        return tl::unexpected(cancelled_error());
+    }
+    return writer.finish();
+}
+
+}  // namespace sw::render

@@ -1,0 +1,375 @@
+#include "render/shot_source.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "core/cancel.h"
+#include "media/media.h"
+#include "render/image_ops.h"
+#include "render/sws_converter.h"
+
+extern "C" {
+#include <libavutil/frame.h>
+}
+
+namespace sw::render {
+
+using core::Frame;
+using timeline::Fit;
+using timeline::Move;
+
+static int even_floor(double v) { return std::max(2, (int)std::floor(v / 2.0) * 2); }
+static int even_round(double v) { return std::max(2, (int)std::lround(v / 2.0) * 2); }
+
+Placement place(Fit fit, int src_w, int src_h, int dst_w, int dst_h)
+{
+    Placement p{0, 0, double(src_w), double(src_h), 0, 0, dst_w, dst_h};
+    if (fit == Fit::Stretch)
+        return p;
+    double sx = double(dst_w) / src_w, sy = double(dst_h) / src_h;
+    if (fit == Fit::Cover) {
+        double s = std::max(sx, sy);
+        p.sw = std::min(double(src_w), dst_w / s);
+        p.sh = std::min(double(src_h), dst_h / s);
+        p.sx = (src_w - p.sw) / 2;
+        p.sy = (src_h - p.sh) / 2;
+    } else {  // Contain
+        double s = std::min(sx, sy);
+        p.dw = std::min(dst_w, even_round(src_w * s));
+        p.dh = std::min(dst_h, even_round(src_h * s));
+        p.dx = ((dst_w - p.dw) / 2) & ~1;
+        p.dy = ((dst_h - p.dh) / 2) & ~1;
+    }
+    return p;
+}
+
+// --- colour card ---------------------------------------------------------------------------
+
+static uint32_t fnv1a(std::string_view s)
+{
+    uint32_t h = 2166136261u;
+    for (unsigned char c : s)
+        h = (h ^ c) * 16777619u;
+    return h;
+}
+
+static core::Rgb hsv(double h, double s, double v)
+{
+    h = std::fmod(h, 360.0);
+    if (h < 0)
+        h += 360;
+    double c = v * s, x = c * (1 - std::fabs(std::fmod(h / 60.0, 2.0) - 1)), m = v - c;
+    double r = 0, g = 0, b = 0;
+    int seg = int(h / 60) % 6;
+    switch (seg) {
+    case 0: r = c, g = x; break;
+    case 1: r = x, g = c; break;
+    case 2: g = c, b = x; break;
+    case 3: g = x, b = c; break;
+    case 4: r = x, b = c; break;
+    default: r = c, b = x; break;
+    }
+    auto q = [](double t) { return uint8_t(std::clamp((int)std::lround(t * 255), 0, 255)); };
+    return {q(r + m), q(g + m), q(b + m)};
+}
+
+Frame make_card(const timeline::Shot& shot, int width, int height)
+{
+    std::string key = shot.visual.description.empty() ? shot.name : shot.visual.description;
+    uint32_t h = fnv1a(key);
+    double hue = (h % 360);
+    // Deep, slightly desaturated two-colour gradient with a soft glow: reads as a deliberate
+    // background, not a test pattern.
+    core::Rgb top = hsv(hue, 0.55, 0.42), bottom = hsv(hue + 35, 0.65, 0.14), glow = hsv(hue - 10, 0.35, 0.75);
+    Frame f(width, height);
+    const double gx = 0.5 + ((h >> 9) % 21 - 10) / 100.0, gy = 0.33;
+    const double diag = std::hypot(width, height);
+    // Luma at full resolution, chroma at half; a tiny ordered dither keeps gradients free of banding.
+    static const int bayer[4][4] = {{0, 8, 2, 10}, {12, 4, 14, 6}, {3, 11, 1, 9}, {15, 7, 13, 5}};
+    auto colour_at = [&](double x, double y, double out[3]) {
+        double t = y / height;
+        double r = top.r + (bottom.r - top.r) * t, g = top.g + (bottom.g - top.g) * t,
+               b = top.b + (bottom.b - top.b) * t;
+        double d = std::hypot(x - gx * width, y - gy * height) / (0.55 * diag);
+        double k = 0.35 * std::exp(-d * d * 4.0);
+        out[0] = r + (glow.r - r) * k;
+        out[1] = g + (glow.g - g) * k;
+        out[2] = b + (glow.b - b) * k;
+    };
+    for (int y = 0; y < height; ++y) {
+        uint8_t* row = f.row(0, y);
+        for (int x = 0; x < width; ++x) {
+            double c[3];
+            colour_at(x + 0.5, y + 0.5, c);
+            double yy = 16 + 219 * (0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]) / 255.0;
+            row[x] = uint8_t(std::clamp((int)(yy + bayer[y & 3][x & 3] / 16.0), 16, 235));
+        }
+    }
+    for (int y = 0; y < height / 2; ++y) {
+        uint8_t* u = f.row(1, y);
+        uint8_t* v = f.row(2, y);
+        for (int x = 0; x < width / 2; ++x) {
+            double c[3];
+            colour_at(2 * x + 1, 2 * y + 1, c);
+            double yl = (0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]) / 255.0;
+            double d = bayer[y & 3][x & 3] / 16.0;
+            u[x] = uint8_t(std::clamp((int)(128 + 224 * (c[2] / 255.0 - yl) / 1.8556 + d), 16, 240));
+            v[x] = uint8_t(std::clamp((int)(128 + 224 * (c[0] / 255.0 - yl) / 1.5748 + d), 16, 240));
+        }
+    }
+    return f;
+}
+
+namespace {
+
+class StaticSource final : public ShotSource {
+public:
+    explicit StaticSource(Frame f) : m_frame(std::move(f)) {}
+    core::Result<Frame> next() override { return m_frame; }
+
+private:
+    Frame m_frame;
+};
+
+// A blurred, darkened copy of the picture filling the whole frame: what vertical-video editors
+// put in the bars around a `contain`-fitted picture. Blurred at 1/8 size (cheap, and smoother).
+core::Result<Frame> blurred_backdrop(const Frame& src, int w, int h)
+{
+    Placement cover = place(Fit::Cover, src.width(), src.height(), w, h);
+    Frame small(even_round(w / 8.0), even_round(h / 8.0));
+    SW_TRY_STATUS(scale_frame(src, (int)cover.sx, (int)cover.sy, (int)cover.sw, (int)cover.sh, small));
+    box_blur(small, std::max(2, small.width() / 40));
+    darken(small, 0.55, 0.8);
+    Frame out(w, h);
+    SW_TRY_STATUS(scale_frame(small, out));
+    return out;
+}
+
+// Composes `src` into a w x h picture by `fit` (cover/contain/stretch).
+core::Result<Frame> compose_fitted(const Frame& src, Fit fit, int w, int h)
+{
+    Placement p = place(fit, src.width(), src.height(), w, h);
+    if (fit != Fit::Contain) {
+        Frame out(w, h);
+        SW_TRY_STATUS(scale_frame(src, (int)std::lround(p.sx), (int)std::lround(p.sy), (int)std::lround(p.sw),
+                                  (int)std::lround(p.sh), out));
+        return out;
+    }
+    Frame out = SW_TRY(blurred_backdrop(src, w, h));
+    Frame fg(p.dw, p.dh);
+    SW_TRY_STATUS(scale_frame(src, fg));
+    blit(fg, out, p.dx, p.dy);
+    return out;
+}
+
+// A still with a camera move: a canvas larger than the frame is prepared once; each frame
+// samples a moving sub-pixel window of it (bilinear, scale factor between 1 and `margin`).
+class MovingStillSource final : public ShotSource {
+public:
+    MovingStillSource(Frame canvas, Move move, int64_t frames, const RenderContext& ctx, double margin)
+        : m_canvas(std::move(canvas)), m_move(move), m_frames(frames), m_ctx(ctx), m_margin(margin)
+    {
+    }
+
+    core::Result<Frame> next() override
+    {
+        double t = m_frames > 1 ? double(m_k) / double(m_frames - 1) : 0.0;
+        ++m_k;
+        double e = ease_in_out(t);
+        const double W = m_ctx.width, H = m_ctx.height;
+        const double cw = m_canvas.width(), ch = m_canvas.height();
+        double ww, wh, x, y;
+        if (m_move == Move::ZoomIn || m_move == Move::ZoomOut) {
+            double z = m_move == Move::ZoomIn ? 1.0 + (m_margin - 1.0) * e : m_margin - (m_margin - 1.0) * e;
+            ww = cw / z;
+            wh = ch / z;
+            x = (cw - ww) / 2;
+            y = (ch - wh) / 2;
+        } else {
+            // Pans show the canvas at 1:1 and travel across its extra width/height, at most
+            // 40 % of the frame so the motion stays gentle on wide panoramas.
+            ww = W;
+            wh = H;
+            double cx = (cw - ww) / 2, cy = (ch - wh) / 2;
+            double tx = std::min(cw - ww, 0.4 * W), ty = std::min(ch - wh, 0.4 * H);
+            x = cx;
+            y = cy;
+            switch (m_move) {
+            case Move::PanLeft: x = cx + tx / 2 - tx * e; break;   // camera turns left: view slides left
+            case Move::PanRight: x = cx - tx / 2 + tx * e; break;
+            case Move::PanUp: y = cy + ty / 2 - ty * e; break;
+            case Move::PanDown: y = cy - ty / 2 + ty * e; break;
+            default: break;
+            }
+        }
+        Frame out = m_ctx.pool->acquire();
+        sample_bilinear(m_canvas, x, y, ww, wh, out);
+        return out;
+    }
+
+private:
+    Frame m_canvas;
+    Move m_move;
+    int64_t m_frames;
+    int64_t m_k = 0;
+    RenderContext m_ctx;
+    double m_margin;
+};
+
+core::Result<std::unique_ptr<ShotSource>> make_still_source(const timeline::Shot& shot,
+                                                            const timeline::PlannedShot& planned,
+                                                            const RenderContext& ctx)
+{
+    auto image = media::load_image(shot.visual.path);
+    if (!image) {
+        core::Error e = image.error();
+        e.message = "shot \"" + shot.name + "\": " + e.message;
+        if (!e.where.valid())
+            e.where = shot.visual.loc;
+        return tl::unexpected(e);
+    }
+    const Move move = shot.visual.move;
+    const Fit fit = shot.visual.fit;
+    if (move == Move::None) {
+        Frame f = SW_TRY(compose_fitted(*image, fit, ctx.width, ctx.height));
+        return std::make_unique<StaticSource>(std::move(f));
+    }
+    const bool zoom = move == Move::ZoomIn || move == Move::ZoomOut;
+    const double margin = zoom ? 1.15 : 1.10;
+    Frame canvas;
+    if (!zoom && fit == Fit::Cover) {
+        // Keep the picture's extra width (or height) for the pan to travel over, but no more
+        // than 3 frames' worth.
+        const Frame& img = *image;
+        double s = std::max(double(ctx.width) / img.width(), double(ctx.height) / img.height()) * margin;
+        int cw = std::min(even_floor(img.width() * s), even_floor(3.0 * ctx.width));
+        int ch = std::min(even_floor(img.height() * s), even_floor(3.0 * ctx.height));
+        double sw = cw / s, sh = ch / s;
+        canvas = Frame(cw, ch);
+        SW_TRY_STATUS(scale_frame(img, (int)std::lround((img.width() - sw) / 2), (int)std::lround((img.height() - sh) / 2),
+                                  (int)std::lround(sw), (int)std::lround(sh), canvas));
+    } else {
+        canvas = SW_TRY(compose_fitted(*image, fit, even_round(ctx.width * margin), even_round(ctx.height * margin)));
+    }
+    return std::make_unique<MovingStillSource>(std::move(canvas), move, planned.frames, ctx, margin);
+}
+
+class VideoSource final : public ShotSource {
+public:
+    VideoSource(media::VideoReader reader, const timeline::Shot& shot, int64_t usable_frames, const RenderContext& ctx)
+        : m_reader(std::move(reader)), m_shot_name(shot.name), m_path(shot.visual.path_as_written), m_fit(shot.visual.fit),
+          m_usable(usable_frames), m_ctx(ctx)
+    {
+        const auto& info = m_reader.info();
+        m_rotation = ((info.rotation % 360) + 360) % 360;
+    }
+
+    core::Result<Frame> next() override
+    {
+        if (m_done || (m_usable >= 0 && m_count >= m_usable))
+            return hold();
+        auto r = m_reader.next();
+        if (!r) {
+            core::Error e = r.error();
+            e.message = "shot \"" + m_shot_name + "\" (" + m_path + "): " + e.message;
+            return tl::unexpected(e);
+        }
+        const AVFrame* src = *r;
+        if (!src) {
+            m_done = true;
+            return hold();
+        }
+        ++m_count;
+        Frame out = SW_TRY(convert(src));
+        m_last = out;
+        return out;
+    }
+
+private:
+    core::Result<Frame> hold()
+    {
+        if (m_last.empty())
+            return core::make_error(core::ErrorCategory::Input,
+                                    "shot \"" + m_shot_name + "\": " + m_path + " has no decodable video frames",
+                                    {}, {});
+        return m_last;
+    }
+
+    core::Result<Frame> convert(const AVFrame* src)
+    {
+        const int W = m_ctx.width, H = m_ctx.height;
+        const bool swap = m_rotation == 90 || m_rotation == 270;
+        // Display-oriented source size.
+        const int sw = swap ? src->height : src->width, sh = swap ? src->width : src->height;
+        Placement p = place(m_fit, sw, sh, W, H);
+        // Source rectangle in coded (unrotated) coordinates.
+        double cx = p.sx, cy = p.sy, cw = p.sw, ch = p.sh;
+        if (m_rotation == 90) {  // display(x, y) = coded(y, H_c - 1 - x)
+            cx = p.sy, cy = src->height - p.sx - p.sw, cw = p.sh, ch = p.sw;
+        } else if (m_rotation == 180) {
+            cx = src->width - p.sx - p.sw, cy = src->height - p.sy - p.sh;
+        } else if (m_rotation == 270) {
+            cx = src->width - p.sy - p.sh, cy = p.sx, cw = p.sh, ch = p.sw;
+        }
+        const int tw = swap ? p.dh : p.dw, th = swap ? p.dw : p.dh;  // target before rotation
+        Frame fg = (m_rotation == 0 && m_fit != Fit::Contain) ? m_ctx.pool->acquire() : Frame(tw, th);
+        SW_TRY_STATUS(m_fg.convert(src, (int)std::lround(cx), (int)std::lround(cy), (int)std::lround(cw),
+                                   (int)std::lround(ch), fg));
+        if (m_rotation != 0)
+            fg = rotate(fg, m_rotation);
+        if (m_fit != Fit::Contain)
+            return fg;
+        // Contain: a blurred copy of this frame fills the bars.
+        Frame out = m_ctx.pool->acquire();
+        Placement cover = place(Fit::Cover, fg.width(), fg.height(), W, H);
+        if (m_small.empty())
+            m_small = Frame(even_round(W / 8.0), even_round(H / 8.0));
+        SW_TRY_STATUS(scale_frame(fg, (int)cover.sx, (int)cover.sy, (int)cover.sw, (int)cover.sh, m_small));
+        box_blur(m_small, std::max(2, m_small.width() / 40));
+        darken(m_small, 0.55, 0.8);
+        SW_TRY_STATUS(scale_frame(m_small, out));
+        blit(fg, out, p.dx, p.dy);
+        return out;
+    }
+
+    media::VideoReader m_reader;
+    std::string m_shot_name, m_path;
+    Fit m_fit;
+    int64_t m_usable;
+    RenderContext m_ctx;
+    int m_rotation = 0;
+    int64_t m_count = 0;
+    bool m_done = false;
+    Frame m_last, m_small;
+    SwsConverter m_fg;
+};
+
+}  // namespace
+
+core::Result<std::unique_ptr<ShotSource>> make_shot_source(const timeline::Project& project,
+                                                           const timeline::Shot& shot,
+                                                           const timeline::PlannedShot& planned,
+                                                           const RenderContext& ctx)
+{
+    (void)project;
+    if (shot.visual.kind != timeline::VisualKind::Media)
+        return std::make_unique<StaticSource>(make_card(shot, ctx.width, ctx.height));
+    if (shot.visual.media_type == timeline::MediaType::Image)
+        return make_still_source(shot, planned, ctx);
+    int64_t from = shot.visual.trim_from_us.value_or(0);
+    auto reader = media::VideoReader::open(shot.visual.path, ctx.fps, from, ctx.decoder_threads);
+    if (!reader) {
+        core::Error e = reader.error();
+        e.message = "shot \"" + shot.name + "\": " + e.message;
+        if (!e.where.valid())
+            e.where = shot.visual.loc;
+        return tl::unexpected(e);
+    }
+    int64_t usable = -1;
+    if (shot.visual.trim_to_us)
+        usable = std::max<int64_t>(1, core::us_to_frames(*shot.visual.trim_to_us - from, ctx.fps));
+    return std::make_unique<VideoSource>(std::move(*reader), shot, usable, ctx);
+}
+
+}  // namespace sw::render
