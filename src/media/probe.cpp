@@ -1,0 +1,288 @@
+// probe(), kind_from_extension() and the input-opening checks every reader shares.
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+
+#include "media/media_internal.h"
+
+extern "C" {
+#include <libavutil/display.h>
+}
+
+namespace sw::media {
+
+using core::ErrorCategory;
+using core::make_error;
+
+std::string av_error_string(int errnum)
+{
+    char buf[AV_ERROR_MAX_STRING_SIZE] = {};
+    av_strerror(errnum, buf, sizeof buf);
+    return buf;
+}
+
+MediaKind kind_from_extension(const fs::path& p)
+{
+    std::string ext = p.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return (char)std::tolower(c); });
+    static constexpr const char* kImage[] = {".jpg", ".jpeg", ".png", ".webp", ".bmp", ".tif", ".tiff", ".gif"};
+    static constexpr const char* kVideo[] = {".mp4", ".mov", ".m4v", ".mkv",  ".webm", ".avi", ".mts",
+                                             ".m2ts", ".ts",  ".flv", ".wmv", ".mpg",  ".mpeg"};
+    static constexpr const char* kAudio[] = {".wav", ".mp3", ".m4a", ".aac", ".ogg", ".opus", ".flac"};
+    for (const char* e : kImage)
+        if (ext == e)
+            return MediaKind::Image;
+    for (const char* e : kVideo)
+        if (ext == e)
+            return MediaKind::Video;
+    for (const char* e : kAudio)
+        if (ext == e)
+            return MediaKind::Audio;
+    return MediaKind::Unknown;
+}
+
+namespace detail {
+
+std::string av_url(const fs::path& p) { return "file:" + p.string(); }
+
+std::string display_path(const fs::path& p) { return p.string(); }
+
+namespace {
+
+// Rotation in degrees clockwise (0/90/180/270) that a player applies when showing the stream.
+int stream_rotation(const AVStream* st)
+{
+    size_t size = 0;
+    const uint8_t* sd = av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, &size);
+    if (!sd || size < 9 * sizeof(int32_t))
+        return 0;
+    // av_display_rotation_get() gives the counter-clockwise angle; players (ffplay, ffmpeg's
+    // autorotate) negate it to get the clockwise turn to apply. Snap to quarter turns: phones
+    // only write those, and anything else cannot be shown without resampling anyway.
+    double ccw = av_display_rotation_get(reinterpret_cast<const int32_t*>(sd));
+    if (std::isnan(ccw))
+        return 0;
+    long cw = std::lround(-ccw / 90.0) * 90;
+    cw %= 360;
+    if (cw < 0)
+        cw += 360;
+    return (int)cw;
+}
+
+bool is_still_format(const char* name)
+{
+    std::string n = name ? name : "";
+    auto ends_with = [&](const std::string& suffix) {
+        return n.size() >= suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    return n == "image2" || n == "gif" || ends_with("_pipe");
+}
+
+// Opening the file ourselves first gives precise messages for the common mistakes (missing,
+// folder, permissions, empty) instead of libav's terse "No such file or directory".
+core::Status check_readable(const fs::path& path)
+{
+    const std::string shown = display_path(path);
+    std::error_code ec;
+    auto st = fs::status(path, ec);
+    if (ec || !fs::exists(st)) {
+        return make_error(ErrorCategory::Input,
+                          shown + " does not exist — check the file name and its folder (relative paths are "
+                                  "relative to the script)",
+                          ec ? ec.message() : std::string{});
+    }
+    if (fs::is_directory(st))
+        return make_error(ErrorCategory::Input,
+                          shown + " is a folder, not a media file — name a video or image file instead");
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int err = errno;
+        if (err == EACCES || err == EPERM)
+            return make_error(ErrorCategory::Input,
+                              shown + " cannot be read (permission denied) — fix its permissions, e.g. chmod a+r '" +
+                                  shown + "'",
+                              std::strerror(err));
+        return make_error(ErrorCategory::Input, shown + " cannot be opened — check that the file is accessible",
+                          std::strerror(err));
+    }
+    ::close(fd);
+    if (fs::is_regular_file(st) && fs::file_size(path, ec) == 0 && !ec)
+        return make_error(ErrorCategory::Input,
+                          shown + " is empty (0 bytes) — copy or export the file again");
+    return {};
+}
+
+// True when the file starts like an ISO-BMFF (MP4/MOV) file: an 'ftyp'/'mdat'/'wide'... box.
+bool looks_like_mp4(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    char head[8] = {};
+    if (!in.read(head, sizeof head))
+        return false;
+    std::string type(head + 4, 4);
+    return type == "ftyp" || type == "mdat" || type == "wide" || type == "moov" || type == "free";
+}
+
+}  // namespace
+
+core::Result<OpenedInput> open_input(const fs::path& path)
+{
+    SW_TRY_STATUS(check_readable(path));
+    const std::string shown = display_path(path);
+
+    AVFormatContext* raw = nullptr;
+    int ret = avformat_open_input(&raw, av_url(path).c_str(), nullptr, nullptr);
+    if (ret < 0) {
+        if (looks_like_mp4(path))
+            return make_error(ErrorCategory::Input,
+                              shown + " looks like an MP4/MOV file but is incomplete or corrupt (usually a truncated "
+                                      "copy or an interrupted recording) — copy or export it again",
+                              av_error_string(ret));
+        return make_error(ErrorCategory::Input,
+                          shown + " is not a video or image file that can be read (it may be corrupt or have the "
+                                  "wrong extension) — export it again as MP4, JPEG or PNG",
+                          av_error_string(ret));
+    }
+    OpenedInput in;
+    in.fmt.reset(raw);
+    AVFormatContext* fmt = in.fmt.get();
+
+    ret = avformat_find_stream_info(fmt, nullptr);
+    if (ret < 0)
+        return make_error(ErrorCategory::Input,
+                          shown + " is corrupt: its streams cannot be read — copy or export it again",
+                          av_error_string(ret));
+
+    ProbeInfo& info = in.info;
+    info.format_name = fmt->iformat && fmt->iformat->name ? fmt->iformat->name : "";
+    info.is_still = is_still_format(info.format_name.c_str());
+    for (unsigned i = 0; i < fmt->nb_streams; ++i) {
+        const AVStream* st = fmt->streams[i];
+        if (st->codecpar->codec_type == AVMEDIA_TYPE_AUDIO)
+            info.has_audio = true;
+    }
+
+    // Cover art in music files is a "video" stream holding one picture; it is not footage.
+    int best = -1;
+    for (unsigned i = 0; i < fmt->nb_streams; ++i) {
+        const AVStream* st = fmt->streams[i];
+        if (st->codecpar->codec_type == AVMEDIA_TYPE_VIDEO && !(st->disposition & AV_DISPOSITION_ATTACHED_PIC)) {
+            best = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+            if (best < 0 || (fmt->streams[best]->disposition & AV_DISPOSITION_ATTACHED_PIC))
+                best = (int)i;
+            break;
+        }
+    }
+    if (best < 0) {
+        if (info.has_audio)
+            return make_error(ErrorCategory::Input,
+                              shown + " has no video stream (it contains only audio) — use a video file or an image");
+        return make_error(ErrorCategory::Input,
+                          shown + " has no video stream — use a video file or an image");
+    }
+    in.video_stream = best;
+    info.has_video = true;
+    const AVStream* st = fmt->streams[best];
+    const AVCodecParameters* par = st->codecpar;
+
+    info.coded_width = par->width;
+    info.coded_height = par->height;
+    if (par->width <= 0 || par->height <= 0)
+        return make_error(ErrorCategory::Input,
+                          shown + " has a video stream of unknown picture size (the file is probably corrupt or "
+                                  "truncated) — copy or export it again");
+    if (par->width > kMaxDimension || par->height > kMaxDimension ||
+        (int64_t)par->width * par->height > kMaxPixels)
+        return make_error(ErrorCategory::Input,
+                          shown + " declares a picture of " + std::to_string(par->width) + "x" +
+                              std::to_string(par->height) + ", more than the supported maximum (" +
+                              std::to_string(kMaxDimension) + " pixels per side, " +
+                              std::to_string(kMaxPixels / 1'000'000) +
+                              " megapixels) — scale it down before using it");
+
+    info.rotation = stream_rotation(st);
+    bool swap = info.rotation == 90 || info.rotation == 270;
+    info.display_width = swap ? par->height : par->width;
+    info.display_height = swap ? par->width : par->height;
+    const AVCodecDescriptor* cd = avcodec_descriptor_get(par->codec_id);
+    info.video_codec = cd ? cd->name : "unknown";
+
+    if (!info.is_still) {
+        if (fmt->duration != AV_NOPTS_VALUE && fmt->duration > 0)
+            info.duration_us = fmt->duration;
+        else if (st->duration != AV_NOPTS_VALUE && st->duration > 0)
+            info.duration_us = av_rescale_q(st->duration, st->time_base, AVRational{1, 1000000});
+        AVRational avg = st->avg_frame_rate, r = st->r_frame_rate;
+        bool avg_ok = avg.num > 0 && avg.den > 0, r_ok = r.num > 0 && r.den > 0;
+        AVRational use = avg_ok ? avg : r;
+        if (use.num > 0 && use.den > 0)
+            info.avg_frame_rate = core::Rational{use.num, use.den}.reduced();
+        // r_frame_rate is the smallest rate at which every timestamp falls on a tick; for a
+        // constant-rate file it equals the average rate. A clear gap (> 1 %) means frames are
+        // spaced unevenly (phone recordings, screen captures): a variable-rate source.
+        if (avg_ok && r_ok) {
+            double a = av_q2d(avg), b = av_q2d(r);
+            info.variable_frame_rate = std::fabs(a - b) > 0.01 * std::max(a, b);
+        }
+
+        // A file cut short keeps its index (MP4 with the index at the front): the index then
+        // points past the end of the data. Catching that here gives a clear message instead
+        // of a video that silently stops early.
+        int n = avformat_index_get_entries_count(st);
+        int64_t file_size = fmt->pb ? avio_size(fmt->pb) : -1;
+        if (n > 0 && file_size > 0) {
+            const AVIndexEntry* last = avformat_index_get_entry(const_cast<AVStream*>(st), n - 1);
+            if (last && last->size > 0 && last->pos + last->size > file_size)
+                return make_error(ErrorCategory::Input,
+                                  shown + " is truncated: it ends at byte " + std::to_string(file_size) +
+                                      " but its index lists video data up to byte " +
+                                      std::to_string(last->pos + last->size) + " — copy or export the file again");
+        }
+    }
+    return in;
+}
+
+core::Result<CodecContextPtr> open_video_decoder(const fs::path& path, const AVStream* st, int threads)
+{
+    const std::string shown = display_path(path);
+    const AVCodec* codec = avcodec_find_decoder(st->codecpar->codec_id);
+    if (!codec) {
+        const AVCodecDescriptor* cd = avcodec_descriptor_get(st->codecpar->codec_id);
+        return make_error(ErrorCategory::Input,
+                          shown + " uses the video codec '" + (cd ? cd->name : "unknown") +
+                              "', which this FFmpeg build cannot decode — convert it to H.264 first");
+    }
+    CodecContextPtr ctx(avcodec_alloc_context3(codec));
+    if (!ctx)
+        return make_error(ErrorCategory::Media, "out of memory opening a decoder for " + shown);
+    int ret = avcodec_parameters_to_context(ctx.get(), st->codecpar);
+    if (ret < 0)
+        return make_error(ErrorCategory::Input, shown + " has video codec parameters that cannot be used",
+                          av_error_string(ret));
+    ctx->pkt_timebase = st->time_base;
+    ctx->thread_count = threads;
+    ctx->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+    ret = avcodec_open2(ctx.get(), codec, nullptr);
+    if (ret < 0)
+        return make_error(ErrorCategory::Input,
+                          "the video decoder for " + shown + " could not be opened (the stream may be corrupt) — "
+                                                             "copy or export the file again",
+                          av_error_string(ret));
+    return ctx;
+}
+
+}  // namespace detail
+
+core::Result<ProbeInfo> probe(const fs::path& path)
+{
+    auto in = SW_TRY(detail::open_input(path));
+    return std::move(in.info);
+}
+
+}  // namespace sw::media
