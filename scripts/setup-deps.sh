@@ -5,7 +5,7 @@ set -euo pipefail
 PKGS=(
   build-essential cmake ninja-build pkg-config
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
-  libexpected-dev nlohmann-json3-dev libgtest-dev
+  libexpected-dev nlohmann-json3-dev libgtest-dev zlib1g-dev
   ffmpeg            # ffprobe/ffmpeg: tests compare against xfade and probe outputs
 )
 missing=()

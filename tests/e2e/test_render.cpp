@@ -1,0 +1,230 @@
+// End-to-end: scripts rendered by the real `shotweave` binary, outputs checked with ffprobe and
+// by decoding frames with ffmpeg.
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "e2e_common.h"
+
+using namespace sw::test;
+
+namespace {
+
+const char* kBasic = R"(---
+title: Basic
+size: 360x640
+fps: 30
+transition: fade 0.5s
+---
+
+# Red
+red.png
+duration: 2s
+A red still, cover-fitted.
+
+# Clip
+clip.mp4 from 1s to 3s
+duration: 2s
+transition: wipeleft 0.5s
+
+# Card
+visual: a calm blue sea at dawn
+duration: 1.5s
+The end.
+)";
+
+class Render : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        make_image(dir / "red.png", "color=c=red:s=640x480");
+        make_video(dir / "clip.mp4", "color=c=0x00ff00:s=320x240", 4.0);
+        write_file(dir / "basic.md", kBasic);
+    }
+    TempDir dir{"e2e"};
+};
+
+}  // namespace
+
+TEST_F(Render, BasicScriptProducesExactVideo)
+{
+    auto out = dir / "basic.mp4";
+    auto r = run({cli(), "render", (dir / "basic.md").string(), "-o", out.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto p = probe(out);
+    auto v = stream(p, "video");
+    ASSERT_FALSE(v.is_null());
+    EXPECT_EQ(v["codec_name"], "h264");
+    EXPECT_EQ(v["pix_fmt"], "yuv420p");
+    EXPECT_EQ(v["width"], 360);
+    EXPECT_EQ(v["height"], 640);
+    EXPECT_EQ(v.value("color_space", ""), "bt709");
+    // 60 + 60 + 45 frames, minus two 15-frame overlaps.
+    EXPECT_EQ(v["nb_read_frames"], "135");
+    EXPECT_NEAR(std::stod(v["duration"].get<std::string>()), 4.5, 0.02);
+    auto a = stream(p, "audio");
+    ASSERT_FALSE(a.is_null()) << "no audio track";
+    EXPECT_EQ(a["codec_name"], "aac");
+    EXPECT_NEAR(std::stod(a["duration"].get<std::string>()), 4.5, 0.05);
+    // faststart: the index comes before the media data.
+    std::string bytes = read_file(out);
+    EXPECT_LT(bytes.find("moov"), bytes.find("mdat"));
+    // Decodes with no errors at all.
+    auto dec = run({"ffmpeg", "-v", "error", "-nostdin", "-i", out.string(), "-f", "null", "-"});
+    EXPECT_EQ(dec.exit_code, 0);
+    EXPECT_EQ(dec.err, "");
+    // No temporary files left beside the output.
+    for (auto& e : fs::directory_iterator(dir.path()))
+        EXPECT_EQ(e.path().filename().string().find(".part"), std::string::npos) << e.path();
+}
+
+TEST_F(Render, PixelsFollowThePlan)
+{
+    auto out = dir / "basic.mp4";
+    auto r = run({cli(), "render", (dir / "basic.md").string(), "-o", out.string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const int W = 360, H = 640;
+    // Frame 20: the red still alone.
+    auto f20 = decode_frame_yuv(out, 20, W, H);
+    expect_colour(f20, W, H, 20, 20, W - 20, H - 20, kRed, 4, "frame 20 (red shot)");
+    // Frame 80: the green clip alone.
+    auto f80 = decode_frame_yuv(out, 80, W, H);
+    expect_colour(f80, W, H, 20, 20, W - 20, H - 20, kGreen, 4, "frame 80 (green clip)");
+    // Frame 45 + 6 = the fade at xfade progress 1 - 6/15: a mix of red and green.
+    auto fx = decode_frame_yuv(out, 51, W, H);
+    const double p = 1.0 - 6.0 / 15.0;
+    Yuv3 mix{(int)std::lround(kRed.y * p + kGreen.y * (1 - p)), (int)std::lround(kRed.u * p + kGreen.u * (1 - p)),
+             (int)std::lround(kRed.v * p + kGreen.v * (1 - p))};
+    expect_colour(fx, W, H, 20, 20, W - 20, H - 20, mix, 5, "frame 51 (fade red → green)");
+    // The card: neither black nor flat (a gradient).
+    auto fc = decode_frame_yuv(out, 130, W, H);
+    double top = plane_mean(fc, W, H, 0, 0, 0, W, 40), bottom = plane_mean(fc, W, H, 0, 0, H - 40, W, H);
+    EXPECT_GT(top, 30) << "card is too dark";
+    EXPECT_GT(std::abs(top - bottom), 8) << "card has no gradient";
+}
+
+TEST_F(Render, PreviewIsHalfSizeSameTiming)
+{
+    auto out = dir / "preview.mp4";
+    auto r = run({cli(), "render", (dir / "basic.md").string(), "--preview", "-o", out.string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto v = stream(probe(out), "video");
+    EXPECT_EQ(v["width"], 180);
+    EXPECT_EQ(v["height"], 320);
+    EXPECT_EQ(v["nb_read_frames"], "135");
+}
+
+TEST_F(Render, CoverCropsContainLetterboxesWithBlurredBars)
+{
+    // Landscape picture, left half red, right half blue, into a portrait frame.
+    make_image(dir / "halves.png", "color=c=red:s=640x360[l];color=c=blue:s=640x360[r];[l][r]hstack,scale=640:360");
+    write_file(dir / "fit.md", R"(---
+size: 360x640
+---
+# Cover
+halves.png
+duration: 1s
+
+# Contain
+halves.png contain
+duration: 1s
+)");
+    auto out = dir / "fit.mp4";
+    auto r = run({cli(), "render", (dir / "fit.md").string(), "-o", out.string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const int W = 360, H = 640;
+    auto cover = decode_frame_yuv(out, 10, W, H);
+    expect_colour(cover, W, H, 10, 10, 150, H - 10, kRed, 5, "cover: left of centre is red");
+    expect_colour(cover, W, H, 210, 10, W - 10, H - 10, kBlue, 5, "cover: right of centre is blue");
+    auto contain = decode_frame_yuv(out, 40, W, H);
+    // Picture 360x202 centred at y = 218..420: left quarter red, right quarter blue.
+    expect_colour(contain, W, H, 10, 240, 80, 400, kRed, 6, "contain: picture left");
+    expect_colour(contain, W, H, 280, 240, 350, 400, kBlue, 6, "contain: picture right");
+    // Bars: a darkened copy — darker than the picture, but not black.
+    double bar = plane_mean(contain, W, H, 0, 0, 0, W, 150);
+    double pic = plane_mean(contain, W, H, 0, 0, 240, W, 400);
+    EXPECT_LT(bar, pic - 5);
+    EXPECT_GT(bar, 17);
+}
+
+TEST_F(Render, RotatedVideoIsShownUpright)
+{
+    // Coded 320x180, left half red / right half blue, tagged to display rotated by 90°.
+    ffmpeg({"-f", "lavfi", "-i", "color=c=red:s=160x180[l];color=c=blue:s=160x180[r];[l][r]hstack", "-t", "1",
+            "-r", "30", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", (dir / "raw.mp4").string()});
+    ffmpeg({"-i", (dir / "raw.mp4").string(), "-c", "copy", "-metadata:s:v:0", "rotate=90",
+            (dir / "rot.mp4").string()});
+    // What ffmpeg itself shows (it honours the rotation by default).
+    auto ref = run({"ffmpeg", "-v", "error", "-nostdin", "-i", (dir / "rot.mp4").string(), "-frames:v", "1", "-vf",
+                    "scale=180:320,format=yuv420p", "-f", "rawvideo", "-"});
+    ASSERT_EQ(ref.exit_code, 0) << ref.err;
+    std::vector<uint8_t> refv(ref.out.begin(), ref.out.end());
+    ASSERT_EQ(refv.size(), 180u * 320 * 3 / 2);
+    write_file(dir / "rot.md", "---\nsize: 180x320\n---\n# R\nrot.mp4\nduration: 0.5s\n");
+    auto out = dir / "rot-out.mp4";
+    auto r = run({cli(), "render", (dir / "rot.md").string(), "-o", out.string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto f = decode_frame_yuv(out, 5, 180, 320);
+    EXPECT_LT(mean_abs_diff(f, refv), 4.0) << "our frame differs from ffmpeg's rotated display";
+}
+
+TEST_F(Render, ShortClipHoldsLastFrameAndCheckSaysSo)
+{
+    make_video(dir / "short.mp4", "color=c=blue:s=320x240", 1.0);
+    write_file(dir / "hold.md", "---\nsize: 360x640\n---\n# Short\nshort.mp4\nduration: 2s\n");
+    auto chk = run({cli(), "check", (dir / "hold.md").string()});
+    EXPECT_EQ(chk.exit_code, 0) << chk.err;
+    EXPECT_NE((chk.out + chk.err).find("held"), std::string::npos) << chk.out << chk.err;
+    auto out = dir / "hold.mp4";
+    auto r = run({cli(), "render", (dir / "hold.md").string(), "-o", out.string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto v = stream(probe(out), "video");
+    EXPECT_EQ(v["nb_read_frames"], "60");
+    expect_colour(decode_frame_yuv(out, 55, 360, 640), 360, 640, 0, 0, 360, 640, kBlue, 4, "held last frame");
+}
+
+TEST_F(Render, CheckJsonIsMachineReadable)
+{
+    auto r = run({cli(), "check", (dir / "basic.md").string(), "--json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["schema_version"], 1);
+    ASSERT_TRUE(j.contains("shots"));
+    EXPECT_EQ(j["shots"].size(), 3u);
+}
+
+TEST_F(Render, ListTransitionsShowsTheXfadeCatalogue)
+{
+    auto r = run({cli(), "list", "transitions"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (const char* name : {"cut", "fade", "wipeleft", "circleopen", "dissolve", "pixelize", "zoomin", "hblur"})
+        EXPECT_NE(r.out.find(std::string("\n") + name + " "), std::string::npos) << name;
+}
+
+TEST_F(Render, InterruptStopsPromptlyAndLeavesNothing)
+{
+    write_file(dir / "long.md", "---\nsize: 720x1280\n---\n# A\nred.png zoom-in\nduration: 60s\n");
+    auto out = dir / "long.mp4";
+    pid_t pid = fork();
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        dup2(devnull, 1);
+        dup2(devnull, 2);
+        execl(cli().c_str(), cli().c_str(), "render", (dir / "long.md").c_str(), "-o", out.c_str(), "-q", nullptr);
+        _exit(127);
+    }
+    usleep(1500 * 1000);
+    kill(pid, SIGINT);
+    int status = 0;
+    auto t0 = std::chrono::steady_clock::now();
+    waitpid(pid, &status, 0);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 130);
+    EXPECT_LT(secs, 5.0) << "took too long to stop";
+    EXPECT_FALSE(fs::exists(out));
+    for (auto& e : fs::directory_iterator(dir.path()))
+        EXPECT_EQ(e.path().filename().string().find(".part"), std::string::npos) << e.path();
+}
