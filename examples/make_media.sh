@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Generates the example's media (stand-ins for a user's photos and phone clips) with ffmpeg's
+# synthetic sources, so the repository carries no binaries. Idempotent.
+set -euo pipefail
+D="$(cd "$(dirname "$0")" && pwd)/harbin/media"
+mkdir -p "$D"
+FF="ffmpeg -hide_banner -loglevel error -nostdin -y"
+[ -f "$D/street.jpg" ] || $FF -f lavfi -i "gradients=s=1920x1080:c0=0x2a3f6b:c1=0xf2b66d:c2=0xe8d9c4:c3=0x1c2438:x0=0:y0=0:x1=1920:y1=1080:nb_colors=4:seed=5" \
+  -vf "noise=alls=6:allf=u,format=yuvj420p" -frames:v 1 -q:v 3 "$D/street.jpg"
+[ -f "$D/church.jpg" ] || $FF -f lavfi -i "mandelbrot=s=1080x1440:start_x=-0.743643887037151:start_y=0.131825904205330:start_scale=0.02" \
+  -vf "hue=h=190:s=0.8,format=yuvj420p" -frames:v 1 -q:v 3 "$D/church.jpg"
+[ -f "$D/river.mp4" ] || $FF -f lavfi -i "gradients=s=1280x720:r=30:speed=0.02:c0=0x0b2a4a:c1=0x9fd3f0:c2=0xe9f6ff:c3=0x3a6d8c:nb_colors=4:seed=2" \
+  -t 6 -vf "noise=alls=4:allf=t+u,format=yuv420p" -c:v libx264 -preset veryfast -crf 20 "$D/river.mp4"
+[ -f "$D/lights.mp4" ] || $FF -f lavfi -i "life=s=320x180:r=30:mold=20:ratio=0.15:death_color=#10183a:life_color=#ffd27a:mold_color=#3a62c8" \
+  -t 6 -vf "scale=1280:720:flags=bicubic,gblur=sigma=2,format=yuv420p" -c:v libx264 -preset veryfast -crf 20 "$D/lights.mp4"
+echo "example media in $D"
