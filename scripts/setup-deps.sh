@@ -8,6 +8,8 @@ PKGS=(
   libexpected-dev nlohmann-json3-dev libgtest-dev zlib1g-dev
   ffmpeg            # ffprobe/ffmpeg: tests compare against xfade and probe outputs
 )
+# `--bench` adds what the benchmark's input generator and timing need.
+if [ "${1:-}" = "--bench" ]; then PKGS+=(espeak-ng sox time fonts-noto-cjk); fi
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# `make bench`: the promo60 workload (60 s, 1080x1920, 30 fps, 12 shots alternating Ken Burns
+# stills and 9:16-cropped clips, 0.5 s fades) rendered side by side in one run by
+#   shotweave       this project
+#   (a) encoder     ffmpeg re-encoding shotweave's promo60 at the same x264 settings: the
+#                   decode + encode of exactly those frames, nothing composed (the floor)
+#   (b) ffmpeg      one ffmpeg filtergraph producing the same video (../shared/bench/promo60)
+# and prints wall time, CPU time, peak RSS and the ratios. BENCH_LONG=1 also renders a
+# 10-minute version to show memory stays flat with length.
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+CLI="$ROOT/build/apps/cli/shotweave"
+SHARED="$ROOT/../shared/bench/promo60"
+W="$ROOT/bench/work"
+mkdir -p "$W/out"
+export PROMO60_DIR="$W"
+
+bash "$ROOT/scripts/setup-deps.sh" --bench
+[ -x "$CLI" ] || { echo "build first: make build" >&2; exit 1; }
+[ -d "$SHARED" ] || { echo "missing $SHARED (the shared promo60 inputs generator)" >&2; exit 1; }
+echo "== generating promo60 inputs (cached in bench/work/inputs)"
+bash "$SHARED/gen_inputs.sh" >/dev/null
+
+# The promo60 script: 12 shots, stills zoom in, clips cover-cropped; 11 × 5.5 s + 5.0 s − 11 × 0.5 s = 60 s.
+write_script() { # file repeat
+  local f=$1 rep=$2
+  {
+    printf -- "---\ntitle: promo60\nsize: 1080x1920\nfps: 30\ntransition: fade 0.5s\n---\n\n"
+    for r in $(seq 1 "$rep"); do
+      for k in 0 1 2 3 4 5 6 7 8 9 10 11; do
+        d=5.5; { [ "$k" = 11 ] && [ "$r" = "$rep" ]; } && d=5
+        if (( k % 2 == 0 )); then
+          printf "# Shot %d-%d\ninputs/still%d.jpg zoom-in\nduration: %ss\n\n" "$r" "$k" $((k / 2)) "$d"
+        else
+          printf "# Shot %d-%d\ninputs/clip%d.mp4\nduration: %ss\n\n" "$r" "$k" "$k" "$d"
+        fi
+      done
+    done
+  } > "$f"
+}
+write_script "$W/promo60.md" 1
+
+measure() { # name cmd...   → appends "name wall user sys rss_kb" to $W/results
+  local name=$1; shift
+  echo "== $name: $*"
+  /usr/bin/time -f "%e %U %S %M" -o "$W/time.$name" "$@" >/dev/null 2>"$W/log.$name" || {
+    echo "$name failed:"; tail -20 "$W/log.$name"; exit 1; }
+  echo "$name $(cat "$W/time.$name")" >> "$W/results"
+}
+: > "$W/results"
+measure shotweave "$CLI" render "$W/promo60.md" -o "$W/out/promo60.mp4" -q
+measure encoder ffmpeg -hide_banner -nostdin -y -loglevel error -i "$W/out/promo60.mp4" -an \
+  -c:v libx264 -preset veryfast -crf 23 -pix_fmt yuv420p "$W/out/encoder.mp4"
+measure ffmpeg_graph bash "$SHARED/p1_ffmpeg.sh" "$W/out/p1.mp4"
+measure preview "$CLI" render "$W/promo60.md" --preview -o "$W/out/promo60-preview.mp4" -q
+if [ "${BENCH_LONG:-0}" = 1 ]; then
+  write_script "$W/promo600.md" 10
+  measure shotweave_10min "$CLI" render "$W/promo600.md" -o "$W/out/promo600.mp4" -q
+fi
+
+frames=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 "$W/out/promo60.mp4")
+echo
+echo "promo60: $frames frames, $(nproc) cores, $(date -u +%Y-%m-%d)"
+awk -v frames="$frames" '
+  { name[NR]=$1; wall[NR]=$2; cpu[NR]=$3+$4; rss[NR]=$5/1024; idx[$1]=NR }
+  END {
+    printf "%-16s %9s %9s %10s %9s %12s\n", "run", "wall s", "cpu s", "peak MB", "fps", "vs encoder"
+    e = idx["encoder"]
+    for (i = 1; i <= NR; i++)
+      printf "%-16s %9.2f %9.2f %10.1f %9.1f %11.2fx\n", name[i], wall[i], cpu[i], rss[i], \
+             (name[i] ~ /10min/ ? frames*10 : frames) / wall[i], wall[i] / wall[e]
+    s = idx["shotweave"]; g = idx["ffmpeg_graph"]
+    printf "\nshotweave / encoder limit (a): %.2fx wall (target <= 1.15)\n", wall[s] / wall[e]
+    printf "ffmpeg graph (b) / shotweave: %.2fx wall (target >= 1.5)\n", wall[g] / wall[s]
+    printf "shotweave peak RSS: %.0f MB (target <= 300)\n", rss[s]
+    if ("shotweave_10min" in idx) printf "10-min / 1-min peak RSS: %.2f (target < 1.10)\n", rss[idx["shotweave_10min"]] / rss[s]
+  }' "$W/results" | tee "$W/summary.txt"
