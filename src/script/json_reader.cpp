@@ -1,0 +1,582 @@
+// The JSON form of a script (docs/script.md, docs/schema/project.schema.json).
+//
+// nlohmann::json gives us the values but not where they are in the file, and every message
+// must say file:line:col. Once nlohmann has accepted the text (so it is known to be valid
+// JSON), a small scanner walks it again and records the byte offset of every key and value by
+// JSON pointer. Doing it as a second pass over validated text keeps the scanner trivial (no
+// error handling) and independent of nlohmann's internals.
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <cstring>
+
+#include "core/text_util.h"
+#include "script/readers.h"
+#include "script/values.h"
+
+namespace sw::script::detail {
+
+namespace fs = std::filesystem;
+using core::SourceLoc;
+using nlohmann::json;
+
+namespace {
+
+class LineIndex {
+public:
+    explicit LineIndex(std::string_view text)
+        : m_text(text)
+    {
+        m_starts.push_back(0);
+        for (size_t i = 0; i < text.size(); ++i)
+            if (text[i] == '\n')
+                m_starts.push_back(i + 1);
+    }
+    SourceLoc loc(const std::string& file, size_t off) const
+    {
+        off = std::min(off, m_text.size());
+        auto it = std::upper_bound(m_starts.begin(), m_starts.end(), off);
+        size_t line = size_t(it - m_starts.begin());  // 1-based
+        size_t start = m_starts[line - 1];
+        return {file, int(line), 1 + int(core::utf8_length(m_text.substr(start, off - start)))};
+    }
+
+private:
+    std::string_view m_text;
+    std::vector<size_t> m_starts;
+};
+
+std::string escape_pointer_token(const std::string& s)
+{
+    std::string r;
+    for (char c : s) {
+        if (c == '~')
+            r += "~0";
+        else if (c == '/')
+            r += "~1";
+        else
+            r += c;
+    }
+    return r;
+}
+
+// Records the offset of every key and value of a valid JSON text, by JSON pointer.
+class PositionIndex {
+public:
+    explicit PositionIndex(std::string_view s)
+        : m_s(s)
+    {
+        ws();
+        value("");
+    }
+    std::map<std::string, size_t> keys, values;
+    std::vector<std::pair<size_t, std::string>> duplicates;  // offset of the repeated key, its name
+
+private:
+    void ws()
+    {
+        while (m_i < m_s.size() && (m_s[m_i] == ' ' || m_s[m_i] == '\t' || m_s[m_i] == '\n' || m_s[m_i] == '\r'))
+            ++m_i;
+    }
+    std::string string_token()
+    {
+        size_t b = m_i++;
+        while (m_i < m_s.size() && m_s[m_i] != '"') {
+            if (m_s[m_i] == '\\')
+                ++m_i;
+            ++m_i;
+        }
+        ++m_i;
+        // Decoding escapes (\u...) is nlohmann's job; the token is valid JSON.
+        return json::parse(m_s.substr(b, m_i - b)).get<std::string>();
+    }
+    void value(const std::string& ptr)
+    {
+        values[ptr] = m_i;
+        if (m_i >= m_s.size())
+            return;
+        char c = m_s[m_i];
+        if (c == '{') {
+            ++m_i;
+            ws();
+            std::set<std::string> seen;
+            while (m_i < m_s.size() && m_s[m_i] != '}') {
+                size_t key_off = m_i;
+                std::string key = string_token();
+                std::string child = ptr + "/" + escape_pointer_token(key);
+                if (!seen.insert(key).second)
+                    duplicates.emplace_back(key_off, key);
+                keys[child] = key_off;
+                ws();
+                ++m_i;  // ':'
+                ws();
+                value(child);
+                ws();
+                if (m_i < m_s.size() && m_s[m_i] == ',') {
+                    ++m_i;
+                    ws();
+                }
+            }
+            ++m_i;
+        } else if (c == '[') {
+            ++m_i;
+            ws();
+            int n = 0;
+            while (m_i < m_s.size() && m_s[m_i] != ']') {
+                value(ptr + "/" + std::to_string(n++));
+                ws();
+                if (m_i < m_s.size() && m_s[m_i] == ',') {
+                    ++m_i;
+                    ws();
+                }
+            }
+            ++m_i;
+        } else if (c == '"') {
+            string_token();
+        } else {
+            while (m_i < m_s.size() && !strchr(",]} \t\r\n", m_s[m_i]))
+                ++m_i;
+        }
+    }
+    std::string_view m_s;
+    size_t m_i = 0;
+};
+
+// "/shots/2/duration" → "shots[2].duration" for messages.
+std::string readable(const std::string& ptr)
+{
+    std::string r;
+    size_t i = 0;
+    while (i < ptr.size()) {
+        size_t j = ptr.find('/', i + 1);
+        std::string tok = ptr.substr(i + 1, j == std::string::npos ? std::string::npos : j - i - 1);
+        bool index = !tok.empty() && std::all_of(tok.begin(), tok.end(), [](char c) { return c >= '0' && c <= '9'; });
+        if (index)
+            r += "[" + tok + "]";
+        else
+            r += (r.empty() ? "" : ".") + tok;
+        if (j == std::string::npos)
+            break;
+        i = j;
+    }
+    return r.empty() ? "the top level" : r;
+}
+
+const char* type_name(const json& v)
+{
+    switch (v.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::boolean: return "true/false";
+    case json::value_t::string: return "a string";
+    case json::value_t::array: return "an array";
+    case json::value_t::object: return "an object";
+    default: return "a number";
+    }
+}
+
+class JsonReader {
+public:
+    JsonReader(std::string_view text, std::string file, fs::path base, core::Diagnostics& diag)
+        : m_text(text)
+        , m_file(std::move(file))
+        , m_base(std::move(base))
+        , m_diag(diag)
+        , m_lines(text)
+    {
+    }
+
+    core::Result<timeline::Project> run()
+    {
+        json root;
+        try {
+            root = json::parse(m_text);
+        } catch (const json::parse_error& e) {
+            // e.byte is the 1-based count of bytes read when the parser gave up.
+            size_t off = e.byte > 0 ? e.byte - 1 : 0;
+            std::string what = e.what();
+            auto col = what.find("column ");
+            auto colon = col == std::string::npos ? std::string::npos : what.find(": ", col);
+            std::string msg = colon == std::string::npos ? what : what.substr(colon + 2);
+            SourceLoc where = m_lines.loc(m_file, off);
+            std::string full = "invalid JSON: " + msg;
+            std::string hint = "check for a missing comma, quote or bracket here or just before";
+            m_diag.error(where, full, hint);
+            return core::make_error(core::ErrorCategory::Script, full + " — " + hint, {}, where);
+        }
+        PositionIndex idx(m_text);
+        m_keys = std::move(idx.keys);
+        m_values = std::move(idx.values);
+        for (auto& [off, key] : idx.duplicates)
+            m_diag.error(m_lines.loc(m_file, off), "key \"" + key + "\" appears twice in the same object",
+                         "keep one of them");
+        if (!root.is_object()) {
+            SourceLoc where = val_loc("");
+            std::string msg = std::string("the top level must be an object, not ") + type_name(root);
+            std::string hint = "write {\"shots\": [...]} (see docs/script.md)";
+            m_diag.error(where, msg, hint);
+            return core::make_error(core::ErrorCategory::Script, msg + " — " + hint, {}, where);
+        }
+        m_project.script_path = m_file;
+        m_project.base_dir = m_base;
+        read_project(root);
+        return std::move(m_project);
+    }
+
+private:
+    SourceLoc val_loc(const std::string& ptr) const
+    {
+        auto it = m_values.find(ptr);
+        return it == m_values.end() ? SourceLoc{m_file, 1, 1} : m_lines.loc(m_file, it->second);
+    }
+    SourceLoc key_loc(const std::string& ptr) const
+    {
+        auto it = m_keys.find(ptr);
+        return it == m_keys.end() ? val_loc(ptr) : m_lines.loc(m_file, it->second);
+    }
+    // A span over a string value's contents (just after the opening quote).
+    Span string_span(const std::string& ptr, const std::string& s) const
+    {
+        SourceLoc l = val_loc(ptr);
+        l.col += 1;
+        return Span{l, s};
+    }
+
+    void type_error(const std::string& ptr, const json& v, const std::string& expected)
+    {
+        m_diag.error(val_loc(ptr), readable(ptr) + " must be " + expected + ", not " + type_name(v),
+                     "see docs/script.md, \"The JSON form\"");
+    }
+
+    // Unknown fields are errors with a suggestion: a misspelt "duraton" silently ignored would
+    // be worse than useless for a program generating scripts.
+    void check_fields(const json& obj, const std::string& ptr, const std::vector<std::string>& allowed)
+    {
+        for (auto& [k, v] : obj.items()) {
+            if (std::find(allowed.begin(), allowed.end(), k) != allowed.end())
+                continue;
+            std::string child = ptr + "/" + escape_pointer_token(k);
+            auto dym = core::did_you_mean(k, allowed);
+            std::string list;
+            for (auto& a : allowed)
+                if (a[0] != '$')
+                    list += (list.empty() ? "" : ", ") + a;
+            m_diag.error(key_loc(child), "unknown field \"" + k + "\" in " + readable(ptr),
+                         dym.empty() ? "allowed fields: " + list : "did you mean \"" + dym + "\"?");
+        }
+    }
+
+    std::optional<std::string> get_string(const json& obj, const std::string& ptr, const char* key)
+    {
+        auto it = obj.find(key);
+        if (it == obj.end())
+            return std::nullopt;
+        if (!it->is_string()) {
+            type_error(ptr + "/" + key, *it, "a string");
+            return std::nullopt;
+        }
+        return it->get<std::string>();
+    }
+
+    std::optional<int64_t> get_duration(const json& v, const std::string& ptr, bool allow_zero)
+    {
+        Parsed<int64_t> d;
+        if (v.is_number()) {
+            d = seconds_to_us(v.get<double>(), allow_zero);
+            if (!d) {
+                m_diag.error(val_loc(ptr), readable(ptr) + ": " + d.error().message, d.error().hint);
+                return std::nullopt;
+            }
+            return *d;
+        }
+        if (v.is_string()) {
+            std::string s = v.get<std::string>();
+            d = parse_duration_us(s, allow_zero);
+            if (!d) {
+                Span sp = string_span(ptr, s);
+                m_diag.error(sp.at(d.error().offset), readable(ptr) + ": " + d.error().message, d.error().hint);
+                return std::nullopt;
+            }
+            return *d;
+        }
+        type_error(ptr, v, "a number of seconds or a string like \"4s\"");
+        return std::nullopt;
+    }
+
+    std::optional<timeline::TransitionSpec> get_transition(const json& v, const std::string& ptr, int64_t default_us)
+    {
+        if (v.is_string()) {
+            std::string s = v.get<std::string>();
+            return read_transition(string_span(ptr, s), default_us, m_diag);
+        }
+        if (!v.is_object()) {
+            type_error(ptr, v, "a string like \"fade 0.5s\" or an object {\"name\": ..., \"duration\": ...}");
+            return std::nullopt;
+        }
+        check_fields(v, ptr, {"name", "duration", "params"});
+        timeline::TransitionSpec t;
+        auto name = get_string(v, ptr, "name");
+        if (!name) {
+            if (!v.contains("name"))
+                m_diag.error(val_loc(ptr), readable(ptr) + " has no \"name\"", "add e.g. \"name\": \"fade\"");
+            return std::nullopt;
+        }
+        t.name = core::to_lower_ascii(*name);
+        t.loc = val_loc(ptr + "/name");
+        bool ok = true;
+        if (auto it = v.find("duration"); it != v.end()) {
+            if (auto d = get_duration(*it, ptr + "/duration", false))
+                t.duration_us = *d;
+            else
+                ok = false;
+        } else {
+            t.duration_us = t.name == "cut" ? 0 : default_us;
+        }
+        if (t.name == "cut")
+            t.duration_us = 0;
+        if (auto it = v.find("params"); it != v.end()) {
+            if (!it->is_object()) {
+                type_error(ptr + "/params", *it, "an object of parameter values");
+                ok = false;
+            } else {
+                for (auto& [k, pv] : it->items()) {
+                    if (pv.is_string())
+                        t.params[k] = pv.get<std::string>();
+                    else if (pv.is_number() || pv.is_boolean())
+                        t.params[k] = pv.dump();
+                    else {
+                        type_error(ptr + "/params/" + escape_pointer_token(k), pv, "a string or a number");
+                        ok = false;
+                    }
+                }
+            }
+        }
+        Span name_span = string_span(ptr + "/name", *name);
+        if (!validate_transition(t, name_span, m_diag))
+            ok = false;
+        if (!ok)
+            return std::nullopt;
+        return t;
+    }
+
+    void read_project(const json& root)
+    {
+        check_fields(root, "", {"$schema", "schema_version", "title", "size", "fps", "transition", "background", "shots"});
+        if (auto it = root.find("schema_version"); it != root.end()) {
+            if (!it->is_number_integer() || it->get<int64_t>() != 1)
+                m_diag.error(val_loc("/schema_version"), "schema_version must be 1",
+                             "this version of shotweave reads version 1 of the JSON form");
+        }
+        if (auto s = get_string(root, "", "title"))
+            m_project.title = *s;
+        if (auto s = get_string(root, "", "size")) {
+            m_project.size_loc = val_loc("/size");
+            if (auto sz = parse_size(*s)) {
+                m_project.width = sz->width;
+                m_project.height = sz->height;
+            } else {
+                report(m_diag, string_span("/size", *s), sz.error());
+            }
+        }
+        if (auto it = root.find("fps"); it != root.end()) {
+            m_project.fps_loc = val_loc("/fps");
+            Parsed<core::Rational> f;
+            if (it->is_number())
+                f = fps_from_number(it->get<double>());
+            else if (it->is_string())
+                f = parse_fps(it->get<std::string>());
+            else
+                type_error("/fps", *it, "a number or a string like \"30000/1001\"");
+            if (it->is_number() || it->is_string()) {
+                if (f)
+                    m_project.fps = *f;
+                else
+                    m_diag.error(m_project.fps_loc, "fps: " + f.error().message, f.error().hint);
+            }
+        }
+        if (auto s = get_string(root, "", "background")) {
+            if (auto c = parse_color(*s))
+                m_project.background = *c;
+            else
+                report(m_diag, string_span("/background", *s), c.error());
+        }
+        m_project.default_transition.name = "cut";
+        if (auto it = root.find("transition"); it != root.end())
+            if (auto t = get_transition(*it, "/transition", kDefaultTransitionUs))
+                m_project.default_transition = *t;
+
+        auto it = root.find("shots");
+        if (it == root.end()) {
+            m_diag.error(val_loc(""), "the project has no \"shots\"", "add \"shots\": [{\"name\": ..., \"narration\": ...}]");
+            return;
+        }
+        if (!it->is_array()) {
+            type_error("/shots", *it, "an array of shots");
+            return;
+        }
+        if (it->empty())
+            m_diag.error(val_loc("/shots"), "\"shots\" is empty", "add at least one shot");
+        int64_t def_us = m_project.default_transition.name != "cut" ? m_project.default_transition.duration_us
+                                                                     : kDefaultTransitionUs;
+        for (size_t i = 0; i < it->size(); ++i) {
+            std::string ptr = "/shots/" + std::to_string(i);
+            read_shot((*it)[i], ptr, i, def_us);
+        }
+        if (!m_project.shots.empty() && m_project.shots.back().transition_out) {
+            std::string ptr = "/shots/" + std::to_string(it->size() - 1) + "/transition";
+            m_diag.warning(key_loc(ptr), "the last shot's transition has nothing to go into; it is ignored",
+                           "remove it, or add a shot after it");
+        }
+    }
+
+    void read_shot(const json& v, const std::string& ptr, size_t i, int64_t def_us)
+    {
+        timeline::Shot s;
+        s.loc = val_loc(ptr);
+        s.name = "Shot " + std::to_string(i + 1);
+        if (!v.is_object()) {
+            type_error(ptr, v, "an object");
+            m_project.shots.push_back(std::move(s));
+            return;
+        }
+        check_fields(v, ptr, {"name", "visual", "narration", "duration", "transition", "title"});
+        if (auto n = get_string(v, ptr, "name"))
+            s.name = *n;
+        if (auto it = v.find("narration"); it != v.end()) {
+            auto add = [&](const json& line, const std::string& p) {
+                if (!line.is_string()) {
+                    type_error(p, line, "a string");
+                    return;
+                }
+                s.narration.push_back(line.get<std::string>());
+                SourceLoc l = val_loc(p);
+                l.col += 1;
+                s.narration_locs.push_back(l);
+            };
+            if (it->is_array()) {
+                for (size_t k = 0; k < it->size(); ++k)
+                    add((*it)[k], ptr + "/narration/" + std::to_string(k));
+            } else if (it->is_string()) {
+                add(*it, ptr + "/narration");
+            } else {
+                type_error(ptr + "/narration", *it, "a string or an array of strings");
+            }
+        }
+        if (auto it = v.find("duration"); it != v.end()) {
+            s.duration_loc = val_loc(ptr + "/duration");
+            s.duration_us = get_duration(*it, ptr + "/duration", false);
+        }
+        if (auto it = v.find("transition"); it != v.end())
+            s.transition_out = get_transition(*it, ptr + "/transition", def_us);
+        if (auto t = get_string(v, ptr, "title")) {
+            s.title = *t;
+            s.title_loc = val_loc(ptr + "/title");
+        }
+        if (auto it = v.find("visual"); it != v.end())
+            read_visual(*it, ptr + "/visual", s);
+        m_project.shots.push_back(std::move(s));
+    }
+
+    void read_visual(const json& v, const std::string& ptr, timeline::Shot& s)
+    {
+        if (!v.is_object()) {
+            type_error(ptr, v, "an object like {\"media\": \"photo.jpg\"} or {\"description\": \"...\"}");
+            return;
+        }
+        check_fields(v, ptr, {"media", "description", "move", "fit", "from", "to"});
+        timeline::Visual& vis = s.visual;
+        vis.loc = val_loc(ptr);
+        auto media = get_string(v, ptr, "media");
+        auto desc = get_string(v, ptr, "description");
+        if (media && desc) {
+            m_diag.error(key_loc(ptr + "/description"), readable(ptr) + " has both \"media\" and \"description\"",
+                         "a shot has one visual; keep one");
+        }
+        if (media) {
+            SourceLoc where = string_span(ptr + "/media", *media).at(0);
+            FileKind kind = file_kind_from_extension(*media);
+            vis.path_as_written = *media;
+            fs::path p(*media);
+            vis.path = p.is_absolute() ? p : (m_base / p).lexically_normal();
+            vis.loc = where;
+            if (kind == FileKind::Other || kind == FileKind::Audio) {
+                m_diag.error(where, "\"" + *media + "\" is not an image or a video (judged by its extension)",
+                             "images: .jpg .jpeg .png .webp .bmp .tif .gif; videos: .mp4 .mov .mkv .webm .avi ...");
+            } else {
+                vis.kind = timeline::VisualKind::Media;
+                vis.media_type = kind == FileKind::Image ? timeline::MediaType::Image : timeline::MediaType::Video;
+                check_media_file(*media, vis.path, where, m_diag);
+            }
+        } else if (desc) {
+            vis.kind = timeline::VisualKind::Description;
+            vis.description = *desc;
+            vis.loc = string_span(ptr + "/description", *desc).at(0);
+        } else if (!v.contains("media") && !v.contains("description")) {
+            m_diag.error(val_loc(ptr), readable(ptr) + " needs \"media\" or \"description\"",
+                         "e.g. {\"media\": \"media/photo.jpg\"} or {\"description\": \"a snowy street at night\"}");
+        }
+        bool is_video = vis.kind == timeline::VisualKind::Media && vis.media_type == timeline::MediaType::Video;
+        bool is_image = vis.kind == timeline::VisualKind::Media && vis.media_type == timeline::MediaType::Image;
+        if (auto m = get_string(v, ptr, "move")) {
+            auto mv = parse_move(*m);
+            if (!mv) {
+                auto dym = core::did_you_mean(*m, move_names());
+                m_diag.error(val_loc(ptr + "/move"), "unknown move \"" + *m + "\"",
+                             dym.empty() ? "moves: zoom-in, zoom-out, pan-left, pan-right, pan-up, pan-down"
+                                         : "did you mean \"" + dym + "\"?");
+            } else if (is_video && *mv != timeline::Move::None) {
+                m_diag.error(val_loc(ptr + "/move"), "\"" + *m + "\" is a move for photos; a video shot cannot use it",
+                             "remove \"move\"");
+            } else {
+                vis.move = *mv;
+            }
+        }
+        if (auto f = get_string(v, ptr, "fit")) {
+            if (auto fit = parse_fit(*f)) {
+                vis.fit = *fit;
+            } else {
+                auto dym = core::did_you_mean(*f, fit_names());
+                m_diag.error(val_loc(ptr + "/fit"), "unknown fit \"" + *f + "\"",
+                             dym.empty() ? "use cover, contain or stretch" : "did you mean \"" + dym + "\"?");
+            }
+        }
+        for (const char* k : {"from", "to"}) {
+            auto it = v.find(k);
+            if (it == v.end())
+                continue;
+            std::string p = ptr + "/" + k;
+            if (is_image) {
+                m_diag.error(key_loc(p), std::string("\"") + k + "\" trims a video; \"" + vis.path_as_written + "\" is a photo",
+                             std::string("remove \"") + k + "\"; use the shot's \"duration\" for how long a photo shows");
+                continue;
+            }
+            auto d = get_duration(*it, p, std::string(k) == "from");
+            if (d)
+                (std::string(k) == "from" ? vis.trim_from_us : vis.trim_to_us) = *d;
+        }
+        if (vis.trim_from_us && vis.trim_to_us && *vis.trim_to_us <= *vis.trim_from_us)
+            m_diag.error(val_loc(ptr + "/to"), readable(ptr) + ": the clip ends (to " + seconds_text(*vis.trim_to_us)
+                                                   + " s) before it starts (from " + seconds_text(*vis.trim_from_us) + " s)",
+                         "\"to\" must be later than \"from\"");
+    }
+
+    std::string_view m_text;
+    std::string m_file;
+    fs::path m_base;
+    core::Diagnostics& m_diag;
+    LineIndex m_lines;
+    std::map<std::string, size_t> m_keys, m_values;
+    timeline::Project m_project;
+};
+
+}  // namespace
+
+core::Result<timeline::Project> read_json(std::string_view text, const std::string& file, const fs::path& base_dir,
+                                          core::Diagnostics& diag)
+{
+    JsonReader r(text, file, base_dir, diag);
+    return r.run();
+}
+
+}  // namespace sw::script::detail

@@ -1,0 +1,843 @@
+// The Markdown-like script and the plain-article reader (docs/script.md).
+
+#include <algorithm>
+#include <map>
+
+#include "core/text_util.h"
+#include "script/readers.h"
+#include "script/script.h"
+#include "script/values.h"
+#include "timeline/plan.h"
+
+namespace sw::script {
+
+namespace fs = std::filesystem;
+using core::SourceLoc;
+using timeline::Shot;
+
+const std::vector<std::string>& front_matter_keys()
+{
+    static const std::vector<std::string> k{"title", "size", "fps", "transition", "background"};
+    return k;
+}
+
+const std::vector<std::string>& shot_keys()
+{
+    static const std::vector<std::string> k{"visual", "duration", "transition", "title", "fit"};
+    return k;
+}
+
+// Front matter keys that later features will read (voice-over, music, logo, subtitles). Accepted
+// with a warning so scripts written for those features already check.
+static const std::vector<std::string>& reserved_keys()
+{
+    static const std::vector<std::string> k{"voice", "music", "logo", "subtitles", "font"};
+    return k;
+}
+
+namespace detail {
+
+static bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+bool parse_key_line(std::string_view line, KeyLine& out)
+{
+    size_t i = 0;
+    while (i < line.size() && (line[i] == ' ' || line[i] == '\t'))
+        ++i;
+    size_t b = i;
+    if (i >= line.size() || !is_ascii_alpha(line[i]))
+        return false;
+    while (i < line.size() && (is_ascii_alpha(line[i]) || (line[i] >= '0' && line[i] <= '9') || line[i] == '_' || line[i] == '-'))
+        ++i;
+    size_t e = i;
+    while (i < line.size() && line[i] == ' ')
+        ++i;
+    size_t after;
+    if (i < line.size() && line[i] == ':')
+        after = i + 1;
+    else if (line.compare(i, 3, "\xEF\xBC\x9A") == 0)  // U+FF1A full-width colon
+        after = i + 3;
+    else
+        return false;
+    // "http://..." and "C:\..." are not key lines.
+    if (line.compare(after, 2, "//") == 0 || line.compare(after, 1, "\\") == 0)
+        return false;
+    out.key = line.substr(b, e - b);
+    out.key_off = b;
+    size_t v = after;
+    while (v < line.size() && (line[v] == ' ' || line[v] == '\t'))
+        ++v;
+    if (line.compare(v, 3, "\xE3\x80\x80") == 0)
+        v += 3;
+    out.value_off = v;
+    out.value = core::trim(line.substr(v));
+    return true;
+}
+
+}  // namespace detail
+
+namespace {
+
+struct Line {
+    std::string text;
+    int number = 0;
+};
+
+// Splits into lines (LF, CRLF or CR), drops a UTF-8 byte-order mark and blanks out HTML comments
+// `<!-- ... -->` (one space per code point so columns after a comment stay right).
+std::vector<Line> split_lines(std::string_view text, const std::string& file, core::Diagnostics& diag)
+{
+    if (text.substr(0, 3) == "\xEF\xBB\xBF")
+        text.remove_prefix(3);
+    std::vector<Line> lines;
+    std::string cur;
+    int number = 1;
+    bool in_comment = false;
+    SourceLoc comment_start;
+    int col = 1;
+    for (size_t i = 0; i < text.size();) {
+        char c = text[i];
+        if (c == '\n' || c == '\r') {
+            lines.push_back({std::move(cur), number});
+            cur.clear();
+            ++number;
+            col = 1;
+            i += (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ? 2 : 1;
+            continue;
+        }
+        if (!in_comment && text.compare(i, 4, "<!--") == 0) {
+            in_comment = true;
+            comment_start = {file, number, col};
+            cur += "    ";
+            i += 4;
+            col += 4;
+            continue;
+        }
+        if (in_comment && text.compare(i, 3, "-->") == 0) {
+            in_comment = false;
+            cur += "   ";
+            i += 3;
+            col += 3;
+            continue;
+        }
+        size_t len = 1;
+        unsigned char u = c;
+        if (u >= 0xF0)
+            len = 4;
+        else if (u >= 0xE0)
+            len = 3;
+        else if (u >= 0xC0)
+            len = 2;
+        len = std::min(len, text.size() - i);
+        if (in_comment)
+            cur += ' ';
+        else
+            cur.append(text.substr(i, len));
+        i += len;
+        ++col;
+    }
+    if (!cur.empty() || lines.empty())
+        lines.push_back({std::move(cur), number});
+    if (in_comment)
+        diag.error(comment_start, "comment `<!--` is never closed", "end it with `-->`");
+    return lines;
+}
+
+bool is_blank(std::string_view s) { return core::trim(s).empty(); }
+
+size_t leading_space(std::string_view s)
+{
+    size_t i = 0;
+    while (i < s.size()) {
+        if (s[i] == ' ' || s[i] == '\t')
+            ++i;
+        else if (s.compare(i, 3, "\xE3\x80\x80") == 0)
+            i += 3;
+        else
+            break;
+    }
+    return i;
+}
+
+// Heading level of a line: 0 if it is not a heading ("#tag" without a space is not one).
+int heading_level(std::string_view t)
+{
+    size_t h = 0;
+    while (h < t.size() && t[h] == '#')
+        ++h;
+    if (h == 0)
+        return 0;
+    if (h == t.size() || t[h] == ' ' || t[h] == '\t')
+        return int(h);
+    return 0;
+}
+
+bool is_cjk_or_cjk_punct(char32_t c)
+{
+    return timeline::is_cjk(c) || (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF);
+}
+
+// Appends `piece` to `out` with a space between them unless the join is between CJK text
+// (Chinese has no spaces between words, and a line break inside a sentence means nothing).
+void join_text(std::string& out, std::string_view piece)
+{
+    if (piece.empty())
+        return;
+    if (!out.empty()) {
+        auto a = core::utf8_decode(out);
+        auto b = core::utf8_decode(piece);
+        if (!(is_cjk_or_cjk_punct(a.back()) || is_cjk_or_cjk_punct(b.front())))
+            out += ' ';
+    }
+    out += piece;
+}
+
+class MarkdownReader {
+public:
+    MarkdownReader(std::string_view text, std::string file, fs::path base, core::Diagnostics& diag)
+        : m_file(std::move(file))
+        , m_base(std::move(base))
+        , m_diag(diag)
+        , m_lines(split_lines(text, m_file, diag))
+    {
+        m_project.script_path = m_file;
+        m_project.base_dir = m_base;
+        m_project.default_transition.name = "cut";
+    }
+
+    timeline::Project run(bool force_article)
+    {
+        size_t body = read_front_matter();
+        bool any_heading = false;
+        for (size_t i = body; i < m_lines.size(); ++i)
+            if (heading_level(core::trim(m_lines[i].text)) > 0)
+                any_heading = true;
+        if (force_article || !any_heading)
+            read_article(body);
+        else
+            read_shots(body);
+        return std::move(m_project);
+    }
+
+private:
+    SourceLoc loc(const Line& l, size_t byte_off) const
+    {
+        return {m_file, l.number, 1 + int(core::utf8_length(std::string_view(l.text).substr(0, std::min(byte_off, l.text.size()))))};
+    }
+    Span span(const Line& l, size_t byte_off, std::string_view value) const { return Span{loc(l, byte_off), value}; }
+
+    int64_t default_transition_us() const
+    {
+        return m_project.default_transition.name != "cut" && m_project.default_transition.duration_us > 0
+                 ? m_project.default_transition.duration_us
+                 : kDefaultTransitionUs;
+    }
+
+    // ---- front matter ----
+    size_t read_front_matter()
+    {
+        size_t i = 0;
+        while (i < m_lines.size() && is_blank(m_lines[i].text))
+            ++i;
+        if (i >= m_lines.size() || core::trim(m_lines[i].text) != "---")
+            return 0;
+        const Line& open = m_lines[i];
+        size_t end = i + 1;
+        while (end < m_lines.size() && core::trim(m_lines[end].text) != "---")
+            ++end;
+        bool closed = end < m_lines.size();
+        if (!closed) {
+            m_diag.error(loc(open, leading_space(open.text)), "front matter starting here is never closed",
+                         "add a line `---` after the last setting");
+            // Best effort: settings run up to the first heading.
+            end = i + 1;
+            while (end < m_lines.size() && heading_level(core::trim(m_lines[end].text)) == 0)
+                ++end;
+        }
+        std::map<std::string, int> seen;
+        for (size_t k = i + 1; k < end; ++k) {
+            const Line& l = m_lines[k];
+            std::string_view t = core::trim(l.text);
+            if (t.empty() || t[0] == '#')  // YAML-style comment
+                continue;
+            detail::KeyLine kl;
+            if (!detail::parse_key_line(l.text, kl)) {
+                m_diag.error(loc(l, leading_space(l.text)), "front matter line is not `key: value`",
+                             "settings are written like `size: 1080x1920`; the front matter ends with `---`");
+                continue;
+            }
+            std::string key = core::to_lower_ascii(kl.key);
+            SourceLoc key_loc = loc(l, kl.key_off);
+            Span val = span(l, kl.value_off, kl.value);
+            if (auto it = seen.find(key); it != seen.end()) {
+                m_diag.error(key_loc, "`" + key + "` is set twice (first on line " + std::to_string(it->second) + ")",
+                             "keep one of them");
+                continue;
+            }
+            seen[key] = l.number;
+            if (std::find(reserved_keys().begin(), reserved_keys().end(), key) != reserved_keys().end()) {
+                m_diag.warning(key_loc, "`" + key + "` is not supported yet and is ignored",
+                               "it will be used once that feature exists");
+                continue;
+            }
+            if (std::find(front_matter_keys().begin(), front_matter_keys().end(), key) == front_matter_keys().end()) {
+                auto dym = core::did_you_mean(key, front_matter_keys());
+                if (dym.empty() && std::find(shot_keys().begin(), shot_keys().end(), key) != shot_keys().end())
+                    m_diag.error(key_loc, "`" + key + "` is a shot setting, not a project setting",
+                                 "move it below the shot's `# heading`");
+                else
+                    m_diag.error(key_loc, "unknown key \"" + std::string(kl.key) + "\" in the front matter",
+                                 dym.empty() ? "known keys: title, size, fps, transition, background"
+                                             : "did you mean \"" + dym + "\"?");
+                continue;
+            }
+            if (kl.value.empty() && key != "title") {
+                m_diag.error(val.at(0), "`" + key + "` has no value", "write e.g. `" + key + ": " + example(key) + "`");
+                continue;
+            }
+            if (key == "title") {
+                m_project.title = std::string(kl.value);
+            } else if (key == "size") {
+                m_project.size_loc = val.at(0);
+                if (auto s = parse_size(kl.value)) {
+                    m_project.width = s->width;
+                    m_project.height = s->height;
+                } else {
+                    report(m_diag, val, s.error());
+                }
+            } else if (key == "fps") {
+                m_project.fps_loc = val.at(0);
+                if (auto f = parse_fps(kl.value))
+                    m_project.fps = *f;
+                else
+                    report(m_diag, val, f.error());
+            } else if (key == "background") {
+                if (auto c = parse_color(kl.value))
+                    m_project.background = *c;
+                else
+                    report(m_diag, val, c.error());
+            } else if (key == "transition") {
+                if (auto t = read_transition(val, kDefaultTransitionUs, m_diag))
+                    m_project.default_transition = *t;
+            }
+        }
+        return closed ? end + 1 : end;
+    }
+
+    static std::string example(const std::string& key)
+    {
+        if (key == "size")
+            return "1080x1920";
+        if (key == "fps")
+            return "30";
+        if (key == "background")
+            return "black";
+        if (key == "transition")
+            return "fade 0.5s";
+        if (key == "duration")
+            return "4s";
+        if (key == "fit")
+            return "contain";
+        return "...";
+    }
+
+    // ---- shots ----
+    struct ShotState {
+        int visual_line = 0;
+        int duration_line = 0;
+        int transition_line = 0;
+        int title_line = 0;
+        SourceLoc transition_loc;
+        SourceLoc fit_loc;
+    };
+
+    Shot& current() { return m_project.shots.back(); }
+
+    void read_shots(size_t body)
+    {
+        bool reported_orphan = false;
+        for (size_t i = body; i < m_lines.size(); ++i) {
+            const Line& l = m_lines[i];
+            size_t lead = leading_space(l.text);
+            std::string_view t = std::string_view(l.text).substr(lead);
+            t = core::trim(t);
+            if (t.empty())
+                continue;
+            int level = heading_level(t);
+            if (level == 1) {
+                start_shot(l, lead);
+                continue;
+            }
+            if (m_project.shots.empty()) {
+                if (!reported_orphan)
+                    m_diag.error(loc(l, lead), "text before the first shot",
+                                 level ? "only `# ` (one #) starts a shot" : "start a shot with a `# name` line above it");
+                reported_orphan = true;
+                continue;
+            }
+            if (level > 1) {
+                m_diag.error(loc(l, lead), "a `" + std::string(size_t(level), '#') + "` heading does not start a shot",
+                             "shots start with `# name` (one #); write `\\` before the line if it is narration");
+                continue;
+            }
+            read_shot_line(l, lead, t);
+        }
+        finish_shots();
+    }
+
+    void start_shot(const Line& l, size_t lead)
+    {
+        Shot s;
+        std::string_view rest = std::string_view(l.text).substr(lead + 1);
+        // Markdown allows a closing "#" sequence: "# Title #".
+        std::string_view name = core::trim(rest);
+        while (!name.empty() && name.back() == '#')
+            name.remove_suffix(1);
+        name = core::trim(name);
+        s.name = std::string(name);
+        s.loc = loc(l, lead);
+        if (s.name.empty()) {
+            m_diag.error(s.loc, "shot heading has no name", "write a name after `# `, e.g. `# Opening`");
+            s.name = "Shot " + std::to_string(m_project.shots.size() + 1);
+        }
+        m_project.shots.push_back(std::move(s));
+        m_state.emplace_back();
+    }
+
+    void add_narration(const Line& l, size_t off, std::string_view text)
+    {
+        current().narration.emplace_back(text);
+        current().narration_locs.push_back(loc(l, off));
+    }
+
+    void read_shot_line(const Line& l, size_t lead, std::string_view t)
+    {
+        // `\` escapes a line that would otherwise be a key, a media path or a heading.
+        if (t[0] == '\\') {
+            std::string_view rest = core::trim(t.substr(1));
+            if (!rest.empty())
+                add_narration(l, lead + 1 + leading_space(t.substr(1)), rest);
+            return;
+        }
+        if (t.substr(0, 2) == "![") {
+            m_diag.error(loc(l, lead), "Markdown image syntax is not supported",
+                         "write the file's path on its own line, e.g. `media/photo.jpg zoom-in`");
+            return;
+        }
+        if (try_media_line(l, lead, t))
+            return;
+        detail::KeyLine kl;
+        if (detail::parse_key_line(l.text, kl) && read_key_line(l, kl))
+            return;
+        add_narration(l, lead, t);
+    }
+
+    // Returns true if the line is a key line (handled, with or without errors).
+    bool read_key_line(const Line& l, const detail::KeyLine& kl)
+    {
+        std::string key = core::to_lower_ascii(kl.key);
+        bool all_lower = key == kl.key;
+        SourceLoc key_loc = loc(l, kl.key_off);
+        bool known = std::find(shot_keys().begin(), shot_keys().end(), key) != shot_keys().end();
+        if (!known) {
+            // A capitalised word is the start of a sentence ("Note: prices rise"): narration.
+            // Keys are written in lower case, so only a lower-case word can be a misspelt key.
+            if (!all_lower)
+                return false;
+            bool project_key = std::find(front_matter_keys().begin(), front_matter_keys().end(), key) != front_matter_keys().end()
+                            || std::find(reserved_keys().begin(), reserved_keys().end(), key) != reserved_keys().end();
+            if (project_key) {
+                m_diag.error(key_loc, "`" + key + "` is a project setting, not a shot setting",
+                             "move it into the front matter between the `---` lines at the top");
+                return true;
+            }
+            auto dym = core::did_you_mean(key, shot_keys());
+            if (dym.empty())
+                return false;  // "price: 3 yuan" is narration
+            m_diag.error(key_loc, "unknown key \"" + std::string(kl.key) + "\"",
+                         "did you mean \"" + dym + "\"? (write `\\` before the line if it is narration)");
+            return true;
+        }
+        Shot& s = current();
+        ShotState& st = m_state.back();
+        Span val = span(l, kl.value_off, kl.value);
+        auto dup = [&](int first_line) {
+            m_diag.error(key_loc, "`" + key + "` is given twice in shot \"" + s.name + "\" (first on line "
+                                      + std::to_string(first_line) + ")",
+                         "keep one of them");
+        };
+        if (kl.value.empty()) {
+            m_diag.error(val.at(0), "`" + key + "` has no value",
+                         key == "visual" ? "describe what should be seen, or give a media file's path"
+                                         : "write e.g. `" + key + ": " + example(key) + "`");
+            return true;
+        }
+        if (key == "visual") {
+            if (st.visual_line) {
+                m_diag.error(key_loc, "shot \"" + s.name + "\" already has a visual (line " + std::to_string(st.visual_line) + ")",
+                             "a shot has one visual; start a new shot with `# name` for another");
+                return true;
+            }
+            // `visual: media/photo.jpg zoom-in` is the same as the bare media line.
+            if (try_media_line(l, kl.value_off, kl.value))
+                return true;
+            st.visual_line = l.number;
+            s.visual.kind = timeline::VisualKind::Description;
+            s.visual.description = std::string(kl.value);
+            s.visual.loc = val.at(0);
+        } else if (key == "duration") {
+            if (st.duration_line)
+                return dup(st.duration_line), true;
+            st.duration_line = l.number;
+            s.duration_loc = val.at(0);
+            if (auto d = parse_duration_us(kl.value))
+                s.duration_us = *d;
+            else
+                report(m_diag, val, d.error());
+        } else if (key == "transition") {
+            if (st.transition_line)
+                return dup(st.transition_line), true;
+            st.transition_line = l.number;
+            st.transition_loc = key_loc;
+            if (auto t = read_transition(val, default_transition_us(), m_diag))
+                s.transition_out = *t;
+        } else if (key == "title") {
+            if (st.title_line)
+                return dup(st.title_line), true;
+            st.title_line = l.number;
+            s.title = std::string(kl.value);
+            s.title_loc = val.at(0);
+        } else if (key == "fit") {
+            if (st.fit_loc.valid())
+                return dup(st.fit_loc.line), true;
+            st.fit_loc = key_loc;
+            if (auto f = parse_fit(kl.value)) {
+                s.visual.fit = *f;
+            } else {
+                auto dym = core::did_you_mean(kl.value, fit_names());
+                m_diag.error(val.at(0), "unknown fit \"" + std::string(kl.value) + "\"",
+                             dym.empty() ? "use cover, contain or stretch" : "did you mean \"" + dym + "\"?");
+            }
+        }
+        return true;
+    }
+
+    // If the line starts with a media path (recognised by extension), reads it as the shot's
+    // visual and returns true — even when it has errors, so that a missing file is never
+    // mistaken for narration.
+    bool try_media_line(const Line& l, size_t off, std::string_view t)
+    {
+        std::string_view path;
+        size_t path_off, rest_off;
+        if (t[0] == '"') {
+            auto close = t.find('"', 1);
+            if (close == std::string_view::npos)
+                return false;
+            path = t.substr(1, close - 1);
+            path_off = off + 1;
+            rest_off = close + 1;
+        } else {
+            auto words = split_words(t);
+            path = words[0].second;
+            path_off = off;
+            rest_off = path.size();
+        }
+        FileKind kind = file_kind_from_extension(path);
+        if (kind == FileKind::Other) {
+            check_unquoted_spaces(l, off, t);
+            return false;
+        }
+        Shot& s = current();
+        ShotState& st = m_state.back();
+        SourceLoc path_loc = loc(l, path_off);
+        std::string as_written(path);
+        if (kind == FileKind::Audio) {
+            m_diag.error(path_loc, "\"" + as_written + "\" is an audio file; a shot's visual must be an image or a video",
+                         "background music will be set in the front matter (not supported yet)");
+            return true;
+        }
+        if (st.visual_line) {
+            m_diag.error(path_loc, "shot \"" + s.name + "\" already has a visual (line " + std::to_string(st.visual_line) + ")",
+                         "a shot has one visual; start a new shot with `# name` for another");
+            return true;
+        }
+        st.visual_line = l.number;
+        timeline::Visual& v = s.visual;
+        v.kind = timeline::VisualKind::Media;
+        v.media_type = kind == FileKind::Image ? timeline::MediaType::Image : timeline::MediaType::Video;
+        v.path_as_written = as_written;
+        fs::path p(as_written);
+        v.path = p.is_absolute() ? p : (m_base / p).lexically_normal();
+        v.loc = path_loc;
+        check_media_file(as_written, v.path, path_loc, m_diag);
+
+        // Words after the path: a move, a fit, `from <time>`, `to <time>`.
+        std::string_view rest = t.substr(std::min(rest_off, t.size()));
+        size_t rest_base = off + (rest.data() - t.data());
+        auto words = split_words(rest);
+        bool have_move = false, have_fit = false;
+        SourceLoc to_loc;
+        for (size_t k = 0; k < words.size(); ++k) {
+            auto [woff, w] = words[k];
+            SourceLoc wl = loc(l, rest_base + woff);
+            std::string lw = core::to_lower_ascii(w);
+            if (auto m = parse_move(lw); m && *m != timeline::Move::None) {
+                if (v.media_type == timeline::MediaType::Video) {
+                    m_diag.error(wl, "`" + lw + "` is a move for photos; a video shot cannot use it",
+                                 "remove `" + lw + "` (the clip's own motion is shown)");
+                } else if (have_move) {
+                    m_diag.error(wl, "a second move `" + lw + "`", "a shot has one move; keep one");
+                } else {
+                    v.move = *m;
+                }
+                have_move = true;
+            } else if (auto f = parse_fit(lw)) {
+                if (have_fit || st.fit_loc.valid())
+                    m_diag.error(wl, "a second fit `" + lw + "`", "keep one of cover, contain, stretch");
+                else
+                    v.fit = *f;
+                have_fit = true;
+            } else if (lw == "from" || lw == "to") {
+                bool has_value = k + 1 < words.size();
+                if (v.media_type == timeline::MediaType::Image) {
+                    m_diag.error(wl, "`" + lw + "` trims a video; \"" + as_written + "\" is a photo",
+                                 "remove `" + lw + (has_value ? " " + std::string(words[k + 1].second) : "") + "`; use `duration:` to set how long a photo shows");
+                    k += has_value;
+                    continue;
+                }
+                if (!has_value) {
+                    m_diag.error(wl, "`" + lw + "` needs a time", "write e.g. `from 3s to 8s`");
+                    continue;
+                }
+                ++k;
+                auto [voff, vw] = words[k];
+                Span vs = span(l, rest_base + voff, vw);
+                auto d = parse_duration_us(vw, lw == "from");
+                if (!d) {
+                    report(m_diag, vs, d.error());
+                    continue;
+                }
+                auto& slot = lw == "from" ? v.trim_from_us : v.trim_to_us;
+                if (slot)
+                    m_diag.error(wl, "`" + lw + "` is given twice", "keep one");
+                slot = *d;
+                if (lw == "to")
+                    to_loc = wl;
+            } else {
+                std::vector<std::string> all = move_names();
+                for (auto& f : fit_names())
+                    all.push_back(f);
+                if (v.media_type == timeline::MediaType::Video) {
+                    all.push_back("from");
+                    all.push_back("to");
+                }
+                auto dym = core::did_you_mean(lw, all);
+                m_diag.error(wl, "unknown word \"" + std::string(w) + "\" after the media path",
+                             dym.empty() ? (v.media_type == timeline::MediaType::Video
+                                                ? "after a video's path: cover/contain/stretch, `from 3s`, `to 8s`"
+                                                : "after a photo's path: a move (zoom-in, zoom-out, pan-left, pan-right, pan-up, pan-down) and/or cover/contain/stretch")
+                                         : "did you mean \"" + dym + "\"?");
+            }
+        }
+        if (v.trim_from_us && v.trim_to_us && *v.trim_to_us <= *v.trim_from_us)
+            m_diag.error(to_loc, "the clip ends (`to " + seconds_text(*v.trim_to_us) + "s`) before it starts (`from "
+                                     + seconds_text(*v.trim_from_us) + "s`)",
+                         "`to` must be later than `from`");
+        return true;
+    }
+
+    // "my photo.jpg zoom-in" without quotes reads as narration; when the file really exists,
+    // say so instead of silently narrating a file name.
+    void check_unquoted_spaces(const Line& l, size_t off, std::string_view t)
+    {
+        auto words = split_words(t);
+        for (size_t k = 1; k < words.size() && k < 8; ++k) {
+            auto [woff, w] = words[k];
+            if (file_kind_from_extension(w) == FileKind::Other)
+                continue;
+            std::string candidate(t.substr(0, woff + w.size()));
+            fs::path p(candidate);
+            std::error_code ec;
+            if (fs::is_regular_file(p.is_absolute() ? p : m_base / p, ec))
+                m_diag.error(loc(l, off), "a media path with spaces must be quoted",
+                             "write \"" + candidate + "\" in double quotes");
+            return;
+        }
+    }
+
+    void finish_shots()
+    {
+        for (size_t i = 0; i < m_project.shots.size(); ++i) {
+            Shot& s = m_project.shots[i];
+            ShotState& st = m_state[i];
+            if (st.fit_loc.valid() && s.visual.kind != timeline::VisualKind::Media)
+                m_diag.warning(st.fit_loc, "`fit` has no effect: shot \"" + s.name + "\" has no photo or video",
+                               "remove it, or add a media file's path to the shot");
+            if (i + 1 == m_project.shots.size() && st.transition_line)
+                m_diag.warning(st.transition_loc, "`transition` on the last shot has nothing to go into; it is ignored",
+                               "remove it, or add a shot after it");
+            if (s.narration.empty() && s.visual.kind == timeline::VisualKind::None && !s.duration_us)
+                m_diag.warning(s.loc, "shot \"" + s.name + "\" is empty",
+                               "add narration, a visual or a `duration:`; it shows a colour card for "
+                                   + seconds_text(timeline::kMinShotUs) + " s");
+        }
+    }
+
+    // ---- article ----
+    struct Sentence {
+        std::string text;
+        SourceLoc loc;
+    };
+
+    // Splits one paragraph (consecutive non-blank lines) into sentences.
+    std::vector<Sentence> split_sentences(size_t first, size_t last)
+    {
+        std::vector<Sentence> out;
+        Sentence cur;
+        auto flush = [&] {
+            std::string t(core::trim(cur.text));
+            if (!t.empty())
+                out.push_back({t, cur.loc});
+            cur = {};
+        };
+        auto is_close = [](char32_t c) {
+            return c == U'"' || c == U'\'' || c == U'”' || c == U'’' || c == U'」' || c == U'』' || c == U'）'
+                || c == U')' || c == U'】' || c == U'》' || c == U']';
+        };
+        auto is_cjk_end = [](char32_t c) {
+            return c == U'。' || c == U'！' || c == U'？' || c == U'；' || c == U'…';
+        };
+        for (size_t li = first; li <= last; ++li) {
+            const Line& l = m_lines[li];
+            auto cps = core::utf8_decode(l.text);
+            // Joining lines of one paragraph: a space between English words, none for Chinese.
+            if (!core::trim(cur.text).empty()) {
+                std::string next(core::trim(l.text));
+                auto tail = core::utf8_decode(core::trim(cur.text));
+                auto head = core::utf8_decode(next);
+                if (!tail.empty() && !head.empty() && !is_cjk_or_cjk_punct(tail.back()) && !is_cjk_or_cjk_punct(head.front()))
+                    cur.text += ' ';
+            }
+            int col = 0;
+            for (size_t k = 0; k < cps.size(); ++k) {
+                ++col;
+                char32_t c = cps[k];
+                if (cur.text.empty() || core::trim(cur.text).empty()) {
+                    if (c == ' ' || c == '\t' || c == 0x3000) {
+                        cur.text.clear();
+                        continue;
+                    }
+                    cur.loc = {m_file, l.number, col};
+                }
+                cur.text += core::utf8_encode(c);
+                bool end = false;
+                if (is_cjk_end(c)) {
+                    end = true;
+                } else if (c == '.' || c == '!' || c == '?') {
+                    // English: the mark must be followed by a space, a closing quote, or the end.
+                    size_t j = k + 1;
+                    while (j < cps.size() && (cps[j] == '.' || cps[j] == '!' || cps[j] == '?' || is_close(cps[j])))
+                        ++j;
+                    end = j >= cps.size() || cps[j] == ' ' || cps[j] == '\t' || cps[j] == 0x3000;
+                }
+                if (end) {
+                    // Keep runs of marks ("……", "?!") and closing quotes with the sentence.
+                    while (k + 1 < cps.size()
+                           && (is_cjk_end(cps[k + 1]) || cps[k + 1] == '.' || cps[k + 1] == '!' || cps[k + 1] == '?'
+                               || is_close(cps[k + 1]))) {
+                        cur.text += core::utf8_encode(cps[++k]);
+                        ++col;
+                    }
+                    flush();
+                }
+            }
+        }
+        flush();
+        return out;
+    }
+
+    static constexpr int64_t kShotTargetMaxUs = 7'000'000;
+
+    void read_article(size_t body)
+    {
+        size_t i = body;
+        while (i < m_lines.size()) {
+            if (is_blank(m_lines[i].text)) {
+                ++i;
+                continue;
+            }
+            size_t j = i;
+            while (j + 1 < m_lines.size() && !is_blank(m_lines[j + 1].text))
+                ++j;
+            auto sentences = split_sentences(i, j);
+            // Greedy grouping: add sentences while the group's reading time stays within
+            // ~7 s; a paragraph break always ends a shot. A single long sentence stays whole.
+            std::vector<Sentence> group;
+            auto emit = [&] {
+                if (group.empty())
+                    return;
+                Shot s;
+                s.name = "Shot " + std::to_string(m_project.shots.size() + 1);
+                s.loc = group.front().loc;
+                std::string desc;
+                for (auto& g : group) {
+                    s.narration.push_back(g.text);
+                    s.narration_locs.push_back(g.loc);
+                    join_text(desc, g.text);
+                }
+                s.visual.kind = timeline::VisualKind::Description;
+                s.visual.description = desc;
+                s.visual.loc = group.front().loc;
+                m_project.shots.push_back(std::move(s));
+                group.clear();
+            };
+            for (auto& sen : sentences) {
+                if (!group.empty()) {
+                    std::vector<std::string> texts;
+                    for (auto& g : group)
+                        texts.push_back(g.text);
+                    texts.push_back(sen.text);
+                    if (timeline::estimate_reading_us(texts) > kShotTargetMaxUs)
+                        emit();
+                }
+                group.push_back(sen);
+            }
+            emit();
+            i = j + 1;
+        }
+        if (m_project.shots.empty())
+            m_diag.error(SourceLoc{m_file, 1, 1}, "the script has no text to make shots from",
+                         "write narration, or `# name` headings that start shots");
+    }
+
+    std::string m_file;
+    fs::path m_base;
+    core::Diagnostics& m_diag;
+    std::vector<Line> m_lines;
+    timeline::Project m_project;
+    std::vector<ShotState> m_state;
+};
+
+}  // namespace
+
+namespace detail {
+
+timeline::Project read_markdown(std::string_view text, const std::string& file, const fs::path& base_dir,
+                                bool force_article, core::Diagnostics& diag)
+{
+    MarkdownReader r(text, file, base_dir, diag);
+    return r.run(force_article);
+}
+
+bool has_heading(std::string_view text)
+{
+    core::Diagnostics ignored;
+    auto lines = split_lines(text, "", ignored);
+    for (auto& l : lines)
+        if (heading_level(core::trim(l.text)) == 1)
+            return true;
+    return false;
+}
+
+}  // namespace detail
+}  // namespace sw::script

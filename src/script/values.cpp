@@ -1,0 +1,518 @@
+#include "script/values.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <system_error>
+
+#include "core/text_util.h"
+#include "effects/transition.h"
+
+namespace sw::script {
+
+namespace fs = std::filesystem;
+
+core::SourceLoc Span::at(size_t byte_offset) const
+{
+    core::SourceLoc l = start;
+    if (l.line > 0 && l.col > 0)
+        l.col += int(core::utf8_length(text.substr(0, std::min(byte_offset, text.size()))));
+    return l;
+}
+
+void report(core::Diagnostics& diag, const Span& span, const ValueError& e)
+{
+    diag.error(span.at(e.offset), e.message, e.hint);
+}
+
+static tl::unexpected<ValueError> fail(std::string message, std::string hint = {}, size_t offset = 0)
+{
+    return tl::unexpected(ValueError{std::move(message), std::move(hint), offset});
+}
+
+std::string seconds_text(int64_t us)
+{
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.6f", double(us) / 1e6);
+    std::string s = buf;
+    while (!s.empty() && s.back() == '0')
+        s.pop_back();
+    if (!s.empty() && s.back() == '.')
+        s.pop_back();
+    return s;
+}
+
+std::vector<std::pair<size_t, std::string_view>> split_words(std::string_view s)
+{
+    std::vector<std::pair<size_t, std::string_view>> out;
+    size_t i = 0;
+    auto space_at = [&](size_t k) -> size_t {  // length of the space at k, 0 if none
+        unsigned char c = s[k];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
+            return 1;
+        if (s.compare(k, 3, "\xE3\x80\x80") == 0)  // U+3000 ideographic space
+            return 3;
+        return 0;
+    };
+    while (i < s.size()) {
+        if (size_t w = space_at(i)) {
+            i += w;
+            continue;
+        }
+        size_t b = i;
+        while (i < s.size() && !space_at(i))
+            ++i;
+        out.emplace_back(b, s.substr(b, i - b));
+    }
+    return out;
+}
+
+// ---- durations ---------------------------------------------------------------------------
+
+// Parses an unsigned decimal "12", "12.5", ".5" into micro-units (value × 10^6), exactly.
+// Returns the number of bytes used (0 if there is no number).
+static size_t parse_decimal_micro(std::string_view s, __int128& micro)
+{
+    size_t i = 0;
+    __int128 ip = 0;
+    bool any = false;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+        ip = ip * 10 + (s[i] - '0');
+        if (ip > (__int128)1 << 80)
+            ip = (__int128)1 << 80;  // saturate; caller range-checks
+        ++i;
+        any = true;
+    }
+    __int128 frac = 0;
+    int digits = 0;
+    bool round_up = false;
+    if (i < s.size() && s[i] == '.' && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '9') {
+        ++i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+            if (digits < 6) {
+                frac = frac * 10 + (s[i] - '0');
+                ++digits;
+            } else if (digits == 6) {
+                round_up = s[i] >= '5';
+                ++digits;
+            }
+            ++i;
+            any = true;
+        }
+    }
+    if (!any)
+        return 0;
+    while (digits < 6) {
+        frac *= 10;
+        ++digits;
+    }
+    micro = ip * 1'000'000 + frac + (round_up ? 1 : 0);
+    return i;
+}
+
+Parsed<int64_t> parse_duration_us(std::string_view text, bool allow_zero)
+{
+    std::string_view s = core::trim(text);
+    const std::string example = "write it like `4s`, `4.5s`, `500ms` or `4秒`";
+    if (s.empty())
+        return fail("missing duration", example);
+    bool negative = false;
+    size_t i = 0;
+    if (s[0] == '-' || s[0] == '+') {
+        negative = s[0] == '-';
+        i = 1;
+    }
+    __int128 micro = 0;
+    size_t used = parse_decimal_micro(s.substr(i), micro);
+    if (used == 0)
+        return fail("\"" + std::string(s) + "\" is not a duration", example);
+    i += used;
+    while (i < s.size() && s[i] == ' ')
+        ++i;
+    std::string unit = core::to_lower_ascii(s.substr(i));
+    __int128 us;
+    if (unit.empty() || unit == "s" || unit == "sec" || unit == "secs" || unit == "second" || unit == "seconds"
+        || unit == "秒")
+        us = micro;
+    else if (unit == "ms" || unit == "毫秒")
+        us = (micro + 500) / 1000;
+    else
+        return fail("unknown time unit \"" + std::string(s.substr(i)) + "\"",
+                    "use `s` (seconds), `ms` (milliseconds) or `秒`", i);
+    if (negative && us != 0)
+        return fail("duration " + std::string(s) + " is negative", "durations must be positive, e.g. `3s`");
+    if (us == 0 && !allow_zero)
+        return fail("duration " + std::string(s) + " is zero", "durations must be positive, e.g. `3s`");
+    if (us > kMaxDurationUs)
+        return fail("duration " + std::string(s) + " is longer than one hour", "use a shorter duration");
+    return int64_t(us);
+}
+
+Parsed<int64_t> seconds_to_us(double seconds, bool allow_zero)
+{
+    if (!std::isfinite(seconds))
+        return fail("duration is not a number", "give seconds, e.g. 4 or 4.5");
+    if (seconds < 0)
+        return fail("duration " + seconds_text(std::llround(seconds * 1e6)) + " s is negative",
+                    "durations must be positive, e.g. 3");
+    if (seconds * 1e6 > double(kMaxDurationUs))
+        return fail("duration " + seconds_text(std::llround(seconds * 1e6)) + " s is longer than one hour",
+                    "use a shorter duration");
+    int64_t us = std::llround(seconds * 1e6);
+    if (us == 0 && !allow_zero)
+        return fail("duration is zero", "durations must be positive, e.g. 3");
+    return us;
+}
+
+// ---- sizes, frame rates ------------------------------------------------------------------
+
+static bool parse_int(std::string_view s, int64_t& v)
+{
+    if (s.empty() || s.size() > 9)
+        return false;
+    v = 0;
+    for (char c : s) {
+        if (c < '0' || c > '9')
+            return false;
+        v = v * 10 + (c - '0');
+    }
+    return true;
+}
+
+Parsed<Size> parse_size(std::string_view text)
+{
+    std::string s(core::trim(text));
+    const std::string hint = "write `1080x1920`, or a preset: `9:16`, `16:9`, `1:1`, `4:5`";
+    if (s == "9:16")
+        return Size{1080, 1920};
+    if (s == "16:9")
+        return Size{1920, 1080};
+    if (s == "1:1")
+        return Size{1080, 1080};
+    if (s == "4:5")
+        return Size{1080, 1350};
+    if (s.find(':') != std::string::npos)
+        return fail("unknown aspect preset \"" + s + "\"", "presets are `9:16`, `16:9`, `1:1` and `4:5`; or write `WxH`");
+    // Accept x, X, × (U+00D7) and spaces around them.
+    std::string norm;
+    for (size_t i = 0; i < s.size(); ++i) {
+        if (s.compare(i, 2, "\xC3\x97") == 0) {
+            norm += 'x';
+            ++i;
+        } else if (s[i] == 'X') {
+            norm += 'x';
+        } else if (s[i] != ' ') {
+            norm += s[i];
+        }
+    }
+    auto x = norm.find('x');
+    int64_t w, h;
+    if (x == std::string::npos || !parse_int(norm.substr(0, x), w) || !parse_int(norm.substr(x + 1), h))
+        return fail("\"" + s + "\" is not a size", hint);
+    if (w < kMinDimension || h < kMinDimension || w > kMaxDimension || h > kMaxDimension)
+        return fail("size " + s + " is out of range", "width and height must be between " + std::to_string(kMinDimension)
+                                                          + " and " + std::to_string(kMaxDimension));
+    if (w % 2 || h % 2)
+        return fail("size " + s + " has an odd side",
+                    "H.264 needs even sizes; use " + std::to_string(w + w % 2) + "x" + std::to_string(h + h % 2));
+    return Size{int(w), int(h)};
+}
+
+static Parsed<core::Rational> check_fps(core::Rational r, const std::string& as_written)
+{
+    r = r.reduced();
+    if (r.den <= 0 || r.num <= 0 || r.num > 240 * r.den || r.num < r.den)
+        return fail("frame rate " + as_written + " is out of range", "use a rate between 1 and 240, e.g. `fps: 30`");
+    return r;
+}
+
+Parsed<core::Rational> fps_from_number(double fps)
+{
+    if (!std::isfinite(fps))
+        return fail("frame rate is not a number", "e.g. 30 or 29.97");
+    // The NTSC family is written rounded but means N×1000/1001.
+    for (int base : {24, 30, 48, 60, 120}) {
+        double ntsc = base * 1000.0 / 1001.0;
+        if (std::fabs(fps - ntsc) < 0.006)
+            return core::Rational{base * 1000, 1001};
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", fps);
+    int64_t milli = std::llround(fps * 1000);
+    if (std::fabs(fps * 1000 - double(milli)) > 1e-6)
+        return fail(std::string("frame rate ") + buf + " has too many decimals", "use e.g. 30, 29.97 or 30000/1001");
+    return check_fps({milli, 1000}, buf);
+}
+
+Parsed<core::Rational> parse_fps(std::string_view text)
+{
+    std::string s(core::trim(text));
+    const std::string hint = "write e.g. `30`, `29.97` or `30000/1001`";
+    if (auto slash = s.find('/'); slash != std::string::npos) {
+        int64_t n, d;
+        if (!parse_int(core::trim(std::string_view(s).substr(0, slash)), n)
+            || !parse_int(core::trim(std::string_view(s).substr(slash + 1)), d) || d == 0)
+            return fail("\"" + s + "\" is not a frame rate", hint);
+        return check_fps({n, d}, s);
+    }
+    if (!s.empty() && s[0] == '-')
+        return fail("frame rate " + s + " is negative", hint);
+    __int128 micro = 0;
+    size_t used = parse_decimal_micro(s, micro);
+    std::string_view rest = core::trim(std::string_view(s).substr(used));
+    std::string lr = core::to_lower_ascii(rest);
+    if (used == 0 || !(lr.empty() || lr == "fps"))
+        return fail("\"" + s + "\" is not a frame rate", hint, used);
+    if (micro > (__int128)1000 * 1'000'000)
+        return fail("frame rate " + s + " is out of range", "use a rate between 1 and 240, e.g. `fps: 30`");
+    return fps_from_number(double(micro) / 1e6);
+}
+
+// ---- colours -----------------------------------------------------------------------------
+
+namespace {
+struct NamedColor {
+    const char* name;
+    uint8_t r, g, b;
+};
+// CSS basic colours plus a few common extended ones.
+constexpr NamedColor kColors[] = {
+    {"black", 0, 0, 0},          {"white", 255, 255, 255},   {"gray", 128, 128, 128},
+    {"grey", 128, 128, 128},     {"silver", 192, 192, 192},  {"red", 255, 0, 0},
+    {"maroon", 128, 0, 0},       {"yellow", 255, 255, 0},    {"olive", 128, 128, 0},
+    {"lime", 0, 255, 0},         {"green", 0, 128, 0},       {"aqua", 0, 255, 255},
+    {"cyan", 0, 255, 255},       {"teal", 0, 128, 128},      {"blue", 0, 0, 255},
+    {"navy", 0, 0, 128},         {"fuchsia", 255, 0, 255},   {"magenta", 255, 0, 255},
+    {"purple", 128, 0, 128},     {"orange", 255, 165, 0},    {"pink", 255, 192, 203},
+    {"brown", 165, 42, 42},      {"gold", 255, 215, 0},      {"beige", 245, 245, 220},
+    {"ivory", 255, 255, 240},    {"darkgray", 169, 169, 169}, {"darkgrey", 169, 169, 169},
+    {"lightgray", 211, 211, 211}, {"lightgrey", 211, 211, 211}, {"darkblue", 0, 0, 139},
+    {"skyblue", 135, 206, 235},  {"crimson", 220, 20, 60},   {"indigo", 75, 0, 130},
+    {"coral", 255, 127, 80},     {"salmon", 250, 128, 114},  {"khaki", 240, 230, 140},
+    {"tan", 210, 180, 140},      {"chocolate", 210, 105, 30}, {"darkgreen", 0, 100, 0},
+    {"midnightblue", 25, 25, 112}, {"slategray", 112, 128, 144}, {"charcoal", 54, 69, 79},
+};
+
+int hex_digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+}  // namespace
+
+std::vector<std::string> color_names()
+{
+    std::vector<std::string> v;
+    for (auto& c : kColors)
+        v.emplace_back(c.name);
+    return v;
+}
+
+std::string color_to_hex(core::Rgb c)
+{
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "#%02x%02x%02x", c.r, c.g, c.b);
+    return buf;
+}
+
+Parsed<core::Rgb> parse_color(std::string_view text)
+{
+    std::string s(core::trim(text));
+    if (!s.empty() && s[0] == '#') {
+        std::string h = s.substr(1);
+        bool ok = (h.size() == 3 || h.size() == 6)
+               && std::all_of(h.begin(), h.end(), [](char c) { return hex_digit(c) >= 0; });
+        if (!ok)
+            return fail("\"" + s + "\" is not a colour", "write `#rrggbb` (e.g. `#1a2b3c`) or `#rgb`");
+        if (h.size() == 3)
+            return core::Rgb{uint8_t(hex_digit(h[0]) * 17), uint8_t(hex_digit(h[1]) * 17), uint8_t(hex_digit(h[2]) * 17)};
+        return core::Rgb{uint8_t(hex_digit(h[0]) * 16 + hex_digit(h[1])), uint8_t(hex_digit(h[2]) * 16 + hex_digit(h[3])),
+                         uint8_t(hex_digit(h[4]) * 16 + hex_digit(h[5]))};
+    }
+    std::string l = core::to_lower_ascii(s);
+    for (auto& c : kColors)
+        if (l == c.name)
+            return core::Rgb{c.r, c.g, c.b};
+    auto dym = core::did_you_mean(l, color_names());
+    return fail("unknown colour \"" + s + "\"",
+                dym.empty() ? "write `#rrggbb` or a colour name like `black`, `white`, `navy`"
+                            : "did you mean \"" + dym + "\"? (or write `#rrggbb`)");
+}
+
+// ---- transitions -------------------------------------------------------------------------
+
+bool validate_transition(const timeline::TransitionSpec& t, const Span& name_span, core::Diagnostics& diag)
+{
+    if (t.name == "cut") {
+        if (!t.params.empty()) {
+            diag.error(name_span.at(0), "`cut` takes no parameters", "remove the parameters, or pick a transition");
+            return false;
+        }
+        return true;
+    }
+    const effects::Transition* tr = effects::find_transition(t.name);
+    if (!tr) {
+        auto dym = core::did_you_mean(t.name, effects::transition_names());
+        diag.error(name_span.at(0), "unknown transition \"" + t.name + "\"",
+                   dym.empty() ? "run `shotweave list transitions` to see them all" : "did you mean \"" + dym + "\"?");
+        return false;
+    }
+    if (auto st = effects::validate_params(*tr, t.params); !st) {
+        diag.error(name_span.at(0), st.error().message, "run `shotweave list transitions` to see its parameters");
+        return false;
+    }
+    return true;
+}
+
+std::optional<timeline::TransitionSpec> read_transition(const Span& value, int64_t default_duration_us,
+                                                        core::Diagnostics& diag)
+{
+    timeline::TransitionSpec t;
+    auto words = split_words(value.text);
+    if (words.empty()) {
+        diag.error(value.at(0), "missing transition name", "write e.g. `fade 0.5s`, or `cut` for none");
+        return std::nullopt;
+    }
+    bool ok = true;
+    t.loc = value.at(words[0].first);
+    t.name = core::to_lower_ascii(words[0].second);
+    bool have_duration = false;
+    for (size_t k = 1; k < words.size(); ++k) {
+        auto [off, w] = words[k];
+        if (auto eq = w.find('='); eq != std::string_view::npos) {
+            std::string key(w.substr(0, eq));
+            if (key.empty() || eq + 1 == w.size()) {
+                diag.error(value.at(off), "parameter \"" + std::string(w) + "\" needs a name and a value",
+                           "write `name=value`");
+                ok = false;
+                continue;
+            }
+            if (t.params.count(key)) {
+                diag.error(value.at(off), "parameter \"" + key + "\" is given twice", "keep one");
+                ok = false;
+            }
+            t.params[key] = std::string(w.substr(eq + 1));
+            continue;
+        }
+        bool looks_numeric = (w[0] >= '0' && w[0] <= '9') || w[0] == '-' || w[0] == '.' || w[0] == '+';
+        if (!have_duration && looks_numeric) {
+            auto d = parse_duration_us(w);
+            if (!d) {
+                d.error().offset += off;
+                report(diag, value, d.error());
+                ok = false;
+            } else {
+                t.duration_us = *d;
+            }
+            have_duration = true;
+            continue;
+        }
+        diag.error(value.at(off), "unexpected \"" + std::string(w) + "\" after the transition name",
+                   have_duration ? "parameters are written `name=value`"
+                                 : "write `" + t.name + " 0.5s` (a duration), or parameters as `name=value`");
+        ok = false;
+    }
+    if (t.name == "cut") {
+        if (have_duration)
+            diag.warning(value.at(words[1].first), "`cut` has no duration; it is ignored", "remove the duration");
+        t.duration_us = 0;
+    } else if (!have_duration) {
+        t.duration_us = default_duration_us > 0 ? default_duration_us : kDefaultTransitionUs;
+    }
+    Span name_span{t.loc, value.text.substr(words[0].first)};
+    if (!validate_transition(t, name_span, diag))
+        ok = false;
+    if (!ok)
+        return std::nullopt;
+    return t;
+}
+
+// ---- media -------------------------------------------------------------------------------
+
+FileKind file_kind_from_extension(std::string_view path)
+{
+    auto dot = path.rfind('.');
+    auto slash = path.find_last_of("/\\");
+    if (dot == std::string_view::npos || (slash != std::string_view::npos && dot < slash) || dot + 1 == path.size())
+        return FileKind::Other;
+    std::string e = core::to_lower_ascii(path.substr(dot + 1));
+    static const char* images[] = {"jpg", "jpeg", "png", "webp", "bmp", "tif", "tiff", "gif"};
+    static const char* videos[] = {"mp4", "mov", "m4v", "mkv", "webm", "avi", "mts", "m2ts", "ts", "flv", "wmv", "mpg", "mpeg"};
+    static const char* audios[] = {"wav", "mp3", "m4a", "aac", "ogg", "opus", "flac"};
+    for (auto* x : images)
+        if (e == x)
+            return FileKind::Image;
+    for (auto* x : videos)
+        if (e == x)
+            return FileKind::Video;
+    for (auto* x : audios)
+        if (e == x)
+            return FileKind::Audio;
+    return FileKind::Other;
+}
+
+std::optional<timeline::Move> parse_move(std::string_view word)
+{
+    using timeline::Move;
+    std::string w = core::to_lower_ascii(word);
+    for (Move m : {Move::ZoomIn, Move::ZoomOut, Move::PanLeft, Move::PanRight, Move::PanUp, Move::PanDown, Move::None})
+        if (w == timeline::to_string(m))
+            return m;
+    return std::nullopt;
+}
+
+std::optional<timeline::Fit> parse_fit(std::string_view word)
+{
+    using timeline::Fit;
+    std::string w = core::to_lower_ascii(word);
+    for (Fit f : {Fit::Cover, Fit::Contain, Fit::Stretch})
+        if (w == timeline::to_string(f))
+            return f;
+    return std::nullopt;
+}
+
+std::vector<std::string> move_names() { return {"zoom-in", "zoom-out", "pan-left", "pan-right", "pan-up", "pan-down"}; }
+std::vector<std::string> fit_names() { return {"cover", "contain", "stretch"}; }
+
+bool check_media_file(const std::string& as_written, const fs::path& resolved, const core::SourceLoc& where,
+                      core::Diagnostics& diag)
+{
+    std::error_code ec;
+    auto st = fs::status(resolved, ec);
+    if (!ec && fs::is_regular_file(st))
+        return true;
+    if (!ec && fs::exists(st)) {
+        diag.error(where, "\"" + as_written + "\" is not a file", "give the path of an image or video file");
+        return false;
+    }
+    // Missing: look for a similarly named file in the folder the path points into, since the
+    // usual cause is a typo or a wrong extension (photo.jpeg vs photo.jpg).
+    fs::path dir = resolved.parent_path();
+    std::string hint;
+    std::vector<std::string> names;
+    if (fs::is_directory(dir, ec)) {
+        for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+            names.push_back(it->path().filename().string());
+            if (names.size() > 2000)
+                break;
+        }
+        auto dym = core::did_you_mean(resolved.filename().string(), names);
+        if (!dym.empty()) {
+            fs::path suggestion = fs::path(as_written).parent_path() / dym;
+            hint = "did you mean \"" + suggestion.generic_string() + "\"?";
+        } else {
+            hint = "no such file in " + dir.string() + "; paths are relative to the script's folder";
+        }
+    } else {
+        hint = "folder " + dir.string() + " does not exist; paths are relative to the script's folder";
+    }
+    diag.error(where, "media file \"" + as_written + "\" not found", hint);
+    return false;
+}
+
+}  // namespace sw::script
