@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
 #include <vector>
 
@@ -113,25 +114,57 @@ private:
     RenderFn m_fn;
 };
 
-// Per-column weights: table[X] for luma columns; chroma rows read every other entry.
-// Column-only transitions precompute their blend weight once per call with this.
-template <class F>
-inline std::vector<float> column_table(int W, F f)
+// hypotf as glibc 2.36 computes it for float arguments: exactly in double, one rounding to
+// float. Inline and vectorisable, unlike the libm call; a unit test checks it against ::hypotf.
+inline float hypot_f(float x, float y)
 {
-    std::vector<float> t((size_t)W);
+    return (float)std::sqrt((double)x * (double)x + (double)y * (double)y);
+}
+
+// A per-column value computed once per call: luma[X] for every luma column X, and chroma[i] =
+// luma[2i] (chroma sample i stands for luma column 2i), so both planes' loops run at stride 1.
+template <class T>
+struct Columns {
+    std::vector<T> luma, chroma;
+    const T* for_plane(int p) const { return p == 0 ? luma.data() : chroma.data(); }
+};
+
+template <class F>
+inline auto make_columns(int W, F f)
+{
+    using T = decltype(f(0));
+    Columns<T> c;
+    c.luma.resize((size_t)W);
     for (int x = 0; x < W; ++x)
-        t[(size_t)x] = f(x);
-    return t;
+        c.luma[(size_t)x] = f(x);
+    c.chroma.resize((size_t)W / 2);
+    for (int i = 0; i < W / 2; ++i)
+        c.chroma[(size_t)i] = c.luma[(size_t)(2 * i)];
+    return c;
 }
 
 // out = mix(b, a, s) = b*s + a*(1-s) with per-sample s; the form most xfade shapes use.
-inline void blend_row_ba(const RowRef& r, const float* s_luma)
+inline void blend_row_ba(const RowRef& r, const float* s)
 {
-    const int xs = r.xs;
-    for (int i = 0; i < r.n; ++i) {
-        const float s = s_luma[i * xs];
-        r.out[i] = to_u8(mix(r.b[i], r.a[i], s));
-    }
+    for (int i = 0; i < r.n; ++i)
+        r.out[i] = to_u8(mix(r.b[i], r.a[i], s[i]));
+}
+
+// out = a where take_a[i], else b.
+inline void select_row(const RowRef& r, const uint8_t* take_a)
+{
+    for (int i = 0; i < r.n; ++i)
+        r.out[i] = take_a[i] ? r.a[i] : r.b[i];
+}
+
+// Copies luma columns [X0, X1) of the row from `src` (a or b of the same row), converted to
+// the samples of this plane: sample i covers luma column i*xs.
+inline void copy_columns(const RowRef& r, const uint8_t* src, int X0, int X1)
+{
+    const int lo = std::clamp((X0 + r.xs - 1) / r.xs, 0, r.n);
+    const int hi = std::clamp((X1 + r.xs - 1) / r.xs, 0, r.n);
+    if (hi > lo)
+        std::memcpy(r.out + lo, src + lo, (size_t)(hi - lo));
 }
 
 // out = mix(b, a, s) with one s for the whole row.

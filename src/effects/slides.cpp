@@ -1,0 +1,163 @@
+// Moves: transitions that fetch samples from somewhere else in A or B — slides, squeezes,
+// zoom and pixelize. Where a sample comes from is separable (column map × row map), so the
+// maps are computed once per call and the inner loops are plain gathers.
+//
+// Chroma: xfade computes the source position in luma coordinates (it runs in 4:4:4); the
+// chroma sample standing for luma column X reads chroma column srcX >> 1 (see transition.h).
+
+#include "effects/xfade_math.h"
+
+namespace sw::effects {
+using namespace detail;
+
+namespace {
+
+// Horizontal slide: z is the shift in luma columns. xfade wraps the source column into
+// [0, W) and takes B where the shifted column lands inside the frame, A where it wrapped.
+void slide_h(const Job& j, int z)
+{
+    const int W = j.W();
+    struct Src {
+        int col;
+        bool from_b;
+    };
+    auto cols = make_columns(W, [&](int X) {
+        const int zx = z + X;
+        const int zz = zx % W + W * (zx < 0);
+        return Src{zz, zx >= 0 && zx < W};
+    });
+    for_each_row(j, [&](const RowRef& r) {
+        const Src* c = cols.for_plane(r.plane);
+        const int shift = r.xs == 2 ? 1 : 0;
+        for (int i = 0; i < r.n; ++i) {
+            const int s = c[i].col >> shift;
+            r.out[i] = c[i].from_b ? r.b[s] : r.a[s];
+        }
+    });
+}
+
+void slide_v(const Job& j, int z)
+{
+    const int H = j.H();
+    for_each_row(j, [&](const RowRef& r) {
+        const int zy = z + r.Y;
+        const int zz = zy % H + H * (zy < 0);
+        const core::Frame& src = zy >= 0 && zy < H ? j.b : j.a;
+        std::memcpy(r.out, src.row(r.plane, r.xs == 2 ? zz >> 1 : zz), (size_t)r.n);
+    });
+}
+
+void render_slideleft(const Job& j) { slide_h(j, (int)(-j.progress * j.W())); }
+void render_slideright(const Job& j) { slide_h(j, (int)(j.progress * j.W())); }
+void render_slideup(const Job& j) { slide_v(j, (int)(-j.progress * j.H())); }
+void render_slidedown(const Job& j) { slide_v(j, (int)(j.progress * j.H())); }
+
+// squeezeh: A is squashed vertically towards the centre line, B shows above and below.
+// At progress 0 xfade divides by zero; rows whose position is then undefined (NaN: the exact
+// centre row) read outside the picture in xfade. We show B there, which is what every other
+// row shows at that point.
+void render_squeezeh(const Job& j)
+{
+    const float p = j.progress;
+    const float h = (float)j.H();
+    for_each_row(j, [&](const RowRef& r) {
+        const float z = .5f + (r.Y / h - .5f) / p;
+        if (z < 0.f || z > 1.f || std::isnan(z)) {
+            std::memcpy(r.out, r.b, (size_t)r.n);
+            return;
+        }
+        const int yy = (int)std::lrint(z * (h - 1.f));
+        std::memcpy(r.out, j.a.row(r.plane, r.xs == 2 ? yy >> 1 : yy), (size_t)r.n);
+    });
+}
+
+// squeezev: the same, squashed horizontally towards the centre column.
+void render_squeezev(const Job& j)
+{
+    const float p = j.progress;
+    const float w = (float)j.W();
+    auto cols = make_columns(j.W(), [&](int X) {
+        const float z = .5f + (X / w - .5f) / p;
+        if (z < 0.f || z > 1.f || std::isnan(z))
+            return -1;  // B, same column
+        return (int)std::lrint(z * (w - 1.f));
+    });
+    for_each_row(j, [&](const RowRef& r) {
+        const int* c = cols.for_plane(r.plane);
+        const int shift = r.xs == 2 ? 1 : 0;
+        for (int i = 0; i < r.n; ++i)
+            r.out[i] = c[i] < 0 ? r.b[i] : r.a[c[i] >> shift];
+    });
+}
+
+// zoomin: A is magnified about the centre while B fades in over the first half.
+void render_zoomin(const Job& j)
+{
+    const float p = j.progress;
+    const float w = (float)j.W(), h = (float)j.H();
+    const float zf = smoothstep(0.5f, 1.f, p);
+    const float s = smoothstep(0.f, 0.5f, p);
+    auto cols = make_columns(j.W(), [&](int X) {
+        const float u = 0.5f + (X / w - 0.5f) * zf;
+        return (int)std::ceil(u * (w - 1));
+    });
+    for_each_row(j, [&](const RowRef& r) {
+        const float v = 0.5f + (r.Y / h - 0.5f) * zf;
+        const int iv = (int)std::ceil(v * (h - 1));
+        const int shift = r.xs == 2 ? 1 : 0;
+        const uint8_t* src = j.a.row(r.plane, iv >> shift);
+        const int* c = cols.for_plane(r.plane);
+        for (int i = 0; i < r.n; ++i)
+            r.out[i] = to_u8(mix(src[c[i] >> shift], r.b[i], s));
+    });
+}
+
+// pixelize: both pictures are sampled on a coarsening grid (coarsest at the midpoint) while
+// cross-fading.
+void render_pixelize(const Job& j)
+{
+    const float p = j.progress;
+    const int W = j.W(), H = j.H();
+    const float d = std::fmin(p, 1.f - p);
+    const float dist = std::ceil(d * 50.f) / 50.f;
+    const float sq = 2.f * dist * std::min(W, H) / 20.f;
+    auto grid = [&](int X, int limit) {
+        if (!(dist > 0.f))
+            return X;
+        const float v = (std::floor(X / sq) + .5f) * sq;
+        const float m = (float)(limit - 1);
+        return (int)(v > m ? m : v);
+    };
+    auto cols = make_columns(W, [&](int X) { return grid(X, W); });
+    for_each_row(j, [&](const RowRef& r) {
+        const int sy = grid(r.Y, H);
+        const int shift = r.xs == 2 ? 1 : 0;
+        const uint8_t* a = j.a.row(r.plane, sy >> shift);
+        const uint8_t* b = j.b.row(r.plane, sy >> shift);
+        const int* c = cols.for_plane(r.plane);
+        for (int i = 0; i < r.n; ++i) {
+            const int s = c[i] >> shift;
+            r.out[i] = to_u8(mix(a[s], b[s], p));
+        }
+    });
+}
+
+}  // namespace
+
+#define SW_DEFINE(n, desc)                                      \
+    const Transition& transition_##n()                          \
+    {                                                           \
+        static const FnTransition t{#n, desc, render_##n};      \
+        return t;                                               \
+    }
+
+SW_DEFINE(slideleft, "A slides out to the left as B slides in from the right")
+SW_DEFINE(slideright, "A slides out to the right as B slides in from the left")
+SW_DEFINE(slideup, "A slides out upwards as B slides in from below")
+SW_DEFINE(slidedown, "A slides out downwards as B slides in from above")
+SW_DEFINE(squeezeh, "A is squeezed vertically into a line, revealing B")
+SW_DEFINE(squeezev, "A is squeezed horizontally into a line, revealing B")
+SW_DEFINE(zoomin, "B fades in, then A zooms in towards its centre and vanishes")
+SW_DEFINE(pixelize, "Cross-fade through growing then shrinking pixel blocks")
+
+}  // namespace sw::effects

@@ -1,0 +1,290 @@
+// Soft-edged shapes: a smoothstep ramp, driven by position and progress, blends A and B —
+// smooth wipes, opening/closing bars and circles, diagonals, the radial sweep, dissolve and
+// the slice wipes. Column-only and row-only ramps are computed once per column/row.
+
+#include <memory>
+#include <mutex>
+
+#include "effects/xfade_math.h"
+
+namespace sw::effects {
+using namespace detail;
+
+namespace {
+
+// ---- ramps that depend on the column only: s[X] once per call --------------------------
+
+template <class F>
+void column_ramp(const Job& j, F smooth)
+{
+    auto s = make_columns(j.W(), [&](int X) { return smoothstep(0.f, 1.f, smooth(X)); });
+    for_each_row(j, [&](const RowRef& r) { blend_row_ba(r, s.for_plane(r.plane)); });
+}
+
+void render_smoothleft(const Job& j)
+{
+    const float w = (float)j.W(), p2 = j.progress * 2.f;
+    column_ramp(j, [&](int X) { return 1.f + X / w - p2; });
+}
+
+void render_smoothright(const Job& j)
+{
+    const float w = (float)j.W(), p2 = j.progress * 2.f;
+    column_ramp(j, [&](int X) { return 1.f + (w - 1 - X) / w - p2; });
+}
+
+void render_vertopen(const Job& j)
+{
+    const float w2 = (float)(j.W() / 2), p2 = j.progress * 2.f;
+    column_ramp(j, [&](int X) { return 2.f - std::fabs((X - w2) / w2) - p2; });
+}
+
+void render_vertclose(const Job& j)
+{
+    const float w2 = (float)(j.W() / 2), p2 = j.progress * 2.f;
+    column_ramp(j, [&](int X) { return 1.f + std::fabs((X - w2) / w2) - p2; });
+}
+
+// ---- ramps that depend on the row only ----------------------------------------------------
+
+template <class F>
+void row_ramp(const Job& j, F smooth)
+{
+    for_each_row(j, [&](const RowRef& r) {
+        const float s = smoothstep(0.f, 1.f, smooth(r.Y));
+        for (int i = 0; i < r.n; ++i)
+            r.out[i] = to_u8(mix(r.b[i], r.a[i], s));
+    });
+}
+
+void render_smoothup(const Job& j)
+{
+    const float h = (float)j.H(), p2 = j.progress * 2.f;
+    row_ramp(j, [&](int Y) { return 1.f + Y / h - p2; });
+}
+
+void render_smoothdown(const Job& j)
+{
+    const float h = (float)j.H(), p2 = j.progress * 2.f;
+    row_ramp(j, [&](int Y) { return 1.f + (h - 1 - Y) / h - p2; });
+}
+
+void render_horzopen(const Job& j)
+{
+    const float h2 = (float)(j.H() / 2), p2 = j.progress * 2.f;
+    row_ramp(j, [&](int Y) { return 2.f - std::fabs((Y - h2) / h2) - p2; });
+}
+
+void render_horzclose(const Job& j)
+{
+    const float h2 = (float)(j.H() / 2), p2 = j.progress * 2.f;
+    row_ramp(j, [&](int Y) { return 1.f + std::fabs((Y - h2) / h2) - p2; });
+}
+
+// ---- ramps over both coordinates ----------------------------------------------------------
+
+// fn(X, Y) → the blend weight s for mix(b, a, s); evaluated per sample.
+template <class F>
+void pixel_ramp(const Job& j, F weight)
+{
+    std::vector<float> s((size_t)j.W());
+    for_each_row(j, [&](const RowRef& r) {
+        for (int i = 0; i < r.n; ++i)
+            s[(size_t)i] = weight(i * r.xs, r.Y);
+        blend_row_ba(r, s.data());
+    });
+}
+
+// Diagonals: xfade's ramp is 1 + (x/w)·(y/h) − 2p, with x and/or y mirrored; the product is
+// evaluated left to right as xfade writes it: ((x / w) * y) / h.
+template <bool MirrorX, bool MirrorY>
+void diag(const Job& j)
+{
+    const float w = (float)j.W(), h = (float)j.H(), p2 = j.progress * 2.f;
+    auto cx = make_columns(j.W(), [&](int X) { return MirrorX ? (w - 1 - X) / w : X / w; });
+    std::vector<float> s((size_t)j.W());
+    for_each_row(j, [&](const RowRef& r) {
+        const float fy = MirrorY ? h - 1 - r.Y : (float)r.Y;
+        const float* c = cx.for_plane(r.plane);
+        for (int i = 0; i < r.n; ++i)
+            s[(size_t)i] = smoothstep(0.f, 1.f, 1.f + c[i] * fy / h - p2);
+        blend_row_ba(r, s.data());
+    });
+}
+
+void render_diagtl(const Job& j) { diag<false, false>(j); }
+void render_diagtr(const Job& j) { diag<true, false>(j); }
+void render_diagbl(const Job& j) { diag<false, true>(j); }
+void render_diagbr(const Job& j) { diag<true, true>(j); }
+
+// circleopen/circleclose: B appears inside (or A remains inside) a soft circle around the
+// centre, radius relative to the half-diagonal. circleopen blends mix(a, b, t), the reverse
+// operand order of the others (and 1 - t is not exact in float), so it has its own loop.
+void render_circleopen(const Job& j)
+{
+    const int W = j.W(), H = j.H();
+    const float z = hypot_f(W / 2, H / 2);
+    const float pp = (j.progress - 0.5f) * 3.f;
+    std::vector<float> t((size_t)W);
+    for_each_row(j, [&](const RowRef& r) {
+        const float dy = (float)(r.Y - H / 2);
+        for (int i = 0; i < r.n; ++i)
+            t[(size_t)i] = smoothstep(0.f, 1.f, hypot_f((float)(i * r.xs - W / 2), dy) / z + pp);
+        for (int i = 0; i < r.n; ++i)
+            r.out[i] = to_u8(mix(r.a[i], r.b[i], t[(size_t)i]));
+    });
+}
+
+void render_circleclose(const Job& j)
+{
+    const int W = j.W(), H = j.H();
+    const float z = hypot_f(W / 2, H / 2);
+    const float pp = (1.f - j.progress - 0.5f) * 3.f;
+    pixel_ramp(j, [&](int X, int Y) {
+        return smoothstep(0.f, 1.f, hypot_f((float)(X - W / 2), (float)(Y - H / 2)) / z + pp);
+    });
+}
+
+// Per-size tables that do not depend on progress (angles for radial, noise for dissolve):
+// computing atan2f/sinf per pixel per frame would dominate a 1080x1920 render, so each is
+// computed once per frame size and shared (read-only) by every call and thread.
+class SizeCache {
+public:
+    using Table = std::vector<float>;
+    template <class F>
+    std::shared_ptr<const Table> get(int W, int H, F fill)
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_table || m_w != W || m_h != H) {
+            auto t = std::make_shared<Table>((size_t)W * H);
+            for (int y = 0; y < H; ++y)
+                for (int x = 0; x < W; ++x)
+                    (*t)[(size_t)y * W + x] = fill(x, y);
+            m_table = std::move(t);
+            m_w = W;
+            m_h = H;
+        }
+        return m_table;
+    }
+
+private:
+    std::mutex m_mutex;
+    std::shared_ptr<const Table> m_table;
+    int m_w = 0, m_h = 0;
+};
+
+// radial: a clock-hand sweep around the centre. xfade's angle is atan2f(x - W/2, y - H/2)
+// (x first); the progress term is computed in double because xfade multiplies by M_PI.
+void render_radial(const Job& j)
+{
+    static SizeCache cache;
+    const int W = j.W(), H = j.H();
+    auto angles = cache.get(W, H, [&](int x, int y) {
+        return std::atan2((float)(x - W / 2), (float)(y - H / 2));
+    });
+    const double shift = (double)(j.progress - 0.5f) * (M_PI * 2.5f);
+    std::vector<float> s((size_t)W);
+    for_each_row(j, [&](const RowRef& r) {
+        const float* ang = angles->data() + (size_t)r.Y * W;
+        for (int i = 0; i < r.n; ++i) {
+            const float smooth = (float)(ang[i * r.xs] - shift);
+            s[(size_t)i] = smoothstep(0.f, 1.f, smooth);
+        }
+        blend_row_ba(r, s.data());
+    });
+}
+
+// dissolve: per-pixel noise decides when each pixel flips from A to B. The noise is xfade's
+// shader-style hash: fract(sin(x·12.9898 + y·78.233) · 43758.545).
+void render_dissolve(const Job& j)
+{
+    static SizeCache cache;
+    const int W = j.W(), H = j.H();
+    auto noise = cache.get(W, H, [](int x, int y) {
+        const float v = std::sin(x * 12.9898f + y * 78.233f) * 43758.545f;
+        return v - std::floor(v);
+    });
+    const float p2 = j.progress * 2.f;
+    for_each_row(j, [&](const RowRef& r) {
+        const float* nz = noise->data() + (size_t)r.Y * W;
+        for (int i = 0; i < r.n; ++i)
+            r.out[i] = nz[i * r.xs] * 2.f + p2 - 1.5f >= 0.5f ? r.a[i] : r.b[i];
+    });
+}
+
+// Slices: the edge is a ramp over position whose teeth (fract of 10·position) make venetian
+// blinds; every sample is wholly A or B. All four are separable into one coordinate.
+bool slice_takes_a(float pos, float p)
+{
+    const float smooth = smoothstep(-0.5f, 0.f, pos - p * 1.5f);
+    // xfade: ss = smooth <= fract(10·pos) ? 0 : 1, then mix(b, a, ss): ss = 0 → A.
+    return smooth <= fract(10.f * pos);
+}
+
+void render_hlslice(const Job& j)
+{
+    const float w = (float)j.W(), p = j.progress;
+    // 10·x/w is evaluated as (10·x)/w in xfade, not 10·(x/w).
+    auto take = make_columns(j.W(), [&](int X) -> uint8_t {
+        const float smooth = smoothstep(-0.5f, 0.f, X / w - p * 1.5f);
+        return smooth <= fract(10.f * X / w);
+    });
+    for_each_row(j, [&](const RowRef& r) { select_row(r, take.for_plane(r.plane)); });
+}
+
+void render_hrslice(const Job& j)
+{
+    const float w = (float)j.W(), p = j.progress;
+    auto take = make_columns(j.W(), [&](int X) -> uint8_t { return slice_takes_a((w - 1 - X) / w, p); });
+    for_each_row(j, [&](const RowRef& r) { select_row(r, take.for_plane(r.plane)); });
+}
+
+void render_vuslice(const Job& j)
+{
+    const float h = (float)j.H(), p = j.progress;
+    for_each_row(j, [&](const RowRef& r) {
+        const float smooth = smoothstep(-0.5f, 0.f, r.Y / h - p * 1.5f);
+        const bool a = smooth <= fract(10.f * r.Y / h);
+        std::memcpy(r.out, a ? r.a : r.b, (size_t)r.n);
+    });
+}
+
+void render_vdslice(const Job& j)
+{
+    const float h = (float)j.H(), p = j.progress;
+    for_each_row(j, [&](const RowRef& r) {
+        std::memcpy(r.out, slice_takes_a((h - 1 - r.Y) / h, p) ? r.a : r.b, (size_t)r.n);
+    });
+}
+
+}  // namespace
+
+#define SW_DEFINE(n, desc)                                      \
+    const Transition& transition_##n()                          \
+    {                                                           \
+        static const FnTransition t{#n, desc, render_##n};      \
+        return t;                                               \
+    }
+
+SW_DEFINE(smoothleft, "Soft-edged wipe: B sweeps in from the right")
+SW_DEFINE(smoothright, "Soft-edged wipe: B sweeps in from the left")
+SW_DEFINE(smoothup, "Soft-edged wipe: B sweeps in from the bottom")
+SW_DEFINE(smoothdown, "Soft-edged wipe: B sweeps in from the top")
+SW_DEFINE(circleopen, "B appears in a soft circle growing from the centre")
+SW_DEFINE(circleclose, "A shrinks into a soft circle at the centre, revealing B")
+SW_DEFINE(vertopen, "B appears in a vertical band opening from the centre")
+SW_DEFINE(vertclose, "A closes into a vertical band at the centre, revealing B")
+SW_DEFINE(horzopen, "B appears in a horizontal band opening from the centre")
+SW_DEFINE(horzclose, "A closes into a horizontal band at the centre, revealing B")
+SW_DEFINE(diagtl, "Soft diagonal wipe towards the top-left corner")
+SW_DEFINE(diagtr, "Soft diagonal wipe towards the top-right corner")
+SW_DEFINE(diagbl, "Soft diagonal wipe towards the bottom-left corner")
+SW_DEFINE(diagbr, "Soft diagonal wipe towards the bottom-right corner")
+SW_DEFINE(radial, "B is revealed by a sweeping clock hand")
+SW_DEFINE(dissolve, "Pixels flip from A to B in random order")
+SW_DEFINE(hlslice, "B slides in as vertical blinds from the right")
+SW_DEFINE(hrslice, "B slides in as vertical blinds from the left")
+SW_DEFINE(vuslice, "B slides in as horizontal blinds from the bottom")
+SW_DEFINE(vdslice, "B slides in as horizontal blinds from the top")
+
+}  // namespace sw::effects
