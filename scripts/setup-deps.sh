@@ -6,6 +6,7 @@ PKGS=(
   build-essential cmake ninja-build pkg-config
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   libexpected-dev nlohmann-json3-dev libgtest-dev zlib1g-dev
+  libpango1.0-dev libcairo2-dev fonts-noto-cjk
   ffmpeg            # ffprobe/ffmpeg: tests compare against xfade and probe outputs
 )
 # `--bench` adds what the benchmark's input generator and timing need.

@@ -8,6 +8,7 @@
 #include "media/media.h"
 #include "render/image_ops.h"
 #include "render/sws_converter.h"
+#include "text/text_overlay.h"
 
 extern "C" {
 #include <libavutil/frame.h>
@@ -117,6 +118,20 @@ Frame make_card(const timeline::Shot& shot, int width, int height)
             u[x] = uint8_t(std::clamp((int)(128 + 224 * (c[2] / 255.0 - yl) / 1.8556 + d), 16, 240));
             v[x] = uint8_t(std::clamp((int)(128 + 224 * (c[0] / 255.0 - yl) / 1.5748 + d), 16, 240));
         }
+    }
+    // The shot's name (or its title, when it has one) large, and the description small beneath.
+    const double unit = std::min(width, height) / 1080.0;
+    text::TextStyle big;
+    big.size_px = 84 * unit;
+    std::string heading = shot.title.empty() ? shot.name : shot.title;
+    (void)text::draw_text(f, heading, big, 0.42);
+    if (!shot.visual.description.empty() && shot.visual.description != heading) {
+        text::TextStyle small;
+        small.size_px = 40 * unit;
+        small.bold = false;
+        small.color = {235, 235, 240};
+        small.max_width = 0.7;
+        (void)text::draw_text(f, shot.visual.description, small, 0.56);
     }
     return f;
 }
