@@ -208,9 +208,6 @@ public:
         PositionIndex idx(m_text);
         m_keys = std::move(idx.keys);
         m_values = std::move(idx.values);
-        for (auto& [off, key] : idx.duplicates)
-            m_diag.error(m_lines.loc(m_file, off), "key \"" + key + "\" appears twice in the same object",
-                         "keep one of them");
         if (!root.is_object()) {
             SourceLoc where = val_loc("");
             std::string msg = std::string("the top level must be an object, not ") + type_name(root);
@@ -221,6 +218,10 @@ public:
         m_project.script_path = m_file;
         m_project.base_dir = m_base;
         read_project(root);
+        // nlohmann keeps the last of two equal keys; the user almost certainly meant one of them.
+        for (auto& [off, key] : idx.duplicates)
+            m_diag.error(m_lines.loc(m_file, off), "key \"" + key + "\" appears twice in the same object",
+                         "keep one of them");
         return std::move(m_project);
     }
 

@@ -363,7 +363,13 @@ bool validate_transition(const timeline::TransitionSpec& t, const Span& name_spa
         return false;
     }
     if (auto st = effects::validate_params(*tr, t.params); !st) {
-        diag.error(name_span.at(0), st.error().message, "run `shotweave list transitions` to see its parameters");
+        // The registry's message may carry its own "— hint" part; keep message and hint apart.
+        std::string msg = st.error().message, hint = "run `shotweave list transitions` to see its parameters";
+        if (auto dash = msg.find(" — "); dash != std::string::npos) {
+            hint = msg.substr(dash + 5);
+            msg.resize(dash);
+        }
+        diag.error(name_span.at(0), msg, hint);
         return false;
     }
     return true;

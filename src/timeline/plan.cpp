@@ -38,8 +38,10 @@ ReadingCount count_reading_units(std::string_view text)
             end_word();
         } else {
             in_word = true;
-            // Digits and letters (any script) make a word; a lone dash or quote does not.
-            if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c >= 0xC0)
+            // Digits and letters (Latin, Greek, Cyrillic, ... up to U+1FFF) make a word; a lone
+            // dash, quote or symbol (U+2000 and up: general punctuation, arrows, emoji) does not.
+            if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')
+                || (c >= 0xC0 && c < 0x2000 && c != 0xD7 && c != 0xF7))
                 word_has_alnum = true;
         }
     }
@@ -129,8 +131,14 @@ Plan plan_project(const Project& project, core::Diagnostics& diag, const std::ve
             return false;
         }
         if (auto st = effects::validate_params(*tr, t.params); !st) {
-            if (!line_has_error(diag, t.loc))
-                diag.error(t.loc, st.error().message, "see `shotweave list transitions`");
+            if (!line_has_error(diag, t.loc)) {
+                std::string msg = st.error().message, hint = "see `shotweave list transitions`";
+                if (auto dash = msg.find(" — "); dash != std::string::npos) {
+                    hint = msg.substr(dash + 5);  // " — " is 5 bytes (the dash is 3)
+                    msg.resize(dash);
+                }
+                diag.error(t.loc, msg, hint);
+            }
             return false;
         }
         return true;
