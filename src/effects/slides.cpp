@@ -12,6 +12,15 @@ using namespace detail;
 
 namespace {
 
+// Source position wrapped into [0, n). xfade writes this as zx % n + n * (zx < 0), which
+// yields n itself (one past the row or plane) when zx = -n, i.e. at progress exactly 1;
+// it then reads memory outside the picture. We wrap that case to 0, so progress 1 shows A.
+int wrap(int v, int n)
+{
+    const int m = v % n;
+    return m < 0 ? m + n : m;
+}
+
 // Horizontal slide: z is the shift in luma columns. xfade wraps the source column into
 // [0, W) and takes B where the shifted column lands inside the frame, A where it wrapped.
 void slide_h(const Job& j, int z)
@@ -23,8 +32,7 @@ void slide_h(const Job& j, int z)
     };
     auto cols = make_columns(W, [&](int X) {
         const int zx = z + X;
-        const int zz = zx % W + W * (zx < 0);
-        return Src{zz, zx >= 0 && zx < W};
+        return Src{wrap(zx, W), zx >= 0 && zx < W};
     });
     for_each_row(j, [&](const RowRef& r) {
         const Src* c = cols.for_plane(r.plane);
@@ -41,7 +49,7 @@ void slide_v(const Job& j, int z)
     const int H = j.H();
     for_each_row(j, [&](const RowRef& r) {
         const int zy = z + r.Y;
-        const int zz = zy % H + H * (zy < 0);
+        const int zz = wrap(zy, H);
         const core::Frame& src = zy >= 0 && zy < H ? j.b : j.a;
         std::memcpy(r.out, src.row(r.plane, r.xs == 2 ? zz >> 1 : zz), (size_t)r.n);
     });
@@ -52,21 +60,29 @@ void render_slideright(const Job& j) { slide_h(j, (int)(j.progress * j.W())); }
 void render_slideup(const Job& j) { slide_v(j, (int)(-j.progress * j.H())); }
 void render_slidedown(const Job& j) { slide_v(j, (int)(j.progress * j.H())); }
 
+// xfade rounds squeeze positions with lrintf into an int. At progress 0 it divides by zero,
+// and the exact centre line gets 0/0 = NaN, which no range test rejects; lrintf(NaN) is
+// LONG_MIN on x86-64 (0 on AArch64), whose low 32 bits are 0. So that line shows A's first
+// row/column. We make that explicit rather than relying on undefined conversions.
+int squeeze_index(float z, float extent)
+{
+    if (std::isnan(z))
+        return 0;
+    return (int)std::lrint(z * (extent - 1.f));
+}
+
 // squeezeh: A is squashed vertically towards the centre line, B shows above and below.
-// At progress 0 xfade divides by zero; rows whose position is then undefined (NaN: the exact
-// centre row) read outside the picture in xfade. We show B there, which is what every other
-// row shows at that point.
 void render_squeezeh(const Job& j)
 {
     const float p = j.progress;
     const float h = (float)j.H();
     for_each_row(j, [&](const RowRef& r) {
         const float z = .5f + (r.Y / h - .5f) / p;
-        if (z < 0.f || z > 1.f || std::isnan(z)) {
+        if (z < 0.f || z > 1.f) {
             std::memcpy(r.out, r.b, (size_t)r.n);
             return;
         }
-        const int yy = (int)std::lrint(z * (h - 1.f));
+        const int yy = squeeze_index(z, h);
         std::memcpy(r.out, j.a.row(r.plane, r.xs == 2 ? yy >> 1 : yy), (size_t)r.n);
     });
 }
@@ -78,9 +94,9 @@ void render_squeezev(const Job& j)
     const float w = (float)j.W();
     auto cols = make_columns(j.W(), [&](int X) {
         const float z = .5f + (X / w - .5f) / p;
-        if (z < 0.f || z > 1.f || std::isnan(z))
+        if (z < 0.f || z > 1.f)
             return -1;  // B, same column
-        return (int)std::lrint(z * (w - 1.f));
+        return squeeze_index(z, w);
     });
     for_each_row(j, [&](const RowRef& r) {
         const int* c = cols.for_plane(r.plane);

@@ -42,8 +42,9 @@ constexpr int kOffset = 2;     // transition starts at output frame 2 (0.08 s)
 constexpr int kDuration = 10;  // frames (0.4 s)
 constexpr int kFramesA = kOffset + kDuration + 2;
 constexpr int kFramesB = kDuration + 4;
-// Progress points: k frames into the transition, progress 1 - k/10.
-const int kSteps[] = {1, 3, 5, 7, 9};
+// Progress points: k frames into the transition, progress 1 - k/10 (xfade still blends at
+// k = 10, progress 0, so both endpoints are checked too).
+const int kSteps[] = {0, 1, 3, 5, 7, 9, 10};
 
 struct Size {
     int w, h;
@@ -233,19 +234,38 @@ PlaneStats compare_plane(const uint8_t* a, const uint8_t* b, size_t n)
 // Tolerances, per plane. Exact reference: same arithmetic, so it must match — allowing at
 // most a few isolated samples off by more than 2 (a float evaluated one ulp differently at a
 // smoothstep edge flips one sample), and PSNR ≥ 45 dB.
+// The chain reference has bicubic-resampled chroma; only the luma is held to exactness there,
+// the chroma to a loose PSNR that still catches a misplaced edge or a wrong colour (those score
+// well under 20 dB). Odd slide offsets on the 250-wide clip land around 23 dB: our chroma is
+// then point-sampled half a chroma sample away from where the chain interpolates.
 struct Tolerance {
     double isolated_fraction = 0.001;  // share of samples allowed off by more than 2
     double min_psnr = 45;
+    double chain_chroma_psnr = 20;     // 0 = not checked against the chain
+    bool check_progress_one = true;
 };
 
-// The chain reference has bicubic-resampled chroma; only the luma is held to exactness there,
-// the chroma to a loose PSNR that still catches a misplaced edge or wrong colour.
-constexpr double kChainChromaPsnr = 20;
-
 // Per-transition exceptions, each with its reason.
-Tolerance tolerance_for(const std::string&)
+Tolerance tolerance_for(const std::string& name)
 {
-    return {};
+    Tolerance t;
+    // dissolve flips single pixels: in 4:4:4 the chain's 2x2 chroma blocks mix A and B and its
+    // 4:2:0 downsampling averages them, while a 4:2:0 sample is wholly A or B. Matches the
+    // exact reference; against the chain the chroma differs by design.
+    if (name == "dissolve")
+        t.chain_chroma_psnr = 0;
+    // zoomin magnifies A about its centre until, at progress 0.5, the whole frame is A's centre
+    // sample. The chain interpolates that sample (bicubic) from the chroma around it; we take
+    // the chroma sample itself. On testsrc2, whose centre is a sharp colour edge, the one value
+    // that fills the frame differs. Matches the exact reference.
+    if (name == "zoomin")
+        t.chain_chroma_psnr = 0;
+    // At progress exactly 1 xfade's slideleft/slideup wrap the first column/row to index W/H,
+    // one past the row (or the plane) and read memory outside the picture; what it shows there
+    // depends on its buffer padding. We wrap to 0 (showing A, as progress 1 should).
+    if (name == "slideleft" || name == "slideup")
+        t.check_progress_one = false;
+    return t;
 }
 
 // Transitions whose xfade luma depends on chroma: under the real chain the chroma xfade sees is
@@ -334,6 +354,8 @@ TEST_P(GoldenXfade, MatchesFfmpegXfade)
     const char* plane_name[3] = {"Y", "U", "V"};
 
     for (int k : kSteps) {
+        if (k == 0 && !tol.check_progress_one)
+            continue;
         const float progress = fx::xfade_progress(k, kDuration);
         const Frame a = frame_from_420(in.a420, s, kOffset + k);
         const Frame b = frame_from_420(in.b420, s, k);
@@ -360,7 +382,7 @@ TEST_P(GoldenXfade, MatchesFfmpegXfade)
             if (p == 0 && !luma_uses_chroma(c.name) &&
                 ((double)ch.over2 > tol.isolated_fraction * plane_len[p] || ch.psnr < tol.min_psnr))
                 failed = true;
-            if (p > 0 && ch.psnr < kChainChromaPsnr)
+            if (p > 0 && ch.psnr < tol.chain_chroma_psnr)
                 failed = true;
         }
         if (failed) {
