@@ -120,6 +120,55 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
+// A rectangle in a picture's coded (stored, unrotated) pixels.
+struct PixelRect {
+    int x = 0;
+    int y = 0;
+    int width = 0;
+    int height = 0;
+};
+
+// Converts decoded frames (any pixel format, range and colour matrix — as VideoReader::next()
+// returns them) into the working format (YUV 4:2:0, BT.709, limited range), cropping and
+// scaling (bicubic) in the same single swscale pass. Keeps its swscale context between calls:
+// per-frame use at a constant source format, crop size and output size costs only the
+// conversion itself; moving the crop rectangle is free, changing its size rebuilds the context.
+// Untagged sources are assumed BT.709 when at least 720 lines tall, BT.601 otherwise; RGB and
+// JPEG-style (yuvj*) sources are full range. Frames already in the working format at the
+// output size are copied without swscale. Not thread-safe: one converter per thread.
+class FrameConverter {
+public:
+    FrameConverter();
+    ~FrameConverter();
+    FrameConverter(FrameConverter&&) noexcept;
+    FrameConverter& operator=(FrameConverter&&) noexcept;
+
+    // Converts the part `src_rect` of `src` into `dst`, scaled to dst's size. `dst` must be
+    // allocated (even size). The rectangle is clamped to the picture and its origin rounded
+    // down to the chroma grid (even x/y for 4:2:0) so chroma stays aligned with luma.
+    core::Status convert(const AVFrame* src, PixelRect src_rect, core::Frame& dst);
+    // The same with the rectangle spelled out.
+    core::Status convert(const AVFrame* src, int x, int y, int w, int h, core::Frame& dst)
+    {
+        return convert(src, PixelRect{x, y, w, h}, dst);
+    }
+    // The whole picture scaled to out_w x out_h (both even) in a new frame.
+    core::Result<core::Frame> convert(const AVFrame* src, int out_w, int out_h);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> m_impl;
+};
+
+// Applies an EXIF orientation (1-8: 1 = as stored, 3/6/8 = rotate 180/90/270 degrees
+// clockwise, 2/4 = mirror horizontally/vertically, 5/7 = transpose/transverse) to a frame;
+// 5-8 swap width and height. Other values return the frame unchanged.
+core::Frame apply_exif_orientation(const core::Frame& frame, int orientation);
+
+// Rotates a frame clockwise by 0, 90, 180 or 270 degrees (as ProbeInfo::rotation says a
+// video must be shown). Other angles return the frame unchanged.
+core::Frame rotate_frame(const core::Frame& frame, int degrees_clockwise);
+
 // av_strerror as a std::string.
 std::string av_error_string(int errnum);
 

@@ -129,6 +129,104 @@ bool looks_like_mp4(const fs::path& path)
     return type == "ftyp" || type == "mdat" || type == "wide" || type == "moov" || type == "free";
 }
 
+struct DeclaredSize {
+    int64_t width = 0;
+    int64_t height = 0;
+};
+
+// The picture size written in an image file's header, read without decoding anything.
+// libavformat only learns an image's size by decoding it (avformat_find_stream_info), which
+// for a hostile header means allocating gigabytes first — or failing with a vague message.
+// Knows PNG, JPEG, BMP, GIF, WebP and TIFF; nullopt for anything else.
+std::optional<DeclaredSize> declared_image_size(const fs::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    std::string d(256 * 1024, '\0');
+    in.read(d.data(), (std::streamsize)d.size());
+    d.resize((size_t)in.gcount());
+    auto u8 = [&](size_t i) -> uint32_t { return i < d.size() ? (uint8_t)d[i] : 0; };
+    auto be16 = [&](size_t i) { return u8(i) << 8 | u8(i + 1); };
+    auto be32 = [&](size_t i) { return be16(i) << 16 | be16(i + 2); };
+    auto le16 = [&](size_t i) { return u8(i) | u8(i + 1) << 8; };
+    auto le24 = [&](size_t i) { return le16(i) | u8(i + 2) << 16; };
+    auto le32 = [&](size_t i) { return le16(i) | le16(i + 2) << 16; };
+    auto starts = [&](const char* magic, size_t n, size_t at = 0) {
+        return d.size() >= at + n && std::memcmp(d.data() + at, magic, n) == 0;
+    };
+
+    if (starts("\x89PNG\r\n\x1a\n", 8) && d.size() >= 24)
+        return DeclaredSize{be32(16), be32(20)};
+    if (starts("GIF8", 4) && d.size() >= 10)
+        return DeclaredSize{le16(6), le16(8)};
+    if (starts("BM", 2) && d.size() >= 26) {
+        int32_t h = (int32_t)le32(22);  // negative height = rows stored top-down
+        return DeclaredSize{(int32_t)le32(18), h < 0 ? -(int64_t)h : h};
+    }
+    if (starts("RIFF", 4) && starts("WEBP", 4, 8) && d.size() >= 30) {
+        if (starts("VP8X", 4, 12))
+            return DeclaredSize{(int64_t)le24(24) + 1, (int64_t)le24(27) + 1};
+        if (starts("VP8L", 4, 12)) {
+            uint32_t b = le32(21);
+            return DeclaredSize{(b & 0x3fff) + 1, ((b >> 14) & 0x3fff) + 1};
+        }
+        if (starts("VP8 ", 4, 12))
+            return DeclaredSize{le16(26) & 0x3fff, le16(28) & 0x3fff};
+        return std::nullopt;
+    }
+    if (starts("\xff\xd8", 2)) {
+        // Walk the marker segments to the first start-of-frame (SOF0-15 except DHT/JPG/DAC).
+        size_t i = 2;
+        while (i + 9 < d.size()) {
+            if (u8(i) != 0xff)
+                return std::nullopt;
+            uint32_t m = u8(i + 1);
+            if (m == 0xff) {  // fill byte
+                ++i;
+                continue;
+            }
+            if (m >= 0xc0 && m <= 0xcf && m != 0xc4 && m != 0xc8 && m != 0xcc)
+                return DeclaredSize{be16(i + 7), be16(i + 5)};
+            if (m == 0xd8 || (m >= 0xd0 && m <= 0xd7) || m == 0x01) {
+                i += 2;
+                continue;
+            }
+            i += 2 + be16(i + 2);
+        }
+        return std::nullopt;
+    }
+    const bool tiff_le = starts("II*\0", 4), tiff_be = starts("MM\0*", 4);
+    if (tiff_le || tiff_be) {
+        auto r16 = [&](size_t i) { return tiff_le ? le16(i) : be16(i); };
+        auto r32 = [&](size_t i) { return tiff_le ? le32(i) : be32(i); };
+        size_t ifd = r32(4);
+        if (ifd + 2 > d.size())
+            return std::nullopt;
+        DeclaredSize s;
+        const uint32_t n = r16(ifd);
+        for (uint32_t k = 0; k < n && ifd + 2 + 12 * (k + 1) <= d.size(); ++k) {
+            size_t e = ifd + 2 + 12 * k;
+            uint32_t tag = r16(e), type = r16(e + 2);
+            uint32_t value = type == 3 ? r16(e + 8) : r32(e + 8);  // SHORT or LONG
+            if (tag == 256)
+                s.width = value;
+            else if (tag == 257)
+                s.height = value;
+        }
+        if (s.width > 0 && s.height > 0)
+            return s;
+    }
+    return std::nullopt;
+}
+
+std::string too_large_message(const std::string& shown, int64_t w, int64_t h)
+{
+    return shown + " declares a picture of " + std::to_string(w) + "x" + std::to_string(h) +
+           ", more than the supported maximum (" + std::to_string(kMaxDimension) + " pixels per side, " +
+           std::to_string(kMaxPixels / 1'000'000) + " megapixels) — scale it down before using it";
+}
+
+bool too_large(int64_t w, int64_t h) { return w > kMaxDimension || h > kMaxDimension || w * h > kMaxPixels; }
+
 }  // namespace
 
 core::Result<OpenedInput> open_input(const fs::path& path)
@@ -152,16 +250,32 @@ core::Result<OpenedInput> open_input(const fs::path& path)
     OpenedInput in;
     in.fmt.reset(raw);
     AVFormatContext* fmt = in.fmt.get();
-
-    ret = avformat_find_stream_info(fmt, nullptr);
-    if (ret < 0)
-        return make_error(ErrorCategory::Input,
-                          shown + " is corrupt: its streams cannot be read — copy or export it again",
-                          av_error_string(ret));
-
     ProbeInfo& info = in.info;
     info.format_name = fmt->iformat && fmt->iformat->name ? fmt->iformat->name : "";
     info.is_still = is_still_format(info.format_name.c_str());
+
+    // Pictures: check the size the header declares before anything gets decoded. When the
+    // header gives the size, stream-info probing (which decodes the whole picture) is skipped
+    // too: load_image() then decodes the picture once, not twice.
+    std::optional<DeclaredSize> declared;
+    if (info.is_still && fmt->nb_streams == 1 &&
+        fmt->streams[0]->codecpar->codec_type == AVMEDIA_TYPE_VIDEO) {
+        declared = declared_image_size(path);
+        if (declared && too_large(declared->width, declared->height))
+            return make_error(ErrorCategory::Input, too_large_message(shown, declared->width, declared->height));
+        if (declared && (declared->width <= 0 || declared->height <= 0))
+            declared.reset();
+    }
+    if (declared) {
+        fmt->streams[0]->codecpar->width = (int)declared->width;
+        fmt->streams[0]->codecpar->height = (int)declared->height;
+    } else {
+        ret = avformat_find_stream_info(fmt, nullptr);
+        if (ret < 0)
+            return make_error(ErrorCategory::Input,
+                              shown + " is corrupt: its streams cannot be read — copy or export it again",
+                              av_error_string(ret));
+    }
     for (unsigned i = 0; i < fmt->nb_streams; ++i) {
         const AVStream* st = fmt->streams[i];
         if (st->codecpar->codec_type == AVMEDIA_TYPE_AUDIO)
@@ -197,14 +311,8 @@ core::Result<OpenedInput> open_input(const fs::path& path)
         return make_error(ErrorCategory::Input,
                           shown + " has a video stream of unknown picture size (the file is probably corrupt or "
                                   "truncated) — copy or export it again");
-    if (par->width > kMaxDimension || par->height > kMaxDimension ||
-        (int64_t)par->width * par->height > kMaxPixels)
-        return make_error(ErrorCategory::Input,
-                          shown + " declares a picture of " + std::to_string(par->width) + "x" +
-                              std::to_string(par->height) + ", more than the supported maximum (" +
-                              std::to_string(kMaxDimension) + " pixels per side, " +
-                              std::to_string(kMaxPixels / 1'000'000) +
-                              " megapixels) — scale it down before using it");
+    if (too_large(par->width, par->height))
+        return make_error(ErrorCategory::Input, too_large_message(shown, par->width, par->height));
 
     info.rotation = stream_rotation(st);
     bool swap = info.rotation == 90 || info.rotation == 270;
