@@ -91,6 +91,11 @@ core::Status check_readable(const fs::path& path)
     const std::string shown = display_path(path);
     std::error_code ec;
     auto st = fs::status(path, ec);
+    if (ec && (ec.value() == EACCES || ec.value() == EPERM))
+        return make_error(ErrorCategory::Input,
+                          shown + " cannot be read (permission denied on a folder in its path) — fix the folders' "
+                                  "permissions, e.g. chmod a+rx on each",
+                          ec.message());
     if (ec || !fs::exists(st)) {
         return make_error(ErrorCategory::Input,
                           shown + " does not exist — check the file name and its folder (relative paths are "
