@@ -1,3 +1,11 @@
+// Before any #include: functions compiled with different optimisation settings cannot be
+// inlined into one another, so every function in this file, headers included, gets them.
+// g++ -O2 vectorises only loops whose trip count is a known multiple of the vector width
+// ("very cheap" cost model); the per-row loops here have arbitrary widths. None of these
+// changes a floating-point result: nothing is reordered (no -ffast-math); no-math-errno only
+// drops sqrt's errno write, no-trapping-math only lets compares become branch-free selects.
+#pragma GCC optimize("vect-cost-model=dynamic", "no-math-errno", "no-trapping-math")
+
 // Fades: transitions that blend A and B sample by sample, with no geometry — fade, the fades
 // through black/white/grey, the contrast-weighted fades, distance, and the horizontal blur.
 
@@ -17,10 +25,25 @@ constexpr float kPhase = 0.2f;
 void render_fade(const Job& j)
 {
     const float p = j.progress;
-    for_each_row(j, [&](const RowRef& r) {
-        for (int i = 0; i < r.n; ++i)
-            r.out[i] = to_u8(mix(r.a[i], r.b[i], p));
-    });
+    for_each_row(j, [&](RowRef r) { mix_row(r.a, r.b, r.out, r.n, p); });
+}
+
+// mix(mix(a, bg, s_out), mix(bg, b, s_in), p) for one row: xfade's fade through a colour.
+void through_row(const uint8_t* __restrict a, const uint8_t* __restrict b, uint8_t* __restrict out, int n,
+                 float bg, float s_out, float s_in, float p)
+{
+    for (int i = 0; i < n; ++i)
+        out[i] = to_u8(mix(mix(a[i], bg, s_out), mix(bg, b[i], s_in), p));
+}
+
+// The luma of fadegrays: the "colour" is each picture's own value.
+void through_self_row(const uint8_t* __restrict a, const uint8_t* __restrict b, uint8_t* __restrict out, int n,
+                      float s_out, float s_in, float p)
+{
+    for (int i = 0; i < n; ++i) {
+        const float fa = a[i], fb = b[i];
+        out[i] = to_u8(mix(mix(fa, fa, s_out), mix(fb, fb, s_in), p));
+    }
 }
 
 // A → colour → B; the colour per plane comes from xfade's black/white tables.
@@ -29,11 +52,7 @@ void fade_through(const Job& j, const uint8_t (&colour)[3])
     const float p = j.progress;
     const float s_out = smoothstep(1.f - kPhase, 1.f, p);
     const float s_in = smoothstep(kPhase, 1.f, p);
-    for_each_row(j, [&](const RowRef& r) {
-        const float bg = colour[r.plane];
-        for (int i = 0; i < r.n; ++i)
-            r.out[i] = to_u8(mix(mix(r.a[i], bg, s_out), mix(bg, r.b[i], s_in), p));
-    });
+    for_each_row(j, [&](RowRef r) { through_row(r.a, r.b, r.out, r.n, colour[r.plane], s_out, s_in, p); });
 }
 
 void render_fadeblack(const Job& j) { fade_through(j, kXfadeBlack); }
@@ -47,17 +66,11 @@ void render_fadegrays(const Job& j)
     const float p = j.progress;
     const float s_out = smoothstep(1.f - kPhase, 1.f, p);
     const float s_in = smoothstep(kPhase, 1.f, p);
-    for_each_row(j, [&](const RowRef& r) {
-        if (r.plane == 0) {
-            for (int i = 0; i < r.n; ++i) {
-                const float a = r.a[i], b = r.b[i];
-                r.out[i] = to_u8(mix(mix(a, a, s_out), mix(b, b, s_in), p));
-            }
-        } else {
-            const float mid = 128.f;
-            for (int i = 0; i < r.n; ++i)
-                r.out[i] = to_u8(mix(mix(r.a[i], mid, s_out), mix(mid, r.b[i], s_in), p));
-        }
+    for_each_row(j, [&](RowRef r) {
+        if (r.plane == 0)
+            through_self_row(r.a, r.b, r.out, r.n, s_out, s_in, p);
+        else
+            through_row(r.a, r.b, r.out, r.n, 128.f, s_out, s_in, p);
     });
 }
 
@@ -73,7 +86,7 @@ void render_contrast_fade(const Job& j)
     for (int d = 0; d < 256; ++d)
         w[(size_t)d] = Fast ? std::pow(p, 1.f + std::log(1.f + d * imax))
                             : std::pow(p, 1.f + std::log(2.f - d * imax));
-    for_each_row(j, [&](const RowRef& r) {
+    for_each_row(j, [&](RowRef r) {
         for (int i = 0; i < r.n; ++i) {
             const int a = r.a[i], b = r.b[i];
             r.out[i] = to_u8(mix(a, b, w[(size_t)std::abs(a - b)]));
@@ -86,9 +99,16 @@ void render_contrast_fade(const Job& j)
 void render_distance(const Job& j)
 {
     const float p = j.progress;
-    const float max = 255.f;
+    // v / 255.f for every 8-bit v: the same floats xfade divides out per sample, looked up.
+    static const std::array<float, 256> unit = [] {
+        std::array<float, 256> t;
+        const float max = 255.f;
+        for (int v = 0; v < 256; ++v)
+            t[(size_t)v] = v / max;
+        return t;
+    }();
     auto sq = [&](int a, int b) {
-        const float d = a / max - b / max;
+        const float d = unit[(size_t)a] - unit[(size_t)b];
         return d * d;
     };
     auto pick = [&](float dist) { return std::sqrt(dist) <= p ? 1.f : 0.f; };
@@ -128,44 +148,39 @@ void render_distance(const Job& j)
 }
 
 // hblur: both pictures are box-blurred horizontally (window growing to half the width at the
-// midpoint) while fading. The running sums are a float recurrence; we repeat it step by step
-// because reordering it would change the rounding. Chroma runs over the row as xfade sees it
-// in 4:4:4 (each sample twice) and keeps the even columns.
+// midpoint) while fading. xfade keeps running float sums of 8-bit samples; those stay exact
+// integers (at most 255 · width < 2^24), so integer window sums from a prefix table give the
+// very same floats without the serial dependency. The window at column x is [x, x + size)
+// clipped to the row, and its count shrinks near the right edge exactly as xfade's does.
+// Chroma is summed over the row as xfade sees it in 4:4:4 (each sample twice), at even columns.
+void hblur_row(const int32_t* __restrict P0, const int32_t* __restrict P1, uint8_t* __restrict out, int n,
+               int xs, int W, int size, float p)
+{
+    for (int i = 0; i < n; ++i) {
+        const int x = i * xs;
+        const int end = std::min(x + size, W);
+        const float cnt = (float)(end - x);
+        const float s0 = (float)(P0[end] - P0[x]), s1 = (float)(P1[end] - P1[x]);
+        out[i] = to_u8(mix(s0 / cnt, s1 / cnt, p));
+    }
+}
+
 void render_hblur(const Job& j)
 {
     const float p = j.progress;
     const int W = j.W();
     const float prog = p <= 0.5f ? p * 2.f : (1.f - p) * 2.f;
     const int size = (int)(1 + (W / 2) * prog);
-    std::vector<uint8_t> wide0((size_t)W), wide1((size_t)W);
+    std::vector<int32_t> P0((size_t)W + 1), P1((size_t)W + 1);
 
-    for_each_row(j, [&](const RowRef& r) {
-        const uint8_t *s0 = r.a, *s1 = r.b;
-        if (r.xs == 2) {
-            for (int x = 0; x < W; ++x) {
-                wide0[(size_t)x] = r.a[x >> 1];
-                wide1[(size_t)x] = r.b[x >> 1];
-            }
-            s0 = wide0.data();
-            s1 = wide1.data();
-        }
-        float sum0 = 0.f, sum1 = 0.f, cnt = (float)size;
-        for (int x = 0; x < size; ++x) {
-            sum0 += s0[x];
-            sum1 += s1[x];
-        }
+    for_each_row(j, [&](RowRef r) {
+        P0[0] = P1[0] = 0;
         for (int x = 0; x < W; ++x) {
-            if (x % r.xs == 0)
-                r.out[x / r.xs] = to_u8(mix(sum0 / cnt, sum1 / cnt, p));
-            if (x + size < W) {
-                sum0 += s0[x + size] - s0[x];
-                sum1 += s1[x + size] - s1[x];
-            } else {
-                sum0 -= s0[x];
-                sum1 -= s1[x];
-                cnt--;
-            }
+            const int c = x / r.xs;
+            P0[(size_t)x + 1] = P0[(size_t)x] + r.a[c];
+            P1[(size_t)x + 1] = P1[(size_t)x] + r.b[c];
         }
+        hblur_row(P0.data(), P1.data(), r.out, r.n, r.xs, W, size, p);
     });
 }
 

@@ -1,3 +1,11 @@
+// Before any #include: functions compiled with different optimisation settings cannot be
+// inlined into one another, so every function in this file, headers included, gets them.
+// g++ -O2 vectorises only loops whose trip count is a known multiple of the vector width
+// ("very cheap" cost model); the per-row loops here have arbitrary widths. None of these
+// changes a floating-point result: nothing is reordered (no -ffast-math); no-math-errno only
+// drops sqrt's errno write, no-trapping-math only lets compares become branch-free selects.
+#pragma GCC optimize("vect-cost-model=dynamic", "no-math-errno", "no-trapping-math")
+
 // Moves: transitions that fetch samples from somewhere else in A or B — slides, squeezes,
 // zoom and pixelize. Where a sample comes from is separable (column map × row map), so the
 // maps are computed once per call and the inner loops are plain gathers.
@@ -34,7 +42,7 @@ void slide_h(const Job& j, int z)
         const int zx = z + X;
         return Src{wrap(zx, W), zx >= 0 && zx < W};
     });
-    for_each_row(j, [&](const RowRef& r) {
+    for_each_row(j, [&](RowRef r) {
         const Src* c = cols.for_plane(r.plane);
         const int shift = r.xs == 2 ? 1 : 0;
         for (int i = 0; i < r.n; ++i) {
@@ -47,7 +55,7 @@ void slide_h(const Job& j, int z)
 void slide_v(const Job& j, int z)
 {
     const int H = j.H();
-    for_each_row(j, [&](const RowRef& r) {
+    for_each_row(j, [&](RowRef r) {
         const int zy = z + r.Y;
         const int zz = wrap(zy, H);
         const core::Frame& src = zy >= 0 && zy < H ? j.b : j.a;
@@ -76,7 +84,7 @@ void render_squeezeh(const Job& j)
 {
     const float p = j.progress;
     const float h = (float)j.H();
-    for_each_row(j, [&](const RowRef& r) {
+    for_each_row(j, [&](RowRef r) {
         const float z = .5f + (r.Y / h - .5f) / p;
         if (z < 0.f || z > 1.f) {
             std::memcpy(r.out, r.b, (size_t)r.n);
@@ -98,7 +106,7 @@ void render_squeezev(const Job& j)
             return -1;  // B, same column
         return squeeze_index(z, w);
     });
-    for_each_row(j, [&](const RowRef& r) {
+    for_each_row(j, [&](RowRef r) {
         const int* c = cols.for_plane(r.plane);
         const int shift = r.xs == 2 ? 1 : 0;
         for (int i = 0; i < r.n; ++i)
@@ -117,7 +125,7 @@ void render_zoomin(const Job& j)
         const float u = 0.5f + (X / w - 0.5f) * zf;
         return (int)std::ceil(u * (w - 1));
     });
-    for_each_row(j, [&](const RowRef& r) {
+    for_each_row(j, [&](RowRef r) {
         const float v = 0.5f + (r.Y / h - 0.5f) * zf;
         const int iv = (int)std::ceil(v * (h - 1));
         const int shift = r.xs == 2 ? 1 : 0;
@@ -145,7 +153,7 @@ void render_pixelize(const Job& j)
         return (int)(v > m ? m : v);
     };
     auto cols = make_columns(W, [&](int X) { return grid(X, W); });
-    for_each_row(j, [&](const RowRef& r) {
+    for_each_row(j, [&](RowRef r) {
         const int sy = grid(r.Y, H);
         const int shift = r.xs == 2 ? 1 : 0;
         const uint8_t* a = j.a.row(r.plane, sy >> shift);

@@ -1,3 +1,11 @@
+// Before any #include: functions compiled with different optimisation settings cannot be
+// inlined into one another, so every function in this file, headers included, gets them.
+// g++ -O2 vectorises only loops whose trip count is a known multiple of the vector width
+// ("very cheap" cost model); the per-row loops here have arbitrary widths. None of these
+// changes a floating-point result: nothing is reordered (no -ffast-math); no-math-errno only
+// drops sqrt's errno write, no-trapping-math only lets compares become branch-free selects.
+#pragma GCC optimize("vect-cost-model=dynamic", "no-math-errno", "no-trapping-math")
+
 // Soft-edged shapes: a smoothstep ramp, driven by position and progress, blends A and B —
 // smooth wipes, opening/closing bars and circles, diagonals, the radial sweep, dissolve and
 // the slice wipes. Column-only and row-only ramps are computed once per column/row.
@@ -18,7 +26,7 @@ template <class F>
 void column_ramp(const Job& j, F smooth)
 {
     auto s = make_columns(j.W(), [&](int X) { return smoothstep(0.f, 1.f, smooth(X)); });
-    for_each_row(j, [&](const RowRef& r) { blend_row_ba(r, s.for_plane(r.plane)); });
+    for_each_row(j, [&](RowRef r) { blend_row_ba(r, s.for_plane(r.plane)); });
 }
 
 void render_smoothleft(const Job& j)
@@ -50,10 +58,9 @@ void render_vertclose(const Job& j)
 template <class F>
 void row_ramp(const Job& j, F smooth)
 {
-    for_each_row(j, [&](const RowRef& r) {
-        const float s = smoothstep(0.f, 1.f, smooth(r.Y));
-        for (int i = 0; i < r.n; ++i)
-            r.out[i] = to_u8(mix(r.b[i], r.a[i], s));
+    for_each_row(j, [&](RowRef r) {
+        // mix(b, a, s): mix_row with the operands swapped.
+        mix_row(r.b, r.a, r.out, r.n, smoothstep(0.f, 1.f, smooth(r.Y)));
     });
 }
 
@@ -83,31 +90,23 @@ void render_horzclose(const Job& j)
 
 // ---- ramps over both coordinates ----------------------------------------------------------
 
-// fn(X, Y) → the blend weight s for mix(b, a, s); evaluated per sample.
-template <class F>
-void pixel_ramp(const Job& j, F weight)
-{
-    std::vector<float> s((size_t)j.W());
-    for_each_row(j, [&](const RowRef& r) {
-        for (int i = 0; i < r.n; ++i)
-            s[(size_t)i] = weight(i * r.xs, r.Y);
-        blend_row_ba(r, s.data());
-    });
-}
-
 // Diagonals: xfade's ramp is 1 + (x/w)·(y/h) − 2p, with x and/or y mirrored; the product is
 // evaluated left to right as xfade writes it: ((x / w) * y) / h.
+void diag_weights(const float* __restrict cx, float* __restrict s, int n, float fy, float h, float p2)
+{
+    for (int i = 0; i < n; ++i)
+        s[i] = smoothstep(0.f, 1.f, 1.f + cx[i] * fy / h - p2);
+}
+
 template <bool MirrorX, bool MirrorY>
 void diag(const Job& j)
 {
     const float w = (float)j.W(), h = (float)j.H(), p2 = j.progress * 2.f;
     auto cx = make_columns(j.W(), [&](int X) { return MirrorX ? (w - 1 - X) / w : X / w; });
     std::vector<float> s((size_t)j.W());
-    for_each_row(j, [&](const RowRef& r) {
+    for_each_row(j, [&](RowRef r) {
         const float fy = MirrorY ? h - 1 - r.Y : (float)r.Y;
-        const float* c = cx.for_plane(r.plane);
-        for (int i = 0; i < r.n; ++i)
-            s[(size_t)i] = smoothstep(0.f, 1.f, 1.f + c[i] * fy / h - p2);
+        diag_weights(cx.for_plane(r.plane), s.data(), r.n, fy, h, p2);
         blend_row_ba(r, s.data());
     });
 }
@@ -118,32 +117,38 @@ void render_diagbl(const Job& j) { diag<false, true>(j); }
 void render_diagbr(const Job& j) { diag<true, true>(j); }
 
 // circleopen/circleclose: B appears inside (or A remains inside) a soft circle around the
-// centre, radius relative to the half-diagonal. circleopen blends mix(a, b, t), the reverse
-// operand order of the others (and 1 - t is not exact in float), so it has its own loop.
-void render_circleopen(const Job& j)
+// centre, radius relative to the half-diagonal. The distance is hypot_f spelled out so the
+// squares come from per-column/per-row tables: dx² + dy² in double is what hypot_f computes.
+void circle_weights(const double* __restrict dx2, double dy2, float* __restrict t, int n, float z, float pp)
+{
+    for (int i = 0; i < n; ++i)
+        t[i] = smoothstep(0.f, 1.f, (float)std::sqrt(dx2[i] + dy2) / z + pp);
+}
+
+template <bool Open>
+void circle(const Job& j)
 {
     const int W = j.W(), H = j.H();
     const float z = hypot_f(W / 2, H / 2);
-    const float pp = (j.progress - 0.5f) * 3.f;
+    const float pp = Open ? (j.progress - 0.5f) * 3.f : (1.f - j.progress - 0.5f) * 3.f;
+    auto dx2 = make_columns(W, [&](int X) {
+        const double dx = (float)(X - W / 2);
+        return dx * dx;
+    });
     std::vector<float> t((size_t)W);
-    for_each_row(j, [&](const RowRef& r) {
-        const float dy = (float)(r.Y - H / 2);
-        for (int i = 0; i < r.n; ++i)
-            t[(size_t)i] = smoothstep(0.f, 1.f, hypot_f((float)(i * r.xs - W / 2), dy) / z + pp);
-        for (int i = 0; i < r.n; ++i)
-            r.out[i] = to_u8(mix(r.a[i], r.b[i], t[(size_t)i]));
+    for_each_row(j, [&](RowRef r) {
+        const double dy = (float)(r.Y - H / 2);
+        circle_weights(dx2.for_plane(r.plane), dy * dy, t.data(), r.n, z, pp);
+        // circleopen blends mix(a, b, t), circleclose mix(b, a, t); 1 - t would not be exact.
+        if (Open)
+            mix_row_ba(r.b, r.a, r.out, r.n, t.data());
+        else
+            mix_row_ba(r.a, r.b, r.out, r.n, t.data());
     });
 }
 
-void render_circleclose(const Job& j)
-{
-    const int W = j.W(), H = j.H();
-    const float z = hypot_f(W / 2, H / 2);
-    const float pp = (1.f - j.progress - 0.5f) * 3.f;
-    pixel_ramp(j, [&](int X, int Y) {
-        return smoothstep(0.f, 1.f, hypot_f((float)(X - W / 2), (float)(Y - H / 2)) / z + pp);
-    });
-}
+void render_circleopen(const Job& j) { circle<true>(j); }
+void render_circleclose(const Job& j) { circle<false>(j); }
 
 // Per-size tables that do not depend on progress (angles for radial, noise for dissolve):
 // computing atan2f/sinf per pixel per frame would dominate a 1080x1920 render, so each is
@@ -173,6 +178,13 @@ private:
     int m_w = 0, m_h = 0;
 };
 
+template <int Xs>
+void radial_weights(const float* __restrict ang, float* __restrict s, int n, double shift)
+{
+    for (int i = 0; i < n; ++i)
+        s[i] = smoothstep(0.f, 1.f, (float)(ang[i * Xs] - shift));
+}
+
 // radial: a clock-hand sweep around the centre. xfade's angle is atan2f(x - W/2, y - H/2)
 // (x first); the progress term is computed in double because xfade multiplies by M_PI.
 void render_radial(const Job& j)
@@ -184,14 +196,25 @@ void render_radial(const Job& j)
     });
     const double shift = (double)(j.progress - 0.5f) * (M_PI * 2.5f);
     std::vector<float> s((size_t)W);
-    for_each_row(j, [&](const RowRef& r) {
+    for_each_row(j, [&](RowRef r) {
         const float* ang = angles->data() + (size_t)r.Y * W;
-        for (int i = 0; i < r.n; ++i) {
-            const float smooth = (float)(ang[i * r.xs] - shift);
-            s[(size_t)i] = smoothstep(0.f, 1.f, smooth);
-        }
+        if (r.xs == 1)
+            radial_weights<1>(ang, s.data(), r.n, shift);
+        else
+            radial_weights<2>(ang, s.data(), r.n, shift);
         blend_row_ba(r, s.data());
     });
+}
+
+template <int Xs>
+void dissolve_row(const float* __restrict nz, const uint8_t* __restrict a, const uint8_t* __restrict b,
+                  uint8_t* __restrict out, int n, float p2)
+{
+    for (int i = 0; i < n; ++i)
+    {
+        const uint8_t va = a[i], vb = b[i];
+        out[i] = nz[i * Xs] * 2.f + p2 - 1.5f >= 0.5f ? va : vb;
+    }
 }
 
 // dissolve: per-pixel noise decides when each pixel flips from A to B. The noise is xfade's
@@ -205,10 +228,12 @@ void render_dissolve(const Job& j)
         return v - std::floor(v);
     });
     const float p2 = j.progress * 2.f;
-    for_each_row(j, [&](const RowRef& r) {
+    for_each_row(j, [&](RowRef r) {
         const float* nz = noise->data() + (size_t)r.Y * W;
-        for (int i = 0; i < r.n; ++i)
-            r.out[i] = nz[i * r.xs] * 2.f + p2 - 1.5f >= 0.5f ? r.a[i] : r.b[i];
+        if (r.xs == 1)
+            dissolve_row<1>(nz, r.a, r.b, r.out, r.n, p2);
+        else
+            dissolve_row<2>(nz, r.a, r.b, r.out, r.n, p2);
     });
 }
 
@@ -229,20 +254,20 @@ void render_hlslice(const Job& j)
         const float smooth = smoothstep(-0.5f, 0.f, X / w - p * 1.5f);
         return smooth <= fract(10.f * X / w);
     });
-    for_each_row(j, [&](const RowRef& r) { select_row(r, take.for_plane(r.plane)); });
+    for_each_row(j, [&](RowRef r) { select_row(r, take.for_plane(r.plane)); });
 }
 
 void render_hrslice(const Job& j)
 {
     const float w = (float)j.W(), p = j.progress;
     auto take = make_columns(j.W(), [&](int X) -> uint8_t { return slice_takes_a((w - 1 - X) / w, p); });
-    for_each_row(j, [&](const RowRef& r) { select_row(r, take.for_plane(r.plane)); });
+    for_each_row(j, [&](RowRef r) { select_row(r, take.for_plane(r.plane)); });
 }
 
 void render_vuslice(const Job& j)
 {
     const float h = (float)j.H(), p = j.progress;
-    for_each_row(j, [&](const RowRef& r) {
+    for_each_row(j, [&](RowRef r) {
         const float smooth = smoothstep(-0.5f, 0.f, r.Y / h - p * 1.5f);
         const bool a = smooth <= fract(10.f * r.Y / h);
         std::memcpy(r.out, a ? r.a : r.b, (size_t)r.n);
@@ -252,7 +277,7 @@ void render_vuslice(const Job& j)
 void render_vdslice(const Job& j)
 {
     const float h = (float)j.H(), p = j.progress;
-    for_each_row(j, [&](const RowRef& r) {
+    for_each_row(j, [&](RowRef r) {
         std::memcpy(r.out, slice_takes_a((h - 1 - r.Y) / h, p) ? r.a : r.b, (size_t)r.n);
     });
 }

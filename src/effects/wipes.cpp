@@ -1,3 +1,11 @@
+// Before any #include: functions compiled with different optimisation settings cannot be
+// inlined into one another, so every function in this file, headers included, gets them.
+// g++ -O2 vectorises only loops whose trip count is a known multiple of the vector width
+// ("very cheap" cost model); the per-row loops here have arbitrary widths. None of these
+// changes a floating-point result: nothing is reordered (no -ffast-math); no-math-errno only
+// drops sqrt's errno write, no-trapping-math only lets compares become branch-free selects.
+#pragma GCC optimize("vect-cost-model=dynamic", "no-math-errno", "no-trapping-math")
+
 // Wipes and crops: a hard edge moves across the frame; each pixel is A, B or black, never a
 // blend, so rows are assembled from memcpy'd runs.
 
@@ -9,7 +17,7 @@ using namespace detail;
 namespace {
 
 // Row = A on luma columns [X0, X1), B elsewhere (or the other way round).
-void split_row(const RowRef& r, int X0, int X1, bool inside_is_a)
+void split_row(RowRef r, int X0, int X1, bool inside_is_a)
 {
     const uint8_t* in = inside_is_a ? r.a : r.b;
     const uint8_t* out = inside_is_a ? r.b : r.a;
@@ -23,25 +31,25 @@ void split_row(const RowRef& r, int X0, int X1, bool inside_is_a)
 void render_wipeleft(const Job& j)
 {
     const int z = (int)(j.W() * j.progress);
-    for_each_row(j, [&](const RowRef& r) { split_row(r, 0, z + 1, true); });
+    for_each_row(j, [&](RowRef r) { split_row(r, 0, z + 1, true); });
 }
 
 void render_wiperight(const Job& j)
 {
     const int z = (int)(j.W() * (1.f - j.progress));
-    for_each_row(j, [&](const RowRef& r) { split_row(r, 0, z + 1, false); });
+    for_each_row(j, [&](RowRef r) { split_row(r, 0, z + 1, false); });
 }
 
 void render_wipeup(const Job& j)
 {
     const int z = (int)(j.H() * j.progress);
-    for_each_row(j, [&](const RowRef& r) { std::memcpy(r.out, r.Y > z ? r.b : r.a, (size_t)r.n); });
+    for_each_row(j, [&](RowRef r) { std::memcpy(r.out, r.Y > z ? r.b : r.a, (size_t)r.n); });
 }
 
 void render_wipedown(const Job& j)
 {
     const int z = (int)(j.H() * (1.f - j.progress));
-    for_each_row(j, [&](const RowRef& r) { std::memcpy(r.out, r.Y > z ? r.a : r.b, (size_t)r.n); });
+    for_each_row(j, [&](RowRef r) { std::memcpy(r.out, r.Y > z ? r.a : r.b, (size_t)r.n); });
 }
 
 // Corner wipes: A keeps a rectangle anchored at one corner that shrinks with progress.
@@ -51,7 +59,7 @@ void corner_wipe(const Job& j, bool left, bool top)
     const float p = j.progress;
     const int zw = (int)(j.W() * (left ? p : 1.f - p));
     const int zh = (int)(j.H() * (top ? p : 1.f - p));
-    for_each_row(j, [&](const RowRef& r) {
+    for_each_row(j, [&](RowRef r) {
         const bool row_in = top ? r.Y <= zh : r.Y > zh;
         if (!row_in)
             std::memcpy(r.out, r.b, (size_t)r.n);
@@ -67,7 +75,7 @@ void render_wipetr(const Job& j) { corner_wipe(j, false, true); }
 void render_wipebl(const Job& j) { corner_wipe(j, true, false); }
 void render_wipebr(const Job& j) { corner_wipe(j, false, false); }
 
-void fill_row(const RowRef& r, uint8_t v, int X0, int X1)
+void fill_row(RowRef r, uint8_t v, int X0, int X1)
 {
     const int lo = std::clamp((X0 + r.xs - 1) / r.xs, 0, r.n);
     const int hi = std::clamp((X1 + r.xs - 1) / r.xs, 0, r.n);
@@ -85,7 +93,7 @@ void render_circlecrop(const Job& j)
     const bool show_b = p < 0.5f;
     // Inside test per luma column for this row, then emitted as runs: the distance grows
     // monotonically away from the centre column, so a linear scan finds the run.
-    for_each_row(j, [&](const RowRef& r) {
+    for_each_row(j, [&](RowRef r) {
         const float dy = (float)(r.Y - H / 2);
         int X0 = W, X1 = 0;
         for (int X = 0; X < W; X += r.xs) {
@@ -113,7 +121,7 @@ void render_rectcrop(const Job& j)
     const int zh = (int)(std::fabs(p - 0.5f) * H);
     const int zw = (int)(std::fabs(p - 0.5f) * W);
     const bool show_b = p < 0.5f;
-    for_each_row(j, [&](const RowRef& r) {
+    for_each_row(j, [&](RowRef r) {
         const uint8_t bg = kXfadeBlack[r.plane];
         if (!(std::abs(r.Y - H / 2) < zh) || zw <= 0) {
             fill_row(r, bg, 0, W);

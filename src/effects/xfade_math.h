@@ -30,13 +30,11 @@ inline float fract(float a)
 }
 
 // Clamp as av_clipf does it (NaN passes through untouched).
+// Written as selects (not early returns) so loops using it stay branch-free and vectorise.
 inline float clipf(float a, float lo, float hi)
 {
-    if (a < lo)
-        return lo;
-    if (a > hi)
-        return hi;
-    return a;
+    a = a < lo ? lo : a;
+    return a > hi ? hi : a;
 }
 
 inline float smoothstep(float e0, float e1, float x)
@@ -143,23 +141,47 @@ inline auto make_columns(int W, F f)
     return c;
 }
 
-// out = mix(b, a, s) = b*s + a*(1-s) with per-sample s; the form most xfade shapes use.
-inline void blend_row_ba(const RowRef& r, const float* s)
+// Row kernels. They take plain restrict pointers and scalars by value: with the pointers
+// inside a struct or the scalars captured by reference, g++ must assume the 8-bit stores may
+// overwrite them and gives up vectorising.
+
+// out = mix(a, b, m) with one m for the row.
+inline void mix_row(const uint8_t* __restrict a, const uint8_t* __restrict b, uint8_t* __restrict out, int n,
+                    float m)
 {
-    for (int i = 0; i < r.n; ++i)
-        r.out[i] = to_u8(mix(r.b[i], r.a[i], s[i]));
+    for (int i = 0; i < n; ++i)
+        out[i] = to_u8(mix(a[i], b[i], m));
+}
+
+// out = mix(b, a, s[i]) = b*s + a*(1-s): the form most xfade shapes use.
+inline void mix_row_ba(const uint8_t* __restrict a, const uint8_t* __restrict b, uint8_t* __restrict out,
+                       int n, const float* __restrict s)
+{
+    for (int i = 0; i < n; ++i)
+        out[i] = to_u8(mix(b[i], a[i], s[i]));
+}
+
+inline void blend_row_ba(RowRef r, const float* s)
+{
+    mix_row_ba(r.a, r.b, r.out, r.n, s);
 }
 
 // out = a where take_a[i], else b.
-inline void select_row(const RowRef& r, const uint8_t* take_a)
+inline void select_row(RowRef r, const uint8_t* __restrict take_a)
 {
-    for (int i = 0; i < r.n; ++i)
-        r.out[i] = take_a[i] ? r.a[i] : r.b[i];
+    const uint8_t* __restrict a = r.a;
+    const uint8_t* __restrict b = r.b;
+    uint8_t* __restrict out = r.out;
+    const int n = r.n;
+    for (int i = 0; i < n; ++i) {
+        const uint8_t va = a[i], vb = b[i];
+        out[i] = take_a[i] ? va : vb;
+    }
 }
 
 // Copies luma columns [X0, X1) of the row from `src` (a or b of the same row), converted to
 // the samples of this plane: sample i covers luma column i*xs.
-inline void copy_columns(const RowRef& r, const uint8_t* src, int X0, int X1)
+inline void copy_columns(RowRef r, const uint8_t* src, int X0, int X1)
 {
     const int lo = std::clamp((X0 + r.xs - 1) / r.xs, 0, r.n);
     const int hi = std::clamp((X1 + r.xs - 1) / r.xs, 0, r.n);
@@ -168,7 +190,7 @@ inline void copy_columns(const RowRef& r, const uint8_t* src, int X0, int X1)
 }
 
 // out = mix(b, a, s) with one s for the whole row.
-inline void blend_row_ba_const(const RowRef& r, float s)
+inline void blend_row_ba_const(RowRef r, float s)
 {
     for (int i = 0; i < r.n; ++i)
         r.out[i] = to_u8(mix(r.b[i], r.a[i], s));

@@ -293,12 +293,14 @@ TEST_P(EveryTransition, ProgressOneIsA)
 // Progress 0 shows B, except where xfade does not:
 //  - wipeleft/wipeup/wipetl/wipetr/wipebl: "x > z" with z = 0 keeps column/row 0 as A;
 //  - rectcrop: as above, column 0 and row 0 stay black;
-//  - radial: the sweep ends at angle 1.25π, so a sliver next to the upward axis still shows A.
+//  - radial: the sweep ends at angle 1.25π, so a sliver next to the upward axis still shows A;
+//  - squeezeh/squeezev: 0/0 on the centre line (see slides.cpp) shows A's first row/column.
 TEST_P(EveryTransition, ProgressZeroIsB)
 {
     const fx::Transition& t = *GetParam();
     static const std::set<std::string_view> not_b = {"wipeleft", "wipeup",   "wipetl", "wipetr",
-                                                     "wipebl",   "rectcrop", "radial"};
+                                                     "wipebl",   "rectcrop", "radial",
+                                                     "squeezeh", "squeezev"};
     const Frame a = pattern_frame(320, 240, 1), b = pattern_frame(320, 240, 2);
     Frame out(320, 240);
     fx::render_full(t, a, b, out, 0.f);
