@@ -4,7 +4,7 @@
 // ("very cheap" cost model); the per-row loops here have arbitrary widths. None of these
 // changes a floating-point result: nothing is reordered (no -ffast-math); no-math-errno only
 // drops sqrt's errno write, no-trapping-math only lets compares become branch-free selects.
-#pragma GCC optimize("vect-cost-model=dynamic", "no-math-errno", "no-trapping-math")
+#pragma GCC optimize("-fvect-cost-model=dynamic", "-fno-math-errno", "-fno-trapping-math")
 
 // Fades: transitions that blend A and B sample by sample, with no geometry — fade, the fades
 // through black/white/grey, the contrast-weighted fades, distance, and the horizontal blur.

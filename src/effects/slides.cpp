@@ -4,7 +4,7 @@
 // ("very cheap" cost model); the per-row loops here have arbitrary widths. None of these
 // changes a floating-point result: nothing is reordered (no -ffast-math); no-math-errno only
 // drops sqrt's errno write, no-trapping-math only lets compares become branch-free selects.
-#pragma GCC optimize("vect-cost-model=dynamic", "no-math-errno", "no-trapping-math")
+#pragma GCC optimize("-fvect-cost-model=dynamic", "-fno-math-errno", "-fno-trapping-math")
 
 // Moves: transitions that fetch samples from somewhere else in A or B — slides, squeezes,
 // zoom and pixelize. Where a sample comes from is separable (column map × row map), so the
