@@ -169,6 +169,12 @@ core::Frame apply_exif_orientation(const core::Frame& frame, int orientation);
 // video must be shown). Other angles return the frame unchanged.
 core::Frame rotate_frame(const core::Frame& frame, int degrees_clockwise);
 
+// libav* logs to stderr by default (x264 statistics per video, decoder warnings on damaged
+// input) — noise under a progress bar, where our own errors already say what went wrong.
+// verbose = false keeps only fatal libav messages; true shows warnings and errors. Global
+// to the process: call once at start-up.
+void set_libav_logging(bool verbose);
+
 // av_strerror as a std::string.
 std::string av_error_string(int errnum);
 

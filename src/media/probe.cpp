@@ -27,6 +27,8 @@ std::string av_error_string(int errnum)
     return buf;
 }
 
+void set_libav_logging(bool verbose) { av_log_set_level(verbose ? AV_LOG_WARNING : AV_LOG_FATAL); }
+
 MediaKind kind_from_extension(const fs::path& p)
 {
     std::string ext = p.extension().string();

@@ -82,6 +82,29 @@ inline bool ffmpeg(const std::string& args)
     return r.exit_code == 0;
 }
 
+// An input made by `ffmpeg <args> <output>`, shared by every test process of the build tree
+// (ctest runs each test in its own process, and regenerating the same clips for each one
+// would dominate the suite's time). Keyed by the command, so changing a test's recipe makes
+// a new file; written under a temporary name and renamed, so parallel tests never see half
+// a file. Returns an empty path if ffmpeg fails.
+inline fs::path cached_input(const std::string& name, const std::string& args)
+{
+    const fs::path dir = fs::path(SW_BINARY_DIR) / "media-test-inputs";
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    char key[32];
+    std::snprintf(key, sizeof key, "%016zx", std::hash<std::string>{}(args + "|" + name));
+    const fs::path out = dir / (std::string(key) + "-" + name);
+    if (fs::exists(out))
+        return out;
+    // The temporary keeps the extension: ffmpeg picks the container from it.
+    const fs::path tmp = dir / (".tmp-" + std::to_string(getpid()) + "-" + name);
+    if (!ffmpeg(args + " " + shell_quote(tmp.string())))
+        return {};
+    fs::rename(tmp, out, ec);
+    return ec ? fs::path{} : out;
+}
+
 inline nlohmann::json ffprobe_json(const fs::path& file, bool count_frames = true)
 {
     RunResult r = run("ffprobe -v error -show_streams -show_format " +

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "media/media.h"
 #include "media_test_util.h"
 
@@ -21,17 +23,23 @@ protected:
         s_dir = std::make_unique<TempDir>();
         // One second of 64x48 video at 30 fps with a sine audio track; left half bright,
         // right half dark, top-left 16x12 block white (an orientation marker).
-        ASSERT_TRUE(ffmpeg("-f lavfi -i \"color=c=gray:s=64x48:r=30:d=1,geq=lum='if(lt(X,16)*lt(Y,12),235,if(lt(X,32),"
-                           "160,40))':cb=128:cr=128\" -f lavfi -i sine=d=1:r=48000 -c:v libx264 -preset ultrafast "
-                           "-qp 10 -pix_fmt yuv420p -c:a aac -shortest " +
-                           q("av.mp4")));
-        for (int r : {90, 180, 270})
-            ASSERT_TRUE(ffmpeg("-i " + q("av.mp4") + " -c copy -metadata:s:v:0 rotate=" + std::to_string(r) + " " +
-                               q("rot" + std::to_string(r) + ".mp4")));
+        s_av = cached_input("av.mp4", "-f lavfi -i \"color=c=gray:s=64x48:r=30:d=1,geq=lum='if(lt(X,16)*lt(Y,12),235,"
+                                      "if(lt(X,32),160,40))':cb=128:cr=128\" -f lavfi -i sine=d=1:r=48000 -c:v libx264 "
+                                      "-preset ultrafast -qp 10 -pix_fmt yuv420p -c:a aac -shortest");
+        ASSERT_FALSE(s_av.empty());
+        for (int r : {90, 180, 270}) {
+            fs::path p = cached_input("rot" + std::to_string(r) + ".mp4", "-i " + shell_quote(s_av.string()) +
+                                                                             " -c copy -metadata:s:v:0 rotate=" +
+                                                                             std::to_string(r));
+            ASSERT_FALSE(p.empty());
+            s_rot[r] = p;
+        }
     }
     static void TearDownTestSuite() { s_dir.reset(); }
+    // A scratch file of this test process.
     static fs::path path(const std::string& name) { return s_dir->path() / name; }
     static std::string q(const std::string& name) { return shell_quote(path(name).string()); }
+    static std::string av() { return shell_quote(s_av.string()); }
 
     static void expect_input_error(const fs::path& p, const std::string& phrase)
     {
@@ -49,12 +57,16 @@ protected:
     }
 
     static std::unique_ptr<TempDir> s_dir;
+    static fs::path s_av;
+    static std::map<int, fs::path> s_rot;
 };
 std::unique_ptr<TempDir> ProbeTest::s_dir;
+fs::path ProbeTest::s_av;
+std::map<int, fs::path> ProbeTest::s_rot;
 
 TEST_F(ProbeTest, DescribesAVideoFile)
 {
-    auto info = probe(path("av.mp4"));
+    auto info = probe(s_av);
     ASSERT_TRUE(info) << info.error().to_string();
     EXPECT_TRUE(info->has_video);
     EXPECT_TRUE(info->has_audio);
@@ -112,7 +124,7 @@ int tkhd_rotation_cw(const std::string& mp4)
 TEST_F(ProbeTest, RotationMetadataIsReportedClockwiseWithDisplaySize)
 {
     for (int r : {90, 180, 270}) {
-        const fs::path p = path("rot" + std::to_string(r) + ".mp4");
+        const fs::path p = s_rot.at(r);
         auto info = probe(p);
         ASSERT_TRUE(info) << info.error().to_string();
         // FFmpeg 5.1's muxer turns the tag rotate=R into a matrix that turns the picture R°
@@ -159,7 +171,7 @@ TEST_F(ProbeTest, Folder)
 
 TEST_F(ProbeTest, UnreadableFile)
 {
-    fs::copy_file(path("av.mp4"), path("secret.mp4"), fs::copy_options::overwrite_existing);
+    fs::copy_file(s_av, path("secret.mp4"), fs::copy_options::overwrite_existing);
     fs::permissions(path("secret.mp4"), fs::perms::none);
     if (geteuid() != 0) {
         expect_input_error(path("secret.mp4"), "permission denied");
@@ -205,7 +217,7 @@ TEST_F(ProbeTest, TextFileWithAVideoExtension)
 TEST_F(ProbeTest, TruncatedMp4WithoutIndex)
 {
     // Index at the end (no faststart): cutting the file loses the index entirely.
-    ASSERT_TRUE(ffmpeg("-i " + q("av.mp4") + " -c copy -movflags -faststart " + q("whole.mp4")));
+    ASSERT_TRUE(ffmpeg("-i " + av() + " -c copy -movflags -faststart " + q("whole.mp4")));
     std::string data = read_file(path("whole.mp4"));
     auto boxes_moov = data.find("moov");
     ASSERT_NE(boxes_moov, std::string::npos);
@@ -216,7 +228,7 @@ TEST_F(ProbeTest, TruncatedMp4WithoutIndex)
 
 TEST_F(ProbeTest, TruncatedMp4WithIndexAtTheFront)
 {
-    ASSERT_TRUE(ffmpeg("-i " + q("av.mp4") + " -c copy -movflags +faststart " + q("front.mp4")));
+    ASSERT_TRUE(ffmpeg("-i " + av() + " -c copy -movflags +faststart " + q("front.mp4")));
     std::string data = read_file(path("front.mp4"));
     ASSERT_LT(data.find("moov"), data.find("mdat"));
     write_file(path("front-cut.mp4"), data.substr(0, data.size() * 2 / 3));

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -38,22 +39,22 @@ class VideoReaderTest : public ::testing::Test {
 protected:
     static void SetUpTestSuite()
     {
-        s_dir = std::make_unique<TempDir>();
-        auto q = [](const fs::path& p) { return shell_quote(p.string()); };
-        ASSERT_TRUE(ffmpeg(numbered_source(60, 1) + "\"" + kLossless + q(path("src60.mp4"))));
-        ASSERT_TRUE(ffmpeg(numbered_source(24, 1) + "\"" + kLossless + q(path("src24.mp4"))));
-        ASSERT_TRUE(ffmpeg(numbered_source(30, 1) + "\"" + kLossless + q(path("src30.mkv"))));
+        auto make = [](const std::string& name, const std::string& args) {
+            fs::path p = cached_input(name, args);
+            ASSERT_FALSE(p.empty()) << "could not generate " << name;
+            s_inputs[name] = p;
+        };
+        make("src60.mp4", numbered_source(60, 1) + "\"" + kLossless);
+        make("src24.mp4", numbered_source(24, 1) + "\"" + kLossless);
+        make("src30.mkv", numbered_source(30, 1) + "\"" + kLossless);
         // Variable rate: frames 0-9 two ticks apart (15 fps), then one tick apart (30 fps).
-        ASSERT_TRUE(ffmpeg(numbered_source(30, 1) + ",setpts='if(lt(N,10),2*N,N+10)/30/TB'\" -fps_mode passthrough" +
-                           kLossless + q(path("vfr.mp4"))));
+        make("vfr.mp4", numbered_source(30, 1) + ",setpts='if(lt(N,10),2*N,N+10)/30/TB'\" -fps_mode passthrough" +
+                            kLossless);
         // Two seconds at 30 fps, keyframe every 10 frames with B-frames: seeking lands on a
         // keyframe before the start and must decode forward.
-        ASSERT_TRUE(ffmpeg(numbered_source(30, 2) + "\" -c:v libx264 -preset veryfast -qp 0 -g 10 -bf 2 "
-                                                    "-pix_fmt yuv420p " +
-                           q(path("gop.mp4"))));
+        make("gop.mp4", numbered_source(30, 2) + "\" -c:v libx264 -preset veryfast -qp 0 -g 10 -bf 2 -pix_fmt yuv420p");
     }
-    static void TearDownTestSuite() { s_dir.reset(); }
-    static fs::path path(const std::string& name) { return s_dir->path() / name; }
+    static fs::path path(const std::string& name) { return s_inputs.at(name); }
 
     static std::vector<int> read_all(const fs::path& p, core::Rational fps, int64_t start_us = 0, int threads = 0)
     {
@@ -73,9 +74,9 @@ protected:
         return out;
     }
 
-    static std::unique_ptr<TempDir> s_dir;
+    static std::map<std::string, fs::path> s_inputs;
 };
-std::unique_ptr<TempDir> VideoReaderTest::s_dir;
+std::map<std::string, fs::path> VideoReaderTest::s_inputs;
 
 TEST_F(VideoReaderTest, SameRatePassesEveryFrameOnce)
 {

@@ -84,6 +84,7 @@ TEST(Mp4Writer, WritesTaggedH264AndAacThatFfprobeAccepts)
     ASSERT_TRUE(w) << w.error().to_string();
     const fs::path temp = w->temp_path();
     EXPECT_EQ(temp.parent_path(), dir.path());
+    EXPECT_EQ(temp.filename().string().rfind(".out.mp4.part-", 0), 0u) << temp;
     EXPECT_TRUE(fs::exists(temp));
     EXPECT_FALSE(fs::exists(out)) << "the target must not appear before finish()";
     ASSERT_TRUE(write_frames(*w, 45, s.width, s.height));
