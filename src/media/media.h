@@ -46,7 +46,10 @@ struct ProbeInfo {
 };
 
 // Opens the file and reads stream information. Errors (category Input) say what is wrong with
-// the file: missing, unreadable, not media, no video stream, absurd size.
+// the file: missing, unreadable, not media, no video stream, absurd size, truncated (an MP4
+// whose index points past the end of the file). The message names the file and says how to
+// fix it; libav's own error string, if any, is the detail. For pictures the size is read
+// from the file header, so probing never decodes an image.
 core::Result<ProbeInfo> probe(const fs::path& path);
 
 // Decodes a still image (JPEG, PNG, WebP, ...) into the working format (YUV 4:2:0 BT.709 limited)
@@ -68,8 +71,12 @@ public:
                                           int threads = 0);
 
     // The next output-rate frame in the source's own pixel format and coded size (not rotated),
-    // or nullptr at end of stream. The returned frame stays valid until the next call.
-    // Callers convert with swscale (one pass does crop, scale and colour conversion).
+    // or nullptr at end of stream (the last source frame is shown for its own duration). The
+    // returned frame stays valid until the next call. Callers convert with swscale (one pass
+    // does crop, scale and colour conversion; FrameConverter below does exactly that).
+    // Damaged packets are skipped (the previous frame is held until the decoder recovers).
+    // Errors (category Input): the file has no decodable frames at all, or start_us lies
+    // past its end.
     core::Result<const AVFrame*> next();
     const ProbeInfo& info() const { return m_info; }
     int64_t frames_read() const;
