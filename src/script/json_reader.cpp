@@ -68,6 +68,8 @@ public:
     explicit PositionIndex(std::string_view s)
         : m_s(s)
     {
+        if (m_s.substr(0, 3) == "\xEF\xBB\xBF")  // nlohmann skips a byte-order mark; so must we
+            m_i = 3;
         ws();
         value("");
     }
@@ -90,7 +92,8 @@ private:
         }
         ++m_i;
         // Decoding escapes (\u...) is nlohmann's job; the token is valid JSON.
-        return json::parse(m_s.substr(b, m_i - b)).get<std::string>();
+        auto j = json::parse(m_s.substr(b, std::min(m_i, m_s.size()) - b), nullptr, false);
+        return j.is_string() ? j.get<std::string>() : std::string();
     }
     void value(const std::string& ptr)
     {

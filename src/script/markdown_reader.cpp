@@ -538,6 +538,8 @@ private:
             rest_off = close + 1;
         } else {
             auto words = split_words(t);
+            if (words.empty())
+                return false;
             path = words[0].second;
             path_off = off;
             rest_off = path.size();

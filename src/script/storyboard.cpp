@@ -112,7 +112,7 @@ std::string storyboard_text(const timeline::Project& project, const timeline::Pl
         // "~" marks a length estimated from the narration's reading time.
         r.cells[2] = (ps.duration_estimated ? "~" : "") + fmt_seconds(core::frames_to_seconds(ps.frames, fps));
         r.cells[3] = s.name;
-        r.cells[4] = visual_text(s.visual) + (ps.holds_last_frame ? " (holds last frame)" : "");
+        r.cells[4] = visual_text(s.visual) + (ps.holds_last_frame ? " (held)" : "");
         if (i + 1 < project.shots.size()) {
             int t = i < plan.transition_after.size() ? plan.transition_after[i] : -1;
             if (t >= 0)

@@ -340,3 +340,16 @@ TEST(Examples, HarbinPromoChecksWhenMediaExist)
     EXPECT_FALSE(d.has_errors()) << d.to_string();
     EXPECT_GT(plan.total_frames, 0);
 }
+
+TEST(Encoding, NonUtf8IsAnErrorAtItsPosition)
+{
+    core::Diagnostics d;
+    // "哈尔滨" in GBK on the second line, after "ab".
+    auto p = read_md("# A\nab\xB9\xFE\xB6\xFB\xB1\xF5\n", d);
+    ASSERT_EQ(d.error_count(), 1u) << d.to_string();
+    EXPECT_EQ(locs(d), "2:3 ");
+    EXPECT_NE(d.items()[0].hint.find("UTF-8"), std::string::npos);
+    ASSERT_EQ(p.shots.size(), 1u);
+    // The text handed on is valid UTF-8 (U+FFFD in place of the bad bytes).
+    EXPECT_EQ(p.shots[0].narration[0].substr(0, 5), "ab\xEF\xBF\xBD");
+}
