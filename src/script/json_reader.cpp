@@ -205,7 +205,6 @@ public:
             SourceLoc where = m_lines.loc(m_file, off);
             std::string full = "invalid JSON: " + msg;
             std::string hint = "check for a missing comma, quote or bracket here or just before";
-            m_diag.error(where, full, hint);
             return core::make_error(core::ErrorCategory::Script, full + " — " + hint, {}, where);
         }
         PositionIndex idx(m_text);
@@ -215,7 +214,6 @@ public:
             SourceLoc where = val_loc("");
             std::string msg = std::string("the top level must be an object, not ") + type_name(root);
             std::string hint = "write {\"shots\": [...]} (see docs/script.md)";
-            m_diag.error(where, msg, hint);
             return core::make_error(core::ErrorCategory::Script, msg + " — " + hint, {}, where);
         }
         m_project.script_path = m_file;

@@ -15,7 +15,7 @@ namespace sw::script::detail {
 timeline::Project read_markdown(std::string_view text, const std::string& file, const std::filesystem::path& base_dir,
                                 bool force_article, core::Diagnostics& diag);
 
-// JSON form. Returns an Error (also recorded in diag) for a syntax error or a non-object top level.
+// JSON form. Returns an Error (not repeated in diag) for a syntax error or a non-object top level.
 core::Result<timeline::Project> read_json(std::string_view text, const std::string& file,
                                           const std::filesystem::path& base_dir, core::Diagnostics& diag);
 

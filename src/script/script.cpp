@@ -101,7 +101,6 @@ core::Result<timeline::Project> read_script(const fs::path& path, core::Diagnost
 {
     std::string name = path.string();
     auto fail = [&](core::ErrorCategory cat, std::string msg, std::string hint, std::string detail = {}) {
-        diag.error(core::SourceLoc{name}, msg, hint);
         return core::make_error(cat, msg + " — " + hint, std::move(detail), core::SourceLoc{name});
     };
     std::error_code ec;

@@ -33,7 +33,8 @@ std::optional<Format> format_for(const std::filesystem::path& path, std::string_
 //     (category Script);
 //   - a JSON file that is not syntactically valid JSON or whose top level is not an object
 //     (category Script).
-// That Error is also recorded in `diag` (so a caller that prints `diag` shows it).
+// That Error carries the location (Error::where) and "message — how to fix" (Error::message);
+// it is NOT repeated in `diag`, so a caller shows it itself (the CLI adds it to its list).
 // Otherwise returns the Project, possibly with errors in `diag`: the caller must not render
 // when diag.has_errors(). Media paths are resolved against the script's folder and checked to
 // exist (a missing media file is an error at the path's column).
