@@ -512,7 +512,7 @@ bool check_media_file(const std::string& as_written, const fs::path& resolved, c
             fs::path suggestion = fs::path(as_written).parent_path() / dym;
             hint = "did you mean \"" + suggestion.generic_string() + "\"?";
         } else {
-            hint = "no such file in " + dir.string() + "; paths are relative to the script's folder";
+            hint = "no file of that name in \"" + (dir.empty() ? std::string(".") : dir.string()) + "/\"; paths are relative to the script's folder";
         }
     } else {
         hint = "folder " + dir.string() + " does not exist; paths are relative to the script's folder";
