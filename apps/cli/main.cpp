@@ -16,6 +16,7 @@
 #include "core/diagnostics.h"
 #include "core/text_util.h"
 #include "effects/transition.h"
+#include "media/media.h"
 #include "render/inspect.h"
 #include "render/renderer.h"
 #include "script/script.h"
@@ -108,7 +109,7 @@ int cmd_check(const std::vector<std::string>& args)
         return usage_error("check: which script? e.g. `shotweave check promo.md`");
     Loaded l = load(file);
     if (json) {
-        std::cout << script::storyboard_json(l.project, l.plan, l.diag).dump(2) << "\n";
+        std::cout << script::storyboard_json(l.project, l.plan, l.diag).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     } else {
         if (!l.project.shots.empty())
             std::cout << script::storyboard_text(l.project, l.plan);
@@ -370,6 +371,7 @@ int cmd_list(const std::vector<std::string>& args)
 int main(int argc, char** argv)
 {
     std::vector<std::string> args(argv + 1, argv + argc);
+    media::set_libav_logging(false);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         std::fputs(kUsage, args.empty() ? stderr : stdout);
         return args.empty() ? kExitInput : kExitOk;

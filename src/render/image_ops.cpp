@@ -181,36 +181,6 @@ void blit(const Frame& src, Frame& dst, int x, int y)
     }
 }
 
-Frame rotate(const Frame& src, int degrees)
-{
-    degrees = ((degrees % 360) + 360) % 360;
-    if (degrees == 0)
-        return src.clone();
-    bool swap = degrees == 90 || degrees == 270;
-    Frame out(swap ? src.height() : src.width(), swap ? src.width() : src.height());
-    for (int p = 0; p < 3; ++p) {
-        int sw = src.plane_width(p), sh = src.plane_height(p);
-        for (int y = 0; y < out.plane_height(p); ++y) {
-            uint8_t* o = out.row(p, y);
-            for (int x = 0; x < out.plane_width(p); ++x) {
-                int sx, sy;
-                if (degrees == 90) {  // out(x, y) = src(y, sh-1-x)
-                    sx = y;
-                    sy = sh - 1 - x;
-                } else if (degrees == 180) {
-                    sx = sw - 1 - x;
-                    sy = sh - 1 - y;
-                } else {  // 270
-                    sx = sw - 1 - y;
-                    sy = x;
-                }
-                o[x] = src.row(p, sy)[sx];
-            }
-        }
-    }
-    return out;
-}
-
 double ease_in_out(double t)
 {
     t = std::clamp(t, 0.0, 1.0);

@@ -30,9 +30,6 @@ void darken(core::Frame& f, double light, double saturation);
 // Copies `src` into `dst` with its top-left at (x, y) (rounded down to even), clipped to `dst`.
 void blit(const core::Frame& src, core::Frame& dst, int x, int y);
 
-// Rotates clockwise by 90, 180 or 270 degrees (0 returns a copy).
-core::Frame rotate(const core::Frame& src, int degrees);
-
 // Smooth ease-in-out for moves: 0 → 0, 1 → 1, zero slope at both ends.
 double ease_in_out(double t);
 

@@ -19,6 +19,9 @@ std::vector<int64_t> inspect_media(const timeline::Project& project, core::Diagn
         const auto& v = shot.visual;
         if (v.kind != timeline::VisualKind::Media)
             continue;
+        std::error_code ec;
+        if (!std::filesystem::exists(v.path, ec))
+            continue;  // the script reader has already reported it, with a did-you-mean
         auto info = media::probe(v.path);
         if (!info) {
             std::string msg = "shot \"" + shot.name + "\": " + info.error().message;

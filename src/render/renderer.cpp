@@ -190,7 +190,7 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
             int ti = plan.transition_after[cur];
             const auto& pt = plan.transitions[ti];
             const int64_t k = f - pt.start_frame;
-            const float progress = 1.0f - float(k) / float(pt.frames);
+            const float progress = effects::xfade_progress(k, pt.frames);
             out = ctx.pool->acquire();
             transitions[ti]->render(*a, *b, out, progress, pt.params, 0, out.height());
         } else {

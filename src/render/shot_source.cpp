@@ -7,7 +7,6 @@
 #include "core/cancel.h"
 #include "media/media.h"
 #include "render/image_ops.h"
-#include "render/sws_converter.h"
 #include "text/text_overlay.h"
 
 extern "C" {
@@ -332,7 +331,7 @@ private:
         SW_TRY_STATUS(m_fg.convert(src, (int)std::lround(cx), (int)std::lround(cy), (int)std::lround(cw),
                                    (int)std::lround(ch), fg));
         if (m_rotation != 0)
-            fg = rotate(fg, m_rotation);
+            fg = media::rotate_frame(fg, m_rotation);
         if (m_fit != Fit::Contain)
             return fg;
         // Contain: a blurred copy of this frame fills the bars.
@@ -357,7 +356,7 @@ private:
     int64_t m_count = 0;
     bool m_done = false;
     Frame m_last, m_small;
-    SwsConverter m_fg;
+    media::FrameConverter m_fg;
 };
 
 }  // namespace

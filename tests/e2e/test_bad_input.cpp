@@ -91,7 +91,7 @@ TEST_F(BadInput, ZeroDuration)
 TEST_F(BadInput, TransitionLongerThanShots)
 {
     expect_refused(kHead + "# One\nok.png\nduration: 1s\ntransition: fade 2s\n# Two\nok.png\nduration: 1s\n",
-                   {"bad.md:", "fade"});
+                   {"bad.md:7:", "longer than the shot"});
 }
 
 TEST_F(BadInput, AllErrorsReportedByCheck)

@@ -1,0 +1,117 @@
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "render/image_ops.h"
+#include "render/shot_source.h"
+
+using namespace sw;
+using core::Frame;
+
+namespace {
+
+Frame ramp(int w, int h)
+{
+    Frame f(w, h);
+    for (int p = 0; p < 3; ++p)
+        for (int y = 0; y < f.plane_height(p); ++y)
+            for (int x = 0; x < f.plane_width(p); ++x)
+                f.row(p, y)[x] = uint8_t((x * 7 + y * 3 + p * 50) & 255);
+    return f;
+}
+
+bool equal(const Frame& a, const Frame& b)
+{
+    for (int p = 0; p < 3; ++p)
+        for (int y = 0; y < a.plane_height(p); ++y)
+            if (std::memcmp(a.row(p, y), b.row(p, y), a.plane_width(p)) != 0)
+                return false;
+    return true;
+}
+
+}  // namespace
+
+TEST(SampleBilinear, IdentityWindowIsExact)
+{
+    Frame src = ramp(64, 48), dst(64, 48);
+    render::sample_bilinear(src, 0, 0, 64, 48, dst);
+    EXPECT_TRUE(equal(src, dst));
+}
+
+TEST(SampleBilinear, HalfPixelShiftAverages)
+{
+    Frame src(8, 2), dst(6, 2);
+    src.fill(0, 128, 128);
+    for (int x = 0; x < 8; ++x)
+        src.row(0, 0)[x] = src.row(0, 1)[x] = uint8_t(x * 20);
+    render::sample_bilinear(src, 0.5, 0, 6, 2, dst);
+    for (int x = 0; x < 6; ++x)
+        EXPECT_EQ(dst.row(0, 0)[x], x * 20 + 10) << x;
+}
+
+TEST(SampleBilinear, RowRangesComposeToWhole)
+{
+    Frame src = ramp(200, 120), whole(160, 90 + 6), parts(160, 96);
+    render::sample_bilinear(src, 13.25, 7.5, 170.5, 101.0, whole);
+    render::sample_bilinear(src, 13.25, 7.5, 170.5, 101.0, parts, 0, 48);
+    render::sample_bilinear(src, 13.25, 7.5, 170.5, 101.0, parts, 48, 96);
+    EXPECT_TRUE(equal(whole, parts));
+}
+
+TEST(Place, CoverCropsContainFits)
+{
+    auto c = render::place(timeline::Fit::Cover, 1920, 1080, 1080, 1920);
+    EXPECT_NEAR(c.sw, 1080.0 * 1080 / 1920, 1e-6);  // 607.5 source columns visible
+    EXPECT_NEAR(c.sh, 1080, 1e-6);
+    EXPECT_NEAR(c.sx, (1920 - c.sw) / 2, 1e-6);
+    auto k = render::place(timeline::Fit::Contain, 1920, 1080, 1080, 1920);
+    EXPECT_EQ(k.dw, 1080);
+    EXPECT_EQ(k.dh, 608);
+    EXPECT_EQ(k.dy, 656);
+    auto s = render::place(timeline::Fit::Stretch, 100, 100, 1080, 1920);
+    EXPECT_EQ(s.dw, 1080);
+    EXPECT_EQ(s.sw, 100);
+}
+
+TEST(Blit, ClipsAtEdges)
+{
+    Frame dst(8, 8), src(4, 4);
+    dst.fill(16, 128, 128);
+    src.fill(200, 60, 70);
+    render::blit(src, dst, 6, -2);
+    EXPECT_EQ(dst.row(0, 0)[6], 200);
+    EXPECT_EQ(dst.row(0, 1)[7], 200);
+    EXPECT_EQ(dst.row(0, 2)[6], 16);
+    EXPECT_EQ(dst.row(0, 0)[5], 16);
+    EXPECT_EQ(dst.row(1, 0)[3], 60);
+}
+
+TEST(Ease, SmoothEndpoints)
+{
+    EXPECT_DOUBLE_EQ(render::ease_in_out(0), 0);
+    EXPECT_DOUBLE_EQ(render::ease_in_out(1), 1);
+    EXPECT_NEAR(render::ease_in_out(0.5), 0.5, 1e-12);
+    EXPECT_LT(render::ease_in_out(0.01), 0.01);  // starts slower than linear
+}
+
+TEST(Card, GradientWithTextIsNotFlat)
+{
+    timeline::Shot shot;
+    shot.name = "冰雪大世界";
+    shot.visual.kind = timeline::VisualKind::Description;
+    shot.visual.description = "夜晚的冰雕城堡";
+    Frame f = render::make_card(shot, 360, 640);
+    // Text: some near-white luma in the heading band; gradient: top differs from bottom.
+    int bright = 0;
+    for (int y = 240; y < 300; ++y)
+        for (int x = 0; x < 360; ++x)
+            bright += f.row(0, y)[x] > 200;
+    EXPECT_GT(bright, 200) << "heading text missing";
+    double top = 0, bottom = 0;
+    for (int x = 0; x < 360; ++x)
+        top += f.row(0, 2)[x], bottom += f.row(0, 637)[x];
+    EXPECT_GT(std::abs(top - bottom) / 360, 8);
+    // Deterministic.
+    Frame g = render::make_card(shot, 360, 640);
+    EXPECT_TRUE(equal(f, g));
+}
