@@ -18,6 +18,7 @@ build: deps $(BUILD)/build.ninja
 demo: build
 	bash examples/make_media.sh
 	$(CLI) check examples/harbin/promo.md
+	mkdir -p out
 	$(CLI) render examples/harbin/promo.md -o out/demo.mp4
 	@echo "demo video: out/demo.mp4"
 

@@ -5,8 +5,8 @@ set -euo pipefail
 D="$(cd "$(dirname "$0")" && pwd)/harbin/media"
 mkdir -p "$D"
 FF="ffmpeg -hide_banner -loglevel error -nostdin -y"
-[ -f "$D/street.jpg" ] || $FF -f lavfi -i "gradients=s=1920x1080:c0=0x2a3f6b:c1=0xf2b66d:c2=0xe8d9c4:c3=0x1c2438:x0=0:y0=0:x1=1920:y1=1080:nb_colors=4:seed=5" \
-  -vf "noise=alls=6:allf=u,format=yuvj420p" -frames:v 1 -q:v 3 "$D/street.jpg"
+[ -f "$D/street.jpg" ] || $FF -f lavfi -i "mandelbrot=s=1920x1080:start_x=-0.7435669:start_y=0.1314023:start_scale=0.0022:maxiter=1200" \
+  -vf "hue=h=20:s=0.9,noise=alls=5:allf=u,format=yuvj420p" -frames:v 1 -q:v 3 "$D/street.jpg"
 [ -f "$D/church.jpg" ] || $FF -f lavfi -i "mandelbrot=s=1080x1440:start_x=-0.743643887037151:start_y=0.131825904205330:start_scale=0.02" \
   -vf "hue=h=190:s=0.8,format=yuvj420p" -frames:v 1 -q:v 3 "$D/church.jpg"
 [ -f "$D/river.mp4" ] || $FF -f lavfi -i "gradients=s=1280x720:r=30:speed=0.02:c0=0x0b2a4a:c1=0x9fd3f0:c2=0xe9f6ff:c3=0x3a6d8c:nb_colors=4:seed=2" \
