@@ -1,5 +1,6 @@
 // shotweave — the command-line front end. Thin: parses arguments, calls the libraries, prints.
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -372,6 +373,9 @@ int main(int argc, char** argv)
 {
     std::vector<std::string> args(argv + 1, argv + argc);
     media::set_libav_logging(false);
+    // Frames are 3 MB: keep such blocks out of the heap arenas (glibc would otherwise raise its
+    // mmap threshold after the first free and keep freed frames resident in every thread's arena).
+    mallopt(M_MMAP_THRESHOLD, 1 << 20);
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
         std::fputs(kUsage, args.empty() ? stderr : stdout);
         return args.empty() ? kExitInput : kExitOk;

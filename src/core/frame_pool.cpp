@@ -27,7 +27,7 @@ Frame FramePool::acquire()
     std::shared_ptr<uint8_t[]> handle(raw, [holder, weak](uint8_t*) mutable {
         if (auto pool = weak.lock()) {
             std::lock_guard lock(pool->m_mutex);
-            if (pool->m_free.size() < 64)
+            if (pool->m_free.size() < 12)  // more than the pipeline keeps in flight
                 pool->m_free.push_back(std::move(*holder));
         }
     });

@@ -112,7 +112,8 @@ public:
 
     static core::Result<Mp4Writer> open(const fs::path& target, const EncodeSettings& settings);
 
-    // Frames are presented in call order at the configured fps.
+    // Frames are presented in call order at the configured fps. The frame's buffer is
+    // referenced, not copied: do not write into it afterwards (take a new frame instead).
     core::Status write_video(const core::Frame& frame);
     // Flushes encoders, writes the trailer (faststart moves the index to the front) and renames
     // the temporary file to the target.

@@ -48,7 +48,7 @@ class ShotRunner {
 public:
     ShotRunner(const timeline::Project& project, const timeline::Shot& shot, const timeline::PlannedShot& planned,
                const RenderContext& ctx)
-        : m_queue(4)
+        : m_queue(3)
     {
         m_thread = std::thread([this, &project, &shot, planned, ctx] {
             auto source = make_shot_source(project, shot, planned, ctx);
@@ -130,7 +130,7 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
     media::Mp4Writer writer = std::move(*writer_r);
 
     ErrorSlot errors;
-    BoundedQueue<Frame> encode_queue(4);
+    BoundedQueue<Frame> encode_queue(3);
     const auto t0 = std::chrono::steady_clock::now();
     std::atomic<int64_t> encoded{0};
     std::thread encoder([&] {
@@ -154,7 +154,7 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
     std::vector<std::unique_ptr<ShotRunner>> runners(nshots);
     // Start a shot's source this many frames before it is needed, so opening a file and seeking
     // overlap with the shot before it.
-    const int64_t lead = std::max<int64_t>(8, core::us_to_frames(1'500'000, plan.fps));
+    const int64_t lead = std::max<int64_t>(8, core::us_to_frames(700'000, plan.fps));
     size_t next_start = 0;
     size_t cur = 0;  // earliest shot still on screen
 

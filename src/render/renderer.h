@@ -23,7 +23,9 @@ struct RenderOptions {
     std::filesystem::path output;
     media::EncodeSettings encode;   // width/height/fps are taken from the plan (or the overrides below)
     int width = 0, height = 0;      // 0 = the plan's size; otherwise render at this size (preview)
-    int decoder_threads = 2;
+    // One decoder thread per clip: x264 keeps every core busy, a single-threaded H.264 decoder
+    // outpaces 30 fps by far, and each extra frame thread costs a copy of the reference frames.
+    int decoder_threads = 1;
     // Called from the encoder thread after each frame; keep it cheap.
     std::function<void(const Progress&)> on_progress;
 };
