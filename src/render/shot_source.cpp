@@ -74,14 +74,41 @@ static core::Rgb hsv(double h, double s, double v)
     return {q(r + m), q(g + m), q(b + m)};
 }
 
-Frame make_card(const timeline::Shot& shot, int width, int height)
+// RGB (0-255) → hue in degrees, saturation and value (0-1).
+static void to_hsv(core::Rgb c, double& h, double& s, double& v)
+{
+    double r = c.r / 255.0, g = c.g / 255.0, b = c.b / 255.0;
+    double mx = std::max({r, g, b}), mn = std::min({r, g, b}), d = mx - mn;
+    v = mx;
+    s = mx > 0 ? d / mx : 0;
+    if (d <= 0)
+        h = 0;
+    else if (mx == r)
+        h = 60 * std::fmod((g - b) / d + 6, 6.0);
+    else if (mx == g)
+        h = 60 * ((b - r) / d + 2);
+    else
+        h = 60 * ((r - g) / d + 4);
+}
+
+Frame make_card(const timeline::Shot& shot, int width, int height, core::Rgb background)
 {
     std::string key = shot.visual.description.empty() ? shot.name : shot.visual.description;
     uint32_t h = fnv1a(key);
-    double hue = (h % 360);
+    double hue = (h % 360), sat = 0.55, val = 0.42;
+    if (background.r || background.g || background.b) {
+        // A project colour: every card is built on it (brand look), each shot's words only
+        // nudging the hue a little so consecutive cards stay distinguishable.
+        double bh, bs, bv;
+        to_hsv(background, bh, bs, bv);
+        hue = bh + double(int(h % 31) - 15);
+        sat = std::clamp(bs, 0.0, 0.8);
+        val = std::clamp(bv * 1.6, 0.18, 0.6);
+    }
     // Deep, slightly desaturated two-colour gradient with a soft glow: reads as a deliberate
     // background, not a test pattern.
-    core::Rgb top = hsv(hue, 0.55, 0.42), bottom = hsv(hue + 35, 0.65, 0.14), glow = hsv(hue - 10, 0.35, 0.75);
+    core::Rgb top = hsv(hue, sat, val), bottom = hsv(hue + 35, std::min(1.0, sat * 1.2), val / 3),
+              glow = hsv(hue - 10, sat * 0.6, std::min(1.0, val * 1.8));
     Frame f(width, height);
     const double gx = 0.5 + ((h >> 9) % 21 - 10) / 100.0, gy = 0.33;
     const double diag = std::hypot(width, height);
@@ -368,7 +395,7 @@ core::Result<std::unique_ptr<ShotSource>> make_shot_source(const timeline::Proje
 {
     (void)project;
     if (shot.visual.kind != timeline::VisualKind::Media)
-        return std::make_unique<StaticSource>(make_card(shot, ctx.width, ctx.height));
+        return std::make_unique<StaticSource>(make_card(shot, ctx.width, ctx.height, ctx.background));
     if (shot.visual.media_type == timeline::MediaType::Image)
         return make_still_source(shot, planned, ctx);
     int64_t from = shot.visual.trim_from_us.value_or(0);

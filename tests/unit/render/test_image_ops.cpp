@@ -146,3 +146,24 @@ TEST(SampleBilinear, MatchesReferenceWithinTwoLevels)
     }
     EXPECT_LE(worst, 2);
 }
+
+TEST(Card, ProjectBackgroundSetsTheHue)
+{
+    timeline::Shot shot;
+    shot.name = "Intro";
+    auto mean_uv = [](const Frame& f, double& u, double& v) {
+        u = v = 0;
+        for (int y = 0; y < f.plane_height(1); ++y)
+            for (int x = 0; x < f.plane_width(1); ++x)
+                u += f.row(1, y)[x], v += f.row(2, y)[x];
+        u /= f.plane_width(1) * f.plane_height(1);
+        v /= f.plane_width(1) * f.plane_height(1);
+    };
+    double u, v;
+    mean_uv(render::make_card(shot, 180, 320, {20, 40, 160}), u, v);  // a blue brand colour
+    EXPECT_GT(u, 135);
+    EXPECT_LT(v, 128);
+    mean_uv(render::make_card(shot, 180, 320, {170, 30, 20}), u, v);  // a red one
+    EXPECT_GT(v, 135);
+    EXPECT_LT(u, 128);
+}
