@@ -168,20 +168,13 @@ void render_pixelize(const Job& j)
 
 }  // namespace
 
-#define SW_DEFINE(n, desc)                                      \
-    const Transition& transition_##n()                          \
-    {                                                           \
-        static const FnTransition t{#n, desc, render_##n};      \
-        return t;                                               \
-    }
-
-SW_DEFINE(slideleft, "A slides out to the left as B slides in from the right")
-SW_DEFINE(slideright, "A slides out to the right as B slides in from the left")
-SW_DEFINE(slideup, "A slides out upwards as B slides in from below")
-SW_DEFINE(slidedown, "A slides out downwards as B slides in from above")
-SW_DEFINE(squeezeh, "A is squeezed vertically into a line, revealing B")
-SW_DEFINE(squeezev, "A is squeezed horizontally into a line, revealing B")
-SW_DEFINE(zoomin, "B fades in, then A zooms in towards its centre and vanishes")
-SW_DEFINE(pixelize, "Cross-fade through growing then shrinking pixel blocks")
+SW_DEFINE_TRANSITION(slideleft, "A slides out to the left as B slides in from the right")
+SW_DEFINE_TRANSITION(slideright, "A slides out to the right as B slides in from the left")
+SW_DEFINE_TRANSITION(slideup, "A slides out upwards as B slides in from below")
+SW_DEFINE_TRANSITION(slidedown, "A slides out downwards as B slides in from above")
+SW_DEFINE_TRANSITION(squeezeh, "A is squeezed vertically into a line, revealing B")
+SW_DEFINE_TRANSITION(squeezev, "A is squeezed horizontally into a line, revealing B")
+SW_DEFINE_TRANSITION(zoomin, "B fades in, then A zooms in towards its centre and vanishes")
+SW_DEFINE_TRANSITION(pixelize, "Cross-fade through growing then shrinking pixel blocks")
 
 }  // namespace sw::effects

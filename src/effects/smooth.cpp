@@ -284,32 +284,25 @@ void render_vdslice(const Job& j)
 
 }  // namespace
 
-#define SW_DEFINE(n, desc)                                      \
-    const Transition& transition_##n()                          \
-    {                                                           \
-        static const FnTransition t{#n, desc, render_##n};      \
-        return t;                                               \
-    }
-
-SW_DEFINE(smoothleft, "Soft-edged wipe: B sweeps in from the right")
-SW_DEFINE(smoothright, "Soft-edged wipe: B sweeps in from the left")
-SW_DEFINE(smoothup, "Soft-edged wipe: B sweeps in from the bottom")
-SW_DEFINE(smoothdown, "Soft-edged wipe: B sweeps in from the top")
-SW_DEFINE(circleopen, "B appears in a soft circle growing from the centre")
-SW_DEFINE(circleclose, "A shrinks into a soft circle at the centre, revealing B")
-SW_DEFINE(vertopen, "B appears in a vertical band opening from the centre")
-SW_DEFINE(vertclose, "A closes into a vertical band at the centre, revealing B")
-SW_DEFINE(horzopen, "B appears in a horizontal band opening from the centre")
-SW_DEFINE(horzclose, "A closes into a horizontal band at the centre, revealing B")
-SW_DEFINE(diagtl, "Soft diagonal wipe towards the top-left corner")
-SW_DEFINE(diagtr, "Soft diagonal wipe towards the top-right corner")
-SW_DEFINE(diagbl, "Soft diagonal wipe towards the bottom-left corner")
-SW_DEFINE(diagbr, "Soft diagonal wipe towards the bottom-right corner")
-SW_DEFINE(radial, "B is revealed by a sweeping clock hand")
-SW_DEFINE(dissolve, "Pixels flip from A to B in random order")
-SW_DEFINE(hlslice, "B slides in as vertical blinds from the right")
-SW_DEFINE(hrslice, "B slides in as vertical blinds from the left")
-SW_DEFINE(vuslice, "B slides in as horizontal blinds from the bottom")
-SW_DEFINE(vdslice, "B slides in as horizontal blinds from the top")
+SW_DEFINE_TRANSITION(smoothleft, "Soft-edged wipe: B sweeps in from the right")
+SW_DEFINE_TRANSITION(smoothright, "Soft-edged wipe: B sweeps in from the left")
+SW_DEFINE_TRANSITION(smoothup, "Soft-edged wipe: B sweeps in from the bottom")
+SW_DEFINE_TRANSITION(smoothdown, "Soft-edged wipe: B sweeps in from the top")
+SW_DEFINE_TRANSITION(circleopen, "B appears in a soft circle growing from the centre")
+SW_DEFINE_TRANSITION(circleclose, "A shrinks into a soft circle at the centre, revealing B")
+SW_DEFINE_TRANSITION(vertopen, "B appears in a vertical band opening from the centre")
+SW_DEFINE_TRANSITION(vertclose, "A closes into a vertical band at the centre, revealing B")
+SW_DEFINE_TRANSITION(horzopen, "B appears in a horizontal band opening from the centre")
+SW_DEFINE_TRANSITION(horzclose, "A closes into a horizontal band at the centre, revealing B")
+SW_DEFINE_TRANSITION(diagtl, "Soft diagonal wipe towards the top-left corner")
+SW_DEFINE_TRANSITION(diagtr, "Soft diagonal wipe towards the top-right corner")
+SW_DEFINE_TRANSITION(diagbl, "Soft diagonal wipe towards the bottom-left corner")
+SW_DEFINE_TRANSITION(diagbr, "Soft diagonal wipe towards the bottom-right corner")
+SW_DEFINE_TRANSITION(radial, "B is revealed by a sweeping clock hand")
+SW_DEFINE_TRANSITION(dissolve, "Pixels flip from A to B in random order")
+SW_DEFINE_TRANSITION(hlslice, "B slides in as vertical blinds from the right")
+SW_DEFINE_TRANSITION(hrslice, "B slides in as vertical blinds from the left")
+SW_DEFINE_TRANSITION(vuslice, "B slides in as horizontal blinds from the bottom")
+SW_DEFINE_TRANSITION(vdslice, "B slides in as horizontal blinds from the top")
 
 }  // namespace sw::effects

@@ -137,22 +137,15 @@ void render_rectcrop(const Job& j)
 
 }  // namespace
 
-#define SW_DEFINE(n, desc)                                      \
-    const Transition& transition_##n()                          \
-    {                                                           \
-        static const FnTransition t{#n, desc, render_##n};      \
-        return t;                                               \
-    }
-
-SW_DEFINE(wipeleft, "B is wiped in from the right edge towards the left")
-SW_DEFINE(wiperight, "B is wiped in from the left edge towards the right")
-SW_DEFINE(wipeup, "B is wiped in from the bottom edge upwards")
-SW_DEFINE(wipedown, "B is wiped in from the top edge downwards")
-SW_DEFINE(wipetl, "A shrinks into the top-left corner, revealing B")
-SW_DEFINE(wipetr, "A shrinks into the top-right corner, revealing B")
-SW_DEFINE(wipebl, "A shrinks into the bottom-left corner, revealing B")
-SW_DEFINE(wipebr, "A shrinks into the bottom-right corner, revealing B")
-SW_DEFINE(circlecrop, "A closes to a circle on black, B opens from one")
-SW_DEFINE(rectcrop, "A closes to a rectangle on black, B opens from one")
+SW_DEFINE_TRANSITION(wipeleft, "B is wiped in from the right edge towards the left")
+SW_DEFINE_TRANSITION(wiperight, "B is wiped in from the left edge towards the right")
+SW_DEFINE_TRANSITION(wipeup, "B is wiped in from the bottom edge upwards")
+SW_DEFINE_TRANSITION(wipedown, "B is wiped in from the top edge downwards")
+SW_DEFINE_TRANSITION(wipetl, "A shrinks into the top-left corner, revealing B")
+SW_DEFINE_TRANSITION(wipetr, "A shrinks into the top-right corner, revealing B")
+SW_DEFINE_TRANSITION(wipebl, "A shrinks into the bottom-left corner, revealing B")
+SW_DEFINE_TRANSITION(wipebr, "A shrinks into the bottom-right corner, revealing B")
+SW_DEFINE_TRANSITION(circlecrop, "A closes to a circle on black, B opens from one")
+SW_DEFINE_TRANSITION(rectcrop, "A closes to a rectangle on black, B opens from one")
 
 }  // namespace sw::effects

@@ -112,6 +112,15 @@ private:
     RenderFn m_fn;
 };
 
+// Defines transition_<n>() (declared through builtin_list.h) for a render_<n> function in the
+// same file: one line per transition in the family files.
+#define SW_DEFINE_TRANSITION(n, desc)                       \
+    const Transition& transition_##n()                      \
+    {                                                       \
+        static const FnTransition t{#n, desc, render_##n};  \
+        return t;                                           \
+    }
+
 // hypotf as glibc 2.36 computes it for float arguments: exactly in double, one rounding to
 // float. Inline and vectorisable, unlike the libm call; a unit test checks it against ::hypotf.
 inline float hypot_f(float x, float y)

@@ -249,3 +249,37 @@ TEST_F(Render, InterruptStopsPromptlyAndLeavesNothing)
             EXPECT_EQ(e.path().filename().string().find(".part"), std::string::npos) << e.path();
     }
 }
+
+TEST_F(Render, ArticleAndJsonFormsRenderTheirPlannedFrames)
+{
+    write_file(dir / "article.txt",
+               "---\nsize: 180x320\ntransition: dissolve 0.4s\n---\n"
+               "哈尔滨的冬天很冷。但是冰雪大世界非常美丽！每年都有很多游客。\n\n"
+               "The ice sculptures glow at night. Visitors walk for hours. Then they warm up with hot soup.\n");
+    write_file(dir / "project.json", R"({
+  "schema_version": 1,
+  "size": "180x320",
+  "transition": "wipeup 0.3s",
+  "shots": [
+    {"name": "Red", "visual": {"media": "red.png", "move": "zoom-out"}, "duration": 1.2},
+    {"name": "Green", "visual": {"media": "clip.mp4", "from": 0.5}, "duration": "1s", "narration": "Green."},
+    {"name": "End", "visual": {"description": "a quiet night"}, "duration": 0.8}
+  ]
+})");
+    for (const char* name : {"article.txt", "project.json"}) {
+        auto chk = run({cli(), "check", (dir / name).string(), "--json"});
+        ASSERT_EQ(chk.exit_code, 0) << name << ": " << chk.err << chk.out;
+        auto j = nlohmann::json::parse(chk.out);
+        int64_t planned = j["total_frames"];
+        EXPECT_GT(planned, 0);
+        auto out = dir / (std::string(name) + ".mp4");
+        auto r = run({cli(), "render", (dir / name).string(), "-o", out.string(), "-q"});
+        ASSERT_EQ(r.exit_code, 0) << name << ": " << r.err;
+        auto v = stream(probe(out), "video");
+        EXPECT_EQ(v["nb_read_frames"], std::to_string(planned)) << name;
+        EXPECT_EQ(v["width"], 180);
+    }
+    // The JSON project's 1.2 s + 1 s + 0.8 s with two 0.3 s wipes = 2.4 s = 72 frames.
+    auto v = stream(probe(dir / "project.json.mp4"), "video");
+    EXPECT_EQ(v["nb_read_frames"], "72");
+}
