@@ -7,6 +7,8 @@ PKGS=(
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   libexpected-dev nlohmann-json3-dev libgtest-dev zlib1g-dev
   libpango1.0-dev libcairo2-dev fonts-noto-cjk
+  libespeak-ng-dev espeak-ng-data libebur128-dev libcurl4-openssl-dev
+  tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng   # tests read burned-in subtitles back
   ffmpeg            # ffprobe/ffmpeg: tests compare against xfade and probe outputs
 )
 # `--bench` adds what the benchmark's input generator and timing need.
