@@ -173,18 +173,18 @@ private:
     Frame m_frame;
 };
 
-// A blurred, darkened copy of the picture filling the whole frame: what vertical-video editors
-// put in the bars around a `contain`-fitted picture. Blurred at 1/8 size (cheap, and smoother).
-core::Result<Frame> blurred_backdrop(const Frame& src, int w, int h)
+// Fills `out` with a blurred, darkened copy of `src` covering it: what vertical-video editors
+// put in the bars around a `contain`-fitted picture. Blurred at 1/8 size (cheap, and smoother);
+// `small` is scratch space the caller may keep between frames.
+core::Status blurred_backdrop(const Frame& src, Frame& small, Frame& out)
 {
-    Placement cover = place(Fit::Cover, src.width(), src.height(), w, h);
-    Frame small(even_round(w / 8.0), even_round(h / 8.0));
+    Placement cover = place(Fit::Cover, src.width(), src.height(), out.width(), out.height());
+    if (small.empty())
+        small = Frame(even_round(out.width() / 8.0), even_round(out.height() / 8.0));
     SW_TRY_STATUS(scale_frame(src, (int)cover.sx, (int)cover.sy, (int)cover.sw, (int)cover.sh, small));
     box_blur(small, std::max(2, small.width() / 40));
     darken(small, 0.55, 0.8);
-    Frame out(w, h);
-    SW_TRY_STATUS(scale_frame(small, out));
-    return out;
+    return scale_frame(small, out);
 }
 
 // Composes `src` into a w x h picture by `fit` (cover/contain/stretch).
@@ -197,7 +197,8 @@ core::Result<Frame> compose_fitted(const Frame& src, Fit fit, int w, int h)
                                   (int)std::lround(p.sh), out));
         return out;
     }
-    Frame out = SW_TRY(blurred_backdrop(src, w, h));
+    Frame out(w, h), small;
+    SW_TRY_STATUS(blurred_backdrop(src, small, out));
     Frame fg(p.dw, p.dh);
     SW_TRY_STATUS(scale_frame(src, fg));
     blit(fg, out, p.dx, p.dy);
@@ -363,13 +364,7 @@ private:
             return fg;
         // Contain: a blurred copy of this frame fills the bars.
         Frame out = m_ctx.pool->acquire();
-        Placement cover = place(Fit::Cover, fg.width(), fg.height(), W, H);
-        if (m_small.empty())
-            m_small = Frame(even_round(W / 8.0), even_round(H / 8.0));
-        SW_TRY_STATUS(scale_frame(fg, (int)cover.sx, (int)cover.sy, (int)cover.sw, (int)cover.sh, m_small));
-        box_blur(m_small, std::max(2, m_small.width() / 40));
-        darken(m_small, 0.55, 0.8);
-        SW_TRY_STATUS(scale_frame(m_small, out));
+        SW_TRY_STATUS(blurred_backdrop(fg, m_small, out));
         blit(fg, out, p.dx, p.dy);
         return out;
     }

@@ -283,3 +283,19 @@ TEST_F(Render, ArticleAndJsonFormsRenderTheirPlannedFrames)
     auto v = stream(probe(dir / "project.json.mp4"), "video");
     EXPECT_EQ(v["nb_read_frames"], "72");
 }
+
+TEST_F(Render, VideoContainHasBlurredBarsEveryFrame)
+{
+    write_file(dir / "vc.md", "---\nsize: 360x640\n---\n# V\nclip.mp4 contain\nduration: 1s\n");
+    auto out = dir / "vc.mp4";
+    auto r = run({cli(), "render", (dir / "vc.md").string(), "-o", out.string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // 320x240 → 360x270 centred at y = 184..454; bars are a darkened green, not black.
+    for (int64_t idx : {0, 29}) {
+        auto f = decode_frame_yuv(out, idx, 360, 640);
+        expect_colour(f, 360, 640, 10, 200, 350, 440, kGreen, 5, "contain: picture");
+        double bar = plane_mean(f, 360, 640, 0, 0, 0, 360, 150);
+        EXPECT_LT(bar, kGreen.y - 20);
+        EXPECT_GT(bar, 40) << "bars should be a dimmed copy, not black";
+    }
+}
