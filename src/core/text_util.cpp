@@ -98,17 +98,24 @@ size_t utf8_length(std::string_view s)
 
 size_t edit_distance(std::string_view a8, std::string_view b8)
 {
+    // Optimal string alignment distance: Levenshtein plus adjacent transpositions ("fsp" → "fps"
+    // is one typo, not two).
     auto a = utf8_decode(a8), b = utf8_decode(b8);
-    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j)
-        prev[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = i;
-        for (size_t j = 1; j <= b.size(); ++j)
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        std::swap(prev, cur);
-    }
-    return prev[b.size()];
+    const size_t n = a.size(), m = b.size();
+    std::vector<size_t> d((n + 1) * (m + 1));
+    auto at = [&](size_t i, size_t j) -> size_t& { return d[i * (m + 1) + j]; };
+    for (size_t i = 0; i <= n; ++i)
+        at(i, 0) = i;
+    for (size_t j = 0; j <= m; ++j)
+        at(0, j) = j;
+    for (size_t i = 1; i <= n; ++i)
+        for (size_t j = 1; j <= m; ++j) {
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            at(i, j) = std::min({at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                at(i, j) = std::min(at(i, j), at(i - 2, j - 2) + 1);
+        }
+    return at(n, m);
 }
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates)

@@ -499,6 +499,8 @@ bool check_media_file(const std::string& as_written, const fs::path& resolved, c
     // Missing: look for a similarly named file in the folder the path points into, since the
     // usual cause is a typo or a wrong extension (photo.jpeg vs photo.jpg).
     fs::path dir = resolved.parent_path();
+    if (dir.empty())
+        dir = ".";  // a bare file name next to a script given without a folder
     std::string hint;
     std::vector<std::string> names;
     if (fs::is_directory(dir, ec)) {
@@ -512,7 +514,7 @@ bool check_media_file(const std::string& as_written, const fs::path& resolved, c
             fs::path suggestion = fs::path(as_written).parent_path() / dym;
             hint = "did you mean \"" + suggestion.generic_string() + "\"?";
         } else {
-            hint = "no file of that name in \"" + (dir.empty() ? std::string(".") : dir.string()) + "/\"; paths are relative to the script's folder";
+            hint = "no file of that name in \"" + dir.string() + "/\"; paths are relative to the script's folder";
         }
     } else {
         hint = "folder " + dir.string() + " does not exist; paths are relative to the script's folder";

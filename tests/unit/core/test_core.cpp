@@ -25,6 +25,8 @@ TEST(TextUtil, Utf8AndEditDistance)
     EXPECT_EQ(edit_distance("冰雪", "冰雨"), 1u);
     EXPECT_EQ(did_you_mean("wipeleftt", {"wipeleft", "wiperight", "fade"}), "wipeleft");
     EXPECT_EQ(did_you_mean("zzzzzz", {"wipeleft", "fade"}), "");
+    EXPECT_EQ(edit_distance("fsp", "fps"), 1u);  // a transposition is one typo
+    EXPECT_EQ(did_you_mean("fsp", {"title", "size", "fps"}), "fps");
 }
 
 TEST(Diagnostics, FormatsLocationAndHint)
