@@ -11,6 +11,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/cancel.h"
@@ -58,9 +59,14 @@ int usage_error(const std::string& msg)
     return kExitInput;
 }
 
+// In file order (reading, media inspection and planning find problems in separate passes).
 void print_diagnostics(const core::Diagnostics& diag)
 {
-    for (auto& d : diag.items())
+    std::vector<core::Diagnostic> items = diag.items();
+    std::stable_sort(items.begin(), items.end(), [](const core::Diagnostic& a, const core::Diagnostic& b) {
+        return std::tie(a.where.file, a.where.line, a.where.col) < std::tie(b.where.file, b.where.line, b.where.col);
+    });
+    for (auto& d : items)
         std::fprintf(stderr, "%s\n", d.to_string().c_str());
 }
 
