@@ -3,7 +3,7 @@
 // user's own command-line or OpenAI-compatible HTTP engine, recorded voice files, and an
 // on-disk cache so a re-render does not re-synthesise unchanged lines.
 //
-// All audio here is mono float at 48 kHz (kSampleRate). Timings are sample positions in that
+// All audio here is mono float at 48 kHz (kSpeechSampleRate). Timings are sample positions in that
 // audio plus the byte range of the text they cover, so subtitle cues can be timed to the voice.
 
 #include <cstdint>

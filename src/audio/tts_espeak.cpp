@@ -95,13 +95,13 @@ std::vector<std::string> list_voices_locked()
         for (const char* p = (*v)->languages; p && *p;) {
             const char* lang = p + 1;
             if (*lang)
-                names.insert(lang);
+                names.insert(core::to_lower_ascii(lang));
             p = lang + std::strlen(lang) + 1;
         }
         if ((*v)->identifier) {
             std::string id = (*v)->identifier;
             auto slash = id.rfind('/');
-            names.insert(slash == std::string::npos ? id : id.substr(slash + 1));
+            names.insert(core::to_lower_ascii(slash == std::string::npos ? id : id.substr(slash + 1)));
         }
     }
     return {names.begin(), names.end()};
@@ -154,7 +154,7 @@ core::Result<Speech> EspeakEngine::synthesize(const SpeechRequest& req)
     for (size_t i = 0; i < raw.size(); ++i)
         raw[i] = state.pcm[i] / 32768.0f;
     Speech speech;
-    speech.samples = SW_TRY(resample_mono(raw, g_espeak_rate, kSampleRate));
+    speech.samples = SW_TRY(resample_mono(raw, g_espeak_rate, kSpeechSampleRate));
     speech.timings_exact = true;
 
     // espeak reports text positions in characters (code points), 1-based: map to bytes.
@@ -168,7 +168,7 @@ core::Result<Speech> EspeakEngine::synthesize(const SpeechRequest& req)
         return char_to_byte[idx];
     };
     auto to_sample = [&](int ms) {
-        return std::clamp<int64_t>(int64_t(ms) * kSampleRate / 1000, 0, int64_t(speech.samples.size()));
+        return std::clamp<int64_t>(int64_t(ms) * kSpeechSampleRate / 1000, 0, int64_t(speech.samples.size()));
     };
 
     std::vector<EventMark> marks;

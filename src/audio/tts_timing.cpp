@@ -9,7 +9,7 @@ namespace sw::audio {
 
 namespace {
 
-constexpr int64_t kFrame = kSampleRate / 200;  // 5 ms analysis frames
+constexpr int64_t kFrame = kSpeechSampleRate / 200;  // 5 ms analysis frames
 
 // Per-frame "voiced" flags: peak above 2 % of the whole clip's peak (and above a floor, so
 // dithering noise in a silent recording never counts as speech).
@@ -124,7 +124,7 @@ std::vector<std::pair<int64_t, int64_t>> speech_regions(const std::vector<float>
             regions.emplace_back(b, e);
     }
     // A lone click shorter than 30 ms is not a sentence.
-    std::erase_if(regions, [](auto& r) { return r.second - r.first < kSampleRate * 30 / 1000; });
+    std::erase_if(regions, [](auto& r) { return r.second - r.first < kSpeechSampleRate * 30 / 1000; });
     return regions;
 }
 
@@ -134,7 +134,7 @@ std::vector<SpeechTiming> estimate_sentence_timings(const std::vector<float>& sa
     std::vector<SpeechTiming> out;
     if (sentences.empty() || samples.empty())
         return out;
-    auto regions = speech_regions(samples, kSampleRate * 150 / 1000);
+    auto regions = speech_regions(samples, kSpeechSampleRate * 150 / 1000);
     if (regions.empty())
         regions.emplace_back(0, int64_t(samples.size()));
     if (regions.size() == sentences.size()) {
@@ -157,7 +157,7 @@ std::vector<SpeechTiming> estimate_sentence_timings(const std::vector<float>& sa
         acc += lens[k];
         int64_t guess = span_b + int64_t((__int128(span_e - span_b) * acc) / total);
         // Nearest region start within 1 s of the proportional guess.
-        int64_t best = guess, best_d = kSampleRate;
+        int64_t best = guess, best_d = kSpeechSampleRate;
         for (auto& r : regions) {
             int64_t d = std::abs(r.first - guess);
             if (d < best_d && r.first > bounds.back()) {

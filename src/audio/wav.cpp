@@ -150,7 +150,7 @@ core::Result<std::vector<float>> decode_wav(std::span<const uint8_t> b, const st
         }
         mono[f] = float(acc / channels);
     }
-    return resample_mono(mono, int(rate), kSampleRate);
+    return resample_mono(mono, int(rate), kSpeechSampleRate);
 }
 
 core::Result<std::vector<float>> read_wav(const std::string& path)

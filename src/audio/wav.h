@@ -12,7 +12,9 @@
 
 namespace sw::audio {
 
-inline constexpr int kSampleRate = 48000;
+// Same value as the mixer's kSampleRate (audio_decode.h); a separate name so both headers can
+// be included together.
+inline constexpr int kSpeechSampleRate = 48000;
 
 // Decodes a RIFF/WAVE byte buffer: PCM 8/16/24/32-bit or IEEE float 32/64, any channel count
 // (WAVE_FORMAT_EXTENSIBLE too). Channels are averaged to mono and the result is resampled to
@@ -37,6 +39,6 @@ std::vector<uint8_t> encode_wav(std::span<const float> interleaved, int channels
 
 // Mono float resampling with libswresample; returns the input unchanged when the rates match.
 core::Result<std::vector<float>> resample_mono(std::span<const float> in, int in_rate,
-                                               int out_rate = kSampleRate);
+                                               int out_rate = kSpeechSampleRate);
 
 }  // namespace sw::audio

@@ -1,0 +1,265 @@
+// CommandEngine: runs a user's TTS program with fork/exec (never through a shell, so narration
+// text cannot inject commands) and reads the WAV it writes.
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "audio/tts.h"
+#include "audio/tts_timing.h"
+
+namespace sw::audio {
+
+namespace fs = std::filesystem;
+
+core::Result<std::vector<std::string>> split_command_line(const std::string& cmd)
+{
+    std::vector<std::string> args;
+    std::string cur;
+    bool in_arg = false;
+    char quote = 0;
+    for (size_t i = 0; i < cmd.size(); ++i) {
+        char c = cmd[i];
+        if (quote == '\'') {
+            if (c == '\'')
+                quote = 0;
+            else
+                cur += c;
+        } else if (quote == '"') {
+            if (c == '"')
+                quote = 0;
+            else if (c == '\\' && i + 1 < cmd.size() && (cmd[i + 1] == '"' || cmd[i + 1] == '\\'))
+                cur += cmd[++i];
+            else
+                cur += c;
+        } else if (c == '\'' || c == '"') {
+            quote = c;
+            in_arg = true;
+        } else if (c == '\\' && i + 1 < cmd.size()) {
+            cur += cmd[++i];
+            in_arg = true;
+        } else if (c == ' ' || c == '\t' || c == '\n') {
+            if (in_arg)
+                args.push_back(std::move(cur));
+            cur.clear();
+            in_arg = false;
+        } else {
+            cur += c;
+            in_arg = true;
+        }
+    }
+    if (quote)
+        return core::make_error(core::ErrorCategory::Script,
+                                std::string("the TTS command template has an unclosed ") + quote +
+                                    " quote — close it: " + cmd);
+    if (in_arg)
+        args.push_back(std::move(cur));
+    if (args.empty())
+        return core::make_error(core::ErrorCategory::Script, "the TTS command template is empty — "
+                                                             "give a program, e.g. \"piper --output_file {output}\"");
+    return args;
+}
+
+namespace {
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to)
+{
+    for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
+        s.replace(pos, from.size(), to);
+    return s;
+}
+
+// A private temporary directory, removed with everything in it when this goes out of scope.
+struct TempDir {
+    std::string path;
+    TempDir()
+    {
+        std::string tmpl = (fs::temp_directory_path() / "shotweave-tts-XXXXXX").string();
+        if (::mkdtemp(tmpl.data()))
+            path = tmpl;
+    }
+    ~TempDir()
+    {
+        std::error_code ec;
+        if (!path.empty())
+            fs::remove_all(path, ec);
+    }
+};
+
+struct Fd {
+    int fd = -1;
+    ~Fd() { reset(); }
+    void reset()
+    {
+        if (fd >= 0)
+            ::close(fd);
+        fd = -1;
+    }
+};
+
+std::string last_lines(const std::string& s, int n)
+{
+    size_t end = s.size();
+    while (end > 0 && (s[end - 1] == '\n' || s[end - 1] == '\r'))
+        --end;
+    size_t pos = end;
+    for (int k = 0; k < n && pos > 0; ++k) {
+        size_t nl = s.rfind('\n', pos - 1);
+        pos = nl == std::string::npos ? 0 : nl;
+        if (pos == 0)
+            break;
+    }
+    return s.substr(pos == 0 ? 0 : pos + 1, end - (pos == 0 ? 0 : pos + 1));
+}
+
+}  // namespace
+
+CommandEngine::CommandEngine(CommandEngineOptions options) : m_options(std::move(options)) {}
+
+std::string CommandEngine::id() const { return "command/" + m_options.command_template; }
+
+core::Result<Speech> CommandEngine::synthesize(const SpeechRequest& req)
+{
+    auto tmpl_args = SW_TRY(split_command_line(m_options.command_template));
+    TempDir dir;
+    if (dir.path.empty())
+        return core::make_error(core::ErrorCategory::Io, "cannot create a temporary directory for the TTS command",
+                                std::strerror(errno));
+    std::string output = dir.path + "/speech.wav";
+    std::string text_file = dir.path + "/text.txt";
+    {
+        std::ofstream tf(text_file, std::ios::binary);
+        tf << req.text;
+    }
+    std::vector<std::string> args;
+    for (auto& a : tmpl_args) {
+        std::string s = replace_all(a, "{text_file}", text_file);
+        s = replace_all(s, "{output}", output);
+        s = replace_all(s, "{voice}", req.voice);
+        s = replace_all(s, "{rate}", std::to_string(req.rate_wpm));
+        s = replace_all(s, "{text}", req.text);  // last: the text itself may contain braces
+        args.push_back(std::move(s));
+    }
+    std::vector<char*> argv;
+    for (auto& a : args)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+
+    int err_pipe[2], exec_pipe[2];
+    if (::pipe2(err_pipe, O_CLOEXEC) != 0)
+        return core::make_error(core::ErrorCategory::Io, "cannot run the TTS command", std::strerror(errno));
+    Fd err_r{err_pipe[0]}, err_w{err_pipe[1]};
+    if (::pipe2(exec_pipe, O_CLOEXEC) != 0)
+        return core::make_error(core::ErrorCategory::Io, "cannot run the TTS command", std::strerror(errno));
+    Fd exec_r{exec_pipe[0]}, exec_w{exec_pipe[1]};
+
+    pid_t pid = ::fork();
+    if (pid < 0)
+        return core::make_error(core::ErrorCategory::Io, "cannot run the TTS command", std::strerror(errno));
+    if (pid == 0) {
+        // Own process group, so a timeout also kills anything the command started.
+        ::setpgid(0, 0);
+        int devnull = ::open("/dev/null", O_RDWR);
+        ::dup2(devnull, 0);
+        ::dup2(devnull, 1);
+        ::dup2(err_pipe[1], 2);
+        ::execvp(argv[0], argv.data());
+        int e = errno;
+        [[maybe_unused]] auto n = ::write(exec_pipe[1], &e, sizeof e);
+        ::_exit(127);
+    }
+    ::setpgid(pid, pid);
+    err_w.reset();
+    exec_w.reset();
+
+    int exec_errno = 0;
+    if (::read(exec_r.fd, &exec_errno, sizeof exec_errno) == sizeof exec_errno) {
+        ::waitpid(pid, nullptr, 0);
+        return core::make_error(core::ErrorCategory::Input,
+                                "the TTS command \"" + args[0] + "\" could not be started — check that it is "
+                                "installed and on PATH, or fix the command template",
+                                std::strerror(exec_errno));
+    }
+
+    using clock = std::chrono::steady_clock;
+    auto deadline = clock::now() + std::chrono::seconds(m_options.timeout_s);
+    std::string err_text;
+    bool timed_out = false;
+    int status = 0;
+    bool reaped = false;
+    bool pipe_open = true;
+    while (!reaped) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
+        if (left <= 0) {
+            timed_out = true;
+            ::kill(-pid, SIGKILL);
+            ::kill(pid, SIGKILL);
+            ::waitpid(pid, &status, 0);
+            break;
+        }
+        if (pipe_open) {
+            pollfd p{err_r.fd, POLLIN, 0};
+            int r = ::poll(&p, 1, int(std::min<long>(left, 100)));
+            if (r > 0) {
+                char buf[4096];
+                ssize_t n = ::read(err_r.fd, buf, sizeof buf);
+                if (n > 0) {
+                    err_text.append(buf, size_t(n));
+                    // Only the tail is ever shown: don't let a chatty program grow this forever.
+                    if (err_text.size() > 64 * 1024)
+                        err_text.erase(0, err_text.size() - 16 * 1024);
+                } else {
+                    pipe_open = false;
+                }
+            }
+        } else {
+            ::usleep(10000);
+        }
+        pid_t w = ::waitpid(pid, &status, WNOHANG);
+        if (w == pid)
+            reaped = true;
+    }
+    // Whatever the command left in the pipe.
+    if (!timed_out) {
+        char buf[4096];
+        ssize_t n;
+        ::fcntl(err_r.fd, F_SETFL, O_NONBLOCK);
+        while ((n = ::read(err_r.fd, buf, sizeof buf)) > 0)
+            err_text.append(buf, size_t(n));
+    }
+    if (timed_out)
+        return core::make_error(core::ErrorCategory::Media,
+                                "TTS command timed out after " + std::to_string(m_options.timeout_s) +
+                                    " s — raise the timeout or check that \"" + args[0] + "\" works on its own",
+                                last_lines(err_text, 5));
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        std::string how = WIFEXITED(status) ? "exited with status " + std::to_string(WEXITSTATUS(status))
+                                            : "was killed by signal " + std::to_string(WTERMSIG(status));
+        std::string tail = last_lines(err_text, 5);
+        return core::make_error(core::ErrorCategory::Media,
+                                "the TTS command \"" + args[0] + "\" " + how +
+                                    (tail.empty() ? std::string() : ": " + tail) +
+                                    " — run it by hand to see what is wrong",
+                                tail);
+    }
+    if (!fs::exists(output))
+        return core::make_error(core::ErrorCategory::Media,
+                                "the TTS command \"" + args[0] + "\" did not write {output} — put {output} in the "
+                                "template where the program expects its WAV output path");
+    Speech speech;
+    speech.samples = SW_TRY(read_wav(output));
+    speech.sentences = estimate_sentence_timings(speech.samples, req.text);
+    speech.timings_exact = false;
+    return speech;
+}
+
+}  // namespace sw::audio
