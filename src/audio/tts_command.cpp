@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "audio/tts.h"
 #include "audio/tts_timing.h"
@@ -255,8 +256,10 @@ core::Result<Speech> CommandEngine::synthesize(const SpeechRequest& req)
         return core::make_error(core::ErrorCategory::Media,
                                 "the TTS command \"" + args[0] + "\" did not write {output} — put {output} in the "
                                 "template where the program expects its WAV output path");
+    std::ifstream wav_in(output, std::ios::binary);
+    std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(wav_in)), std::istreambuf_iterator<char>());
     Speech speech;
-    speech.samples = SW_TRY(read_wav(output));
+    speech.samples = SW_TRY(decode_wav(bytes, "the WAV written by the TTS command \"" + args[0] + "\""));
     speech.sentences = estimate_sentence_timings(speech.samples, req.text);
     speech.timings_exact = false;
     return speech;
