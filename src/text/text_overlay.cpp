@@ -1,7 +1,7 @@
 #include "text/text_overlay.h"
 
-#include <cairo.h>
-#include <pango/pangocairo.h>
+#include "text/blend.h"
+#include "text/pango_raii.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,77 +10,7 @@
 
 namespace sw::text {
 
-namespace {
-
-struct CairoDeleter {
-    void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
-    void operator()(cairo_t* c) const { cairo_destroy(c); }
-};
-struct GDeleter {
-    void operator()(void* p) const { g_object_unref(p); }
-};
-
-// Blends a premultiplied ARGB32 surface placed at (ox, oy) into the frame.
-void blend_argb(core::Frame& f, const uint8_t* px, int stride, int w, int h, int ox, int oy)
-{
-    auto argb = [&](int x, int y, double& a, double& r, double& g, double& b) {
-        uint32_t v = *reinterpret_cast<const uint32_t*>(px + (size_t)y * stride + 4 * x);
-        a = ((v >> 24) & 255) / 255.0;
-        r = ((v >> 16) & 255) / 255.0;  // premultiplied
-        g = ((v >> 8) & 255) / 255.0;
-        b = (v & 255) / 255.0;
-    };
-    for (int y = 0; y < h; ++y) {
-        int fy = oy + y;
-        if (fy < 0 || fy >= f.height())
-            continue;
-        uint8_t* row = f.row(0, fy);
-        for (int x = 0; x < w; ++x) {
-            int fx = ox + x;
-            if (fx < 0 || fx >= f.width())
-                continue;
-            double a, r, g, b;
-            argb(x, y, a, r, g, b);
-            if (a <= 0)
-                continue;
-            double yl = 16 + 219 * (0.2126 * r + 0.7152 * g + 0.0722 * b);  // premultiplied luma
-            row[fx] = uint8_t(std::clamp((int)std::lround(row[fx] * (1 - a) + yl), 0, 255));
-        }
-    }
-    for (int y = 0; y < h / 2 + 1; ++y) {
-        int cy = (oy + 2 * y) / 2;
-        if (cy < 0 || cy >= f.plane_height(1))
-            continue;
-        uint8_t* u = f.row(1, cy);
-        uint8_t* v = f.row(2, cy);
-        for (int x = 0; x < w / 2 + 1; ++x) {
-            int cx = (ox + 2 * x) / 2;
-            if (cx < 0 || cx >= f.plane_width(1))
-                continue;
-            double sa = 0, sr = 0, sg = 0, sb = 0;
-            int n = 0;
-            for (int dy = 0; dy < 2; ++dy)
-                for (int dx = 0; dx < 2; ++dx) {
-                    int sx = 2 * x + dx - (ox & 1), sy = 2 * y + dy - (oy & 1);
-                    if (sx < 0 || sy < 0 || sx >= w || sy >= h)
-                        continue;
-                    double a, r, g, b;
-                    argb(sx, sy, a, r, g, b);
-                    sa += a, sr += r, sg += g, sb += b;
-                    ++n;
-                }
-            if (n == 0 || sa <= 0)
-                continue;
-            sa /= 4, sr /= 4, sg /= 4, sb /= 4;
-            double yl = 0.2126 * sr + 0.7152 * sg + 0.0722 * sb;
-            double cu = 224 * (sb - yl) / 1.8556, cv = 224 * (sr - yl) / 1.5748;
-            u[cx] = uint8_t(std::clamp((int)std::lround((u[cx] - 128) * (1 - sa) + 128 + cu), 0, 255));
-            v[cx] = uint8_t(std::clamp((int)std::lround((v[cx] - 128) * (1 - sa) + 128 + cv), 0, 255));
-        }
-    }
-}
-
-}  // namespace
+using namespace detail;
 
 core::Status draw_text(core::Frame& frame, std::string_view text, const TextStyle& style, double center_y)
 {
@@ -126,7 +56,8 @@ core::Status draw_text(core::Frame& frame, std::string_view text, const TextStyl
 
     int ox = (frame.width() - sw) / 2;
     int oy = (int)std::lround(center_y * frame.height() - sh / 2.0);
-    blend_argb(frame, cairo_image_surface_get_data(surf.get()), cairo_image_surface_get_stride(surf.get()), sw, sh, ox, oy);
+    blend(frame, bitmap_from_argb(cairo_image_surface_get_data(surf.get()), cairo_image_surface_get_stride(surf.get()),
+                                  sw, sh, ox, oy));
     return {};
 }
 

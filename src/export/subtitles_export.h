@@ -1,0 +1,37 @@
+#pragma once
+// Subtitle side files written next to the video: SubRip (.srt) for every player and platform
+// upload, and Advanced SubStation (.ass) carrying the burned-in style for editors.
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "text/subtitle.h"  // SubtitleStyle only (a plain struct; no sw_text symbols needed)
+
+namespace sw::exporter {
+
+struct Cue {
+    int64_t start_us = 0;
+    int64_t end_us = 0;
+    std::string text;  // may contain '\n' (line breaks)
+};
+
+// "HH:MM:SS,mmm" (SRT) and "H:MM:SS.cc" (ASS), rounded to the nearest unit.
+std::string srt_time(int64_t us);
+std::string ass_time(int64_t us);
+
+// Numbered cues, LF line endings, one blank line between cues.
+std::string to_srt(const std::vector<Cue>& cues);
+
+// A complete .ass script with one "Default" style mapped from `style` for a play_res_x ×
+// play_res_y canvas (the video size), and one Dialogue per cue ('\n' → \N; '{', '}' and '\'
+// escaped so text is never read as override tags).
+std::string to_ass(const std::vector<Cue>& cues, const text::SubtitleStyle& style, int play_res_x, int play_res_y);
+
+// Writes via a temporary file in the same directory and rename(), so a reader never sees a
+// half-written file and a failed write leaves any previous file intact.
+core::Status write_text_file_atomic(const std::filesystem::path& path, const std::string& content);
+
+}  // namespace sw::exporter

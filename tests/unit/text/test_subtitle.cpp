@@ -1,0 +1,167 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "core/text_util.h"
+#include "test_support.h"
+#include "text/subtitle.h"
+#include "text/text_overlay.h"
+
+using namespace sw;
+using namespace sw::text;
+
+namespace {
+
+std::string no_space(const std::string& s)
+{
+    std::string o;
+    for (char32_t c : core::utf8_decode(s))
+        if (c != U' ' && c != U'\n' && c != U'\t' && c != U'\f' && c != U'\r')
+            o += core::utf8_encode(c);
+    return o;
+}
+
+// Blends the cue onto flat grey, writes PNG via ffmpeg and OCRs it; returns the text.
+std::string ocr_cue(const std::string& cue, const std::string& tag, CueBitmap* out_bitmap = nullptr)
+{
+    const int W = 1080, H = 1920;
+    SubtitleRenderer r(W, H);
+    auto bm = r.render(cue);
+    EXPECT_TRUE(bm.has_value()) << (bm ? "" : bm.error().to_string());
+    if (!bm)
+        return {};
+    core::Frame f(W, H);
+    f.fill(126, 128, 128);
+    blend(f, *bm);
+    if (out_bitmap)
+        *out_bitmap = *bm;
+    test::TempDir dir("subs_" + tag);
+    std::vector<uint8_t> yuv;
+    for (int p = 0; p < 3; ++p)
+        for (int y = 0; y < f.plane_height(p); ++y)
+            yuv.insert(yuv.end(), f.row(p, y), f.row(p, y) + f.plane_width(p));
+    // Only the subtitle band, to keep OCR fast.
+    test::save_png(yuv, W, H, dir / "full.png");
+    test::ffmpeg({"-i", (dir / "full.png").string(), "-vf",
+                  "crop=" + std::to_string(W) + ":" + std::to_string(bm->h + 40) + ":0:" + std::to_string(bm->y - 20) +
+                      // White fill only, as black on white: the outline and shadow confuse OCR.
+                      ",format=gray,lut=y='if(gt(val,190),0,255)'",
+                  (dir / "cue.png").string()});
+    auto res = test::run({"tesseract", (dir / "cue.png").string(), "-", "-l", "chi_sim+eng", "--psm", "6"}, 60);
+    EXPECT_EQ(res.exit_code, 0) << res.err;
+    return res.out;
+}
+
+double cer(const std::string& ref, const std::string& got)
+{
+    std::string a = no_space(ref), b = no_space(got);
+    return (double)core::edit_distance(a, b) / std::max<size_t>(1, core::utf8_length(a));
+}
+
+}  // namespace
+
+TEST(Glyphs, MissingCharacterIsNamed)
+{
+    for (const char* bad : {"价格\xF4\x8F\xBF\xBD元", "private \xEE\x80\x80 use"}) {  // U+10FFFD, U+E000
+        auto st = check_glyphs(bad);
+        ASSERT_FALSE(st.has_value()) << bad;
+        const std::string& m = st.error().message;
+        EXPECT_TRUE(m.find("U+10FFFD") != std::string::npos || m.find("U+E000") != std::string::npos) << m;
+        EXPECT_NE(m.find(bad), std::string::npos) << "names the cue text: " << m;
+    }
+    EXPECT_TRUE(check_glyphs("清晨的中央大街，百年面包石路「静静」延伸。Hello, world! (1-2) 100% — …"));
+    // The renderer refuses too, rather than drawing tofu.
+    SubtitleRenderer r(1080, 1920);
+    EXPECT_FALSE(r.render("坏\xF4\x8F\xBF\xBD字").has_value());
+}
+
+TEST(SubtitleRender, ChineseCueReadsBackByOcr)
+{
+    const std::string cue = "夜幕降临，冰雪大世界点亮了整座城市。";
+    CueBitmap bm;
+    std::string got = ocr_cue(cue, "zh", &bm);
+    EXPECT_LE(cer(cue, got), 0.05) << "OCR read: " << got;
+}
+
+TEST(SubtitleRender, EnglishCueReadsBackByOcr)
+{
+    const std::string cue = "Night falls and the whole city lights up.";
+    std::string got = ocr_cue(cue, "en");
+    EXPECT_LE(cer(cue, got), 0.05) << "OCR read: " << got;
+}
+
+TEST(SubtitleRender, StaysInsideSafeArea)
+{
+    const int W = 1080, H = 1920;
+    SubtitleStyle st;
+    SubtitleRenderer r(W, H, st);
+    auto bm = r.render("清晨的中央大街，百年面包石路静静延伸");
+    ASSERT_TRUE(bm) << bm.error().to_string();
+    EXPECT_EQ(bm->lines.size(), 2u);
+    EXPECT_GE(bm->x, (int)(0.08 * W) - 1);
+    EXPECT_LE(bm->x + bm->w, W - (int)(0.08 * W) + 1);
+    EXPECT_LE(bm->y + bm->h, (int)(H * (1 - 0.18)));
+    EXPECT_GT(bm->y + bm->h, (int)(H * (1 - 0.18)) - 8) << "sits on the safe line";
+    // A very long English word is shrunk to fit, not let past the margin.
+    auto lw = r.render("Pneumonoultramicroscopicsilicovolcanoconiosis");
+    ASSERT_TRUE(lw);
+    EXPECT_LE(lw->x + lw->w, W - (int)(0.08 * W) + 1);
+    // Too many lines is an error that says so.
+    auto many = r.render(std::string(400, 'a') == "" ? "" :
+                         "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十"
+                         "一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十");
+    EXPECT_FALSE(many.has_value());
+    // Top and box styles.
+    st.position = SubtitleStyle::Position::Top;
+    st.box = true;
+    auto top = SubtitleRenderer(W, H, st).render("标题 Title");
+    ASSERT_TRUE(top);
+    EXPECT_GE(top->y, (int)(0.08 * H) - 2);
+    EXPECT_LT(top->y, H / 4);
+}
+
+TEST(SubtitleRender, BlendOnlyTouchesTheRectangleAndHonoursOpacity)
+{
+    const int W = 640, H = 360;
+    SubtitleRenderer r(W, H);
+    auto bm = r.render("Hello 你好");
+    ASSERT_TRUE(bm);
+    core::Frame f(W, H), g(W, H);
+    f.fill(100, 128, 128);
+    g.fill(100, 128, 128);
+    blend(f, *bm, 1.0);
+    blend(g, *bm, 0.0);
+    int changed_outside = 0, changed_inside = 0, maxdiff_half = 0;
+    for (int y = 0; y < H; ++y)
+        for (int x = 0; x < W; ++x) {
+            bool in = x >= bm->x && x < bm->x + bm->w && y >= bm->y && y < bm->y + bm->h;
+            bool ch = f.row(0, y)[x] != 100;
+            (in ? changed_inside : changed_outside) += ch;
+            EXPECT_EQ(g.row(0, y)[x], 100);
+        }
+    EXPECT_EQ(changed_outside, 0);
+    EXPECT_GT(changed_inside, 200);
+    core::Frame h(W, H);
+    h.fill(100, 128, 128);
+    blend(h, *bm, 0.5);
+    for (int y = bm->y; y < bm->y + bm->h; ++y)
+        for (int x = bm->x; x < bm->x + bm->w; ++x) {
+            int full = f.row(0, y)[x] - 100, half = h.row(0, y)[x] - 100;
+            maxdiff_half = std::max(maxdiff_half, std::abs(half * 2 - full));
+        }
+    EXPECT_LE(maxdiff_half, 3);
+}
+
+TEST(TextOverlay, DrawTextStillWorks)
+{
+    core::Frame f(640, 360);
+    f.fill(16, 128, 128);
+    TextStyle st;
+    st.size_px = 40;
+    ASSERT_TRUE(draw_text(f, "标题 Title", st, 0.5));
+    int bright = 0;
+    for (int y = 0; y < 360; ++y)
+        for (int x = 0; x < 640; ++x)
+            bright += f.row(0, y)[x] > 200;
+    EXPECT_GT(bright, 300);
+}
