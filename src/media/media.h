@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/error.h"
 #include "core/frame.h"
@@ -100,8 +101,9 @@ struct EncodeSettings {
     int audio_bitrate = 160000;
 };
 
-// Writes H.264 (libx264, yuv420p, tagged BT.709, limited range) + AAC (silence for now, exactly
-// as long as the video) into an MP4 with faststart. Output goes to a temporary file beside the
+// Writes H.264 (libx264, yuv420p, tagged BT.709, limited range) + AAC (the sound given to
+// set_audio(), or silence without it; exactly as long as the video either way) into an MP4 with
+// faststart. Output goes to a temporary file beside the
 // target ("<dir>/.<name>.part-<pid>.mp4") that is renamed over the target only by finish();
 // destroying the writer without finish() removes the temporary file.
 class Mp4Writer {
@@ -115,6 +117,12 @@ public:
     // Frames are presented in call order at the configured fps. The frame's buffer is
     // referenced, not copied: do not write into it afterwards (take a new frame instead).
     core::Status write_video(const core::Frame& frame);
+    // The sound track: interleaved stereo float at settings.audio_sample_rate (48 kHz), sample 0
+    // at video frame 0. Encoded as the video advances, in 1024-sample AAC frames; at finish() it
+    // is cut at the video's length or padded with silence up to it. Call before the first
+    // write_video() (samples already encoded as silence while writing stay silence). Error
+    // (Internal) for an odd number of floats or a finished writer.
+    core::Status set_audio(std::vector<float> stereo);
     // Flushes encoders, writes the trailer (faststart moves the index to the front) and renames
     // the temporary file to the target.
     core::Status finish();

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <algorithm>
 #include <cstring>
 
 #include "media/media_internal.h"
@@ -36,11 +37,13 @@ struct Mp4Writer::Impl {
     AVStream* ast = nullptr;
     PacketPtr pkt;
     FramePtr silence;        // one AAC frame of silence, re-sent with new pts
+    std::vector<float> audio;  // set_audio(): interleaved stereo; empty = silence
     int64_t frames_written = 0;
     int64_t samples_written = 0;
     bool temp_created = false;
     bool done = false;       // finished or aborted
     bool failed = false;     // an earlier call failed: the file cannot be completed
+    bool touched = false;    // `silence` holds audio samples, not zeros
 
     ~Impl() { discard(); }
 
@@ -108,8 +111,40 @@ struct Mp4Writer::Impl {
         return drain(enc, st);
     }
 
+    // The next `nb_samples` of the track: set_audio()'s samples where there are any, silence
+    // after them (and always silence without set_audio()).
     core::Status send_silence(int nb_samples)
     {
+        const int64_t have = (int64_t)audio.size() / 2 - samples_written;
+        if (have > 0) {
+            // The encoder may still reference the frame's buffer from the previous send;
+            // make_writable copies it away in that case instead of changing what it holds.
+            int ret = av_frame_make_writable(silence.get());
+            if (ret < 0) {
+                failed = true;
+                return make_error(ErrorCategory::Media, "out of memory", av_error_string(ret));
+            }
+            float* l = reinterpret_cast<float*>(silence->extended_data[0]);
+            float* r = reinterpret_cast<float*>(silence->extended_data[1]);
+            const float* src = audio.data() + samples_written * 2;
+            const int n = (int)std::min<int64_t>(have, nb_samples);
+            for (int i = 0; i < n; ++i) {
+                l[i] = src[2 * i];
+                r[i] = src[2 * i + 1];
+            }
+            std::fill(l + n, l + nb_samples, 0.0f);
+            std::fill(r + n, r + nb_samples, 0.0f);
+            touched = true;
+        } else if (touched) {
+            // Back to silence once the given sound has ended.
+            int ret = av_frame_make_writable(silence.get());
+            if (ret < 0) {
+                failed = true;
+                return make_error(ErrorCategory::Media, "out of memory", av_error_string(ret));
+            }
+            av_samples_set_silence(silence->extended_data, 0, aenc->frame_size, 2, AV_SAMPLE_FMT_FLTP);
+            touched = false;
+        }
         silence->nb_samples = nb_samples;
         silence->pts = samples_written;
         SW_TRY_STATUS(send(aenc.get(), ast, silence.get()));
@@ -337,6 +372,18 @@ core::Status Mp4Writer::write_video(const core::Frame& frame)
     SW_TRY_STATUS(m.send(m.venc.get(), m.vst, f.get()));
     ++m.frames_written;
     return m.catch_up_audio();
+}
+
+core::Status Mp4Writer::set_audio(std::vector<float> stereo)
+{
+    Impl& m = *m_impl;
+    if (m.done || m.failed)
+        return make_error(ErrorCategory::Internal, "set_audio() on a finished or failed writer for " + m.shown());
+    if (stereo.size() % 2)
+        return make_error(ErrorCategory::Internal,
+                          "set_audio() needs interleaved stereo (an even number of samples) for " + m.shown());
+    m.audio = std::move(stereo);
+    return {};
 }
 
 core::Status Mp4Writer::finish()
