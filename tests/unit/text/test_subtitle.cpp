@@ -22,7 +22,8 @@ std::string no_space(const std::string& s)
 }
 
 // Blends the cue onto flat grey, writes PNG via ffmpeg and OCRs it; returns the text.
-std::string ocr_cue(const std::string& cue, const std::string& tag, CueBitmap* out_bitmap = nullptr)
+std::string ocr_cue(const std::string& cue, const std::string& tag, const std::string& lang,
+                   CueBitmap* out_bitmap = nullptr)
 {
     const int W = 1080, H = 1920;
     SubtitleRenderer r(W, H);
@@ -47,7 +48,7 @@ std::string ocr_cue(const std::string& cue, const std::string& tag, CueBitmap* o
                       // White fill only, as black on white: the outline and shadow confuse OCR.
                       ",format=gray,lut=y='if(gt(val,190),0,255)'",
                   (dir / "cue.png").string()});
-    auto res = test::run({"tesseract", (dir / "cue.png").string(), "-", "-l", "chi_sim+eng", "--psm", "6"}, 60);
+    auto res = test::run({"tesseract", (dir / "cue.png").string(), "-", "-l", lang, "--psm", "6"}, 60);
     EXPECT_EQ(res.exit_code, 0) << res.err;
     return res.out;
 }
@@ -79,14 +80,14 @@ TEST(SubtitleRender, ChineseCueReadsBackByOcr)
 {
     const std::string cue = "夜幕降临，冰雪大世界点亮了整座城市。";
     CueBitmap bm;
-    std::string got = ocr_cue(cue, "zh", &bm);
+    std::string got = ocr_cue(cue, "zh", "chi_sim", &bm);  // chi_sim+eng misreads a line of pure Chinese as Latin
     EXPECT_LE(cer(cue, got), 0.05) << "OCR read: " << got;
 }
 
 TEST(SubtitleRender, EnglishCueReadsBackByOcr)
 {
     const std::string cue = "Night falls and the whole city lights up.";
-    std::string got = ocr_cue(cue, "en");
+    std::string got = ocr_cue(cue, "en", "chi_sim+eng");
     EXPECT_LE(cer(cue, got), 0.05) << "OCR read: " << got;
 }
 
