@@ -61,7 +61,10 @@ std::string speech_url(std::string base)
 
 HttpSpeechEngine::HttpSpeechEngine(HttpSpeechOptions options) : m_options(std::move(options)) {}
 
-std::string HttpSpeechEngine::id() const { return "http/" + speech_url(m_options.base_url) + "/" + m_options.model; }
+std::string HttpSpeechEngine::id() const
+{
+    return "http/" + speech_url(m_options.base_url) + "/" + m_options.model + "/" + m_options.default_voice;
+}
 
 core::Result<Speech> HttpSpeechEngine::synthesize(const SpeechRequest& req)
 {
