@@ -13,4 +13,12 @@ FF="ffmpeg -hide_banner -loglevel error -nostdin -y"
   -t 6 -vf "noise=alls=4:allf=t+u,format=yuv420p" -c:v libx264 -preset veryfast -crf 20 "$D/river.mp4"
 [ -f "$D/lights.mp4" ] || $FF -f lavfi -i "life=s=320x180:r=30:mold=20:ratio=0.15:death_color=#10183a:life_color=#ffd27a:mold_color=#3a62c8" \
   -t 6 -vf "scale=1280:720:flags=bicubic,gblur=sigma=2,format=yuv420p" -c:v libx264 -preset veryfast -crf 20 "$D/lights.mp4"
+
+# A gentle synthesized chord progression (I–vi–IV–V, 2 s each) as background music; no fades
+# baked in, so it loops seamlessly (shotweave fades the bed itself).
+if [ ! -f "$D/bgm.ogg" ]; then
+  E="st(0,261.63*pow(2,if(lt(mod(t,8),2),0,if(lt(mod(t,8),4),-3,if(lt(mod(t,8),6),5,7)))/12));"
+  E="$E 0.16*sin(2*PI*ld(0)*t)+0.10*sin(2*PI*ld(0)*1.2599*t)+0.10*sin(2*PI*ld(0)*1.4983*t)+0.08*sin(2*PI*ld(0)*0.5*t)*(0.7+0.3*sin(2*PI*2*t))"
+  $FF -f lavfi -i "aevalsrc=exprs='$E|$E':s=48000:d=16" -c:a libvorbis -q:a 4 "$D/bgm.ogg"
+fi
 echo "example media in $D"

@@ -53,6 +53,14 @@ struct ProbeInfo {
 // from the file header, so probing never decodes an image.
 core::Result<ProbeInfo> probe(const fs::path& path);
 
+struct AudioInfo {
+    bool has_audio = false;
+    int64_t duration_us = -1;  // -1 if unknown
+};
+// For sound sources (music): opens the file and reports whether it has an audio stream.
+// Errors (category Input) say the file is missing, unreadable or not media.
+core::Result<AudioInfo> probe_audio(const fs::path& path);
+
 // Decodes a still image (JPEG, PNG, WebP, ...) into the working format (YUV 4:2:0 BT.709 limited)
 // at its own resolution rounded down to even, with EXIF orientation applied. Refuses pictures
 // larger than kMaxPixels / kMaxDimension with a clear error.

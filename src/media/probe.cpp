@@ -394,6 +394,31 @@ core::Result<CodecContextPtr> open_video_decoder(const fs::path& path, const AVS
 
 }  // namespace detail
 
+core::Result<AudioInfo> probe_audio(const fs::path& path)
+{
+    SW_TRY_STATUS(detail::check_readable(path));
+    const std::string shown = detail::display_path(path);
+    AVFormatContext* raw = nullptr;
+    int ret = avformat_open_input(&raw, detail::av_url(path).c_str(), nullptr, nullptr);
+    if (ret < 0)
+        return make_error(ErrorCategory::Input,
+                          shown + " is not an audio file that can be read (it may be corrupt or have the wrong "
+                                  "extension) — export it again as MP3, M4A, OGG or WAV",
+                          av_error_string(ret));
+    std::unique_ptr<AVFormatContext, void (*)(AVFormatContext*)> fmt(raw, [](AVFormatContext* f) {
+        avformat_close_input(&f);
+    });
+    if ((ret = avformat_find_stream_info(fmt.get(), nullptr)) < 0)
+        return make_error(ErrorCategory::Input, shown + " is corrupt: its streams cannot be read — export it again",
+                          av_error_string(ret));
+    AudioInfo info;
+    int best = av_find_best_stream(fmt.get(), AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
+    info.has_audio = best >= 0;
+    if (fmt->duration > 0)
+        info.duration_us = av_rescale_q(fmt->duration, AV_TIME_BASE_Q, {1, 1000000});
+    return info;
+}
+
 core::Result<ProbeInfo> probe(const fs::path& path)
 {
     auto in = SW_TRY(detail::open_input(path));

@@ -14,6 +14,17 @@ static std::string seconds(int64_t us)
 std::vector<int64_t> inspect_media(const timeline::Project& project, core::Diagnostics& diag)
 {
     std::vector<int64_t> frames(project.shots.size(), -1);
+    if (project.music) {
+        std::error_code ec;
+        if (std::filesystem::exists(project.music->path, ec)) {  // a missing file is reported by the reader
+            auto info = media::probe_audio(project.music->path);
+            if (!info)
+                diag.error(project.music->loc, "music: " + info.error().message, info.error().detail);
+            else if (!info->has_audio)
+                diag.error(project.music->loc, "music: " + project.music->path_as_written + " has no sound",
+                           "use an audio file, or a video with an audio track");
+        }
+    }
     for (size_t i = 0; i < project.shots.size(); ++i) {
         const auto& shot = project.shots[i];
         const auto& v = shot.visual;

@@ -6,6 +6,9 @@
 #include <optional>
 #include <thread>
 
+#include "audio/audio_decode.h"
+#include "audio/loudness.h"
+#include "audio/mix.h"
 #include "core/cancel.h"
 #include "core/frame_pool.h"
 #include "effects/transition.h"
@@ -19,6 +22,10 @@ using core::ErrorCategory;
 using core::Frame;
 
 namespace {
+
+// Short-video platforms normalise to about -14 LUFS; -1 dBTP leaves room for their AAC re-encode.
+constexpr double kTargetLufs = -14.0;
+constexpr double kTruePeakCeilingDbtp = -1.0;
 
 // First error wins; everyone else stops.
 class ErrorSlot {
@@ -91,6 +98,29 @@ private:
     std::thread m_thread;
 };
 
+// The soundtrack for the whole timeline (cheap next to the pictures): the music bed fitted to the
+// video's length and normalised to the platforms' loudness. Empty when there is no music.
+core::Result<std::vector<float>> build_soundtrack(const timeline::Project& project, const timeline::Plan& plan)
+{
+    if (!project.music)
+        return std::vector<float>{};
+    const auto& m = *project.music;
+    auto music = audio::decode_audio(m.path, 2);
+    if (!music) {
+        core::Error e = music.error();
+        e.message = "music: " + e.message;
+        if (!e.where.valid())
+            e.where = m.loc;
+        return tl::unexpected(e);
+    }
+    const int64_t samples = (int64_t)((__int128)plan.total_frames * 48000 * plan.fps.den / plan.fps.num);
+    audio::MusicSettings settings;
+    settings.volume_db = m.volume_db;
+    std::vector<float> bed = audio::fit_music(*music, samples, settings);
+    audio::normalize(bed, kTargetLufs, kTruePeakCeilingDbtp);
+    return bed;
+}
+
 Error cancelled_error()
 {
     return Error{ErrorCategory::Cancelled, "render cancelled", "signal " + std::to_string(core::cancel_signal()), {}};
@@ -128,6 +158,15 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
     if (!writer_r)
         return tl::unexpected(writer_r.error());
     media::Mp4Writer writer = std::move(*writer_r);
+    {
+        auto soundtrack = build_soundtrack(project, plan);
+        if (!soundtrack) {
+            writer.abort();
+            return tl::unexpected(soundtrack.error());
+        }
+        if (!soundtrack->empty())
+            SW_TRY_STATUS(writer.set_audio(std::move(*soundtrack)));
+    }
 
     ErrorSlot errors;
     BoundedQueue<Frame> encode_queue(3);

@@ -362,9 +362,50 @@ private:
         return t;
     }
 
+    // "music": "media/bgm.mp3" or {"media": "media/bgm.mp3", "volume_db": -6}
+    void read_music(const json& v)
+    {
+        timeline::MusicSpec m;
+        std::string ptr = "/music";
+        std::optional<std::string> path;
+        if (v.is_string()) {
+            path = v.get<std::string>();
+        } else if (v.is_object()) {
+            check_fields(v, ptr, {"media", "volume_db"});
+            path = get_string(v, ptr, "media");
+            if (!path) {
+                m_diag.error(val_loc(ptr), "music needs \"media\"", "add e.g. \"media\": \"media/bgm.mp3\"");
+                return;
+            }
+            ptr += "/media";
+            if (auto it = v.find("volume_db"); it != v.end()) {
+                if (!it->is_number() || it->get<double>() < -60 || it->get<double>() > 20) {
+                    m_diag.error(val_loc("/music/volume_db"), "music volume_db must be a number from -60 to 20",
+                                 "e.g. \"volume_db\": -6");
+                    return;
+                }
+                m.volume_db = it->get<double>();
+            }
+        } else {
+            type_error(ptr, v, "a path or an object with \"media\"");
+            return;
+        }
+        m.path_as_written = *path;
+        m.path = fs::path(*path).is_absolute() ? fs::path(*path) : m_project.base_dir / *path;
+        m.loc = val_loc(ptr);
+        FileKind kind = file_kind_from_extension(*path);
+        if (kind != FileKind::Audio && kind != FileKind::Video) {
+            m_diag.error(m.loc, "\"" + *path + "\" is not an audio file (judged by its extension)",
+                         "use e.g. .mp3, .m4a, .ogg, .wav or .flac");
+            return;
+        }
+        if (check_media_file(*path, m.path, m.loc, m_diag))
+            m_project.music = std::move(m);
+    }
+
     void read_project(const json& root)
     {
-        check_fields(root, "", {"$schema", "schema_version", "title", "size", "fps", "transition", "background", "shots"});
+        check_fields(root, "", {"$schema", "schema_version", "title", "size", "fps", "transition", "background", "music", "shots"});
         if (auto it = root.find("schema_version"); it != root.end()) {
             if (!it->is_number_integer() || it->get<int64_t>() != 1)
                 m_diag.error(val_loc("/schema_version"), "schema_version must be 1",
@@ -403,6 +444,8 @@ private:
             else
                 report(m_diag, string_span("/background", *s), c.error());
         }
+        if (auto it = root.find("music"); it != root.end())
+            read_music(*it);
         m_project.default_transition.name = "cut";
         if (auto it = root.find("transition"); it != root.end())
             if (auto t = get_transition(*it, "/transition", kDefaultTransitionUs))

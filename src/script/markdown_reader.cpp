@@ -17,7 +17,7 @@ using timeline::Shot;
 
 const std::vector<std::string>& front_matter_keys()
 {
-    static const std::vector<std::string> k{"title", "size", "fps", "transition", "background"};
+    static const std::vector<std::string> k{"title", "size", "fps", "transition", "background", "music"};
     return k;
 }
 
@@ -31,7 +31,7 @@ const std::vector<std::string>& shot_keys()
 // with a warning so scripts written for those features already check.
 static const std::vector<std::string>& reserved_keys()
 {
-    static const std::vector<std::string> k{"voice", "music", "logo", "subtitles", "font"};
+    static const std::vector<std::string> k{"voice", "logo", "subtitles", "font"};
     return k;
 }
 
@@ -287,7 +287,7 @@ private:
                                  "move it below the shot's `# heading`");
                 else
                     m_diag.error(key_loc, "unknown key \"" + std::string(kl.key) + "\" in the front matter",
-                                 dym.empty() ? "known keys: title, size, fps, transition, background"
+                                 dym.empty() ? "known keys: title, size, fps, transition, background, music"
                                              : "did you mean \"" + dym + "\"?");
                 continue;
             }
@@ -311,6 +311,8 @@ private:
                     m_project.fps = *f;
                 else
                     report(m_diag, val, f.error());
+            } else if (key == "music") {
+                read_music(val);
             } else if (key == "background") {
                 if (auto c = parse_color(kl.value))
                     m_project.background = *c;
@@ -324,6 +326,51 @@ private:
         return closed ? end + 1 : end;
     }
 
+    // `music: <path> [<gain>dB]`: the path may be quoted when it has spaces.
+    void read_music(const Span& val)
+    {
+        auto words = split_words(val.text);
+        if (words.empty())
+            return;
+        std::string path(words[0].second);
+        size_t path_end = words[0].first + words[0].second.size();
+        if (!path.empty() && path.front() == '"') {
+            size_t close = val.text.find('"', words[0].first + 1);
+            if (close == std::string_view::npos) {
+                m_diag.error(val.at(words[0].first), "the quoted music path has no closing quote", "add the missing \"");
+                return;
+            }
+            path = std::string(val.text.substr(words[0].first + 1, close - words[0].first - 1));
+            path_end = close + 1;
+        }
+        timeline::MusicSpec m;
+        m.path_as_written = path;
+        m.path = fs::path(path).is_absolute() ? fs::path(path) : m_base / path;
+        m.loc = val.at(words[0].first);
+        bool ok = true;
+        if (file_kind_from_extension(path) != FileKind::Audio && file_kind_from_extension(path) != FileKind::Video) {
+            m_diag.error(m.loc, "\"" + path + "\" is not an audio file (judged by its extension)",
+                         "use e.g. .mp3, .m4a, .ogg, .wav or .flac");
+            ok = false;
+        } else if (!check_media_file(path, m.path, m.loc, m_diag)) {
+            ok = false;
+        }
+        for (auto& [off, word] : split_words(val.text.substr(path_end))) {
+            std::string w = core::to_lower_ascii(word);
+            char* end = nullptr;
+            double db = std::strtod(w.c_str(), &end);
+            if (end != w.c_str() && std::string_view(end) == "db" && db >= -60 && db <= 20) {
+                m.volume_db = db;
+            } else {
+                m_diag.error(val.at(path_end + off), "unknown word \"" + std::string(word) + "\" after the music path",
+                             "write a gain such as `-6dB` (between -60 and 20), or nothing");
+                ok = false;
+            }
+        }
+        if (ok)
+            m_project.music = std::move(m);
+    }
+
     static std::string example(const std::string& key)
     {
         if (key == "size")
@@ -332,6 +379,8 @@ private:
             return "30";
         if (key == "background")
             return "black";
+        if (key == "music")
+            return "media/bgm.mp3";
         if (key == "transition")
             return "fade 0.5s";
         if (key == "duration")

@@ -159,6 +159,12 @@ std::string storyboard_text(const timeline::Project& project, const timeline::Pl
                   plan.width, plan.height, plan.shots.size(), plan.shots.size() == 1 ? "" : "s",
                   plan.transitions.size(), plan.transitions.size() == 1 ? "" : "s");
     out += buf;
+    if (project.music) {
+        std::snprintf(buf, sizeof buf, "music %s%s, looped or trimmed to the video, mix normalised to -14 LUFS\n",
+                      project.music->path_as_written.c_str(),
+                      project.music->volume_db != 0 ? (" " + std::to_string((int)project.music->volume_db) + "dB").c_str() : "");
+        out += buf;
+    }
     bool any_estimated = false;
     for (auto& ps : plan.shots)
         any_estimated |= ps.duration_estimated;
@@ -194,6 +200,10 @@ nlohmann::json storyboard_json(const timeline::Project& project, const timeline:
                    {"fps_value", fps.to_double()},
                    {"background", color_to_hex(project.background)}};
     j["default_transition"] = transition_json(project.default_transition);
+    if (project.music)
+        j["music"] = {{"media", project.music->path_as_written}, {"volume_db", project.music->volume_db}};
+    else
+        j["music"] = nullptr;
     j["total_frames"] = plan.total_frames;
     j["total_seconds"] = core::frames_to_seconds(plan.total_frames, fps);
     json shots = json::array();

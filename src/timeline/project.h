@@ -74,6 +74,15 @@ struct Shot {
     SourceLoc title_loc;
 };
 
+// Background music: looped or trimmed to the video, faded in and out, and (with the rest of the
+// mix) normalised to the target loudness.
+struct MusicSpec {
+    std::string path_as_written;
+    std::filesystem::path path;
+    double volume_db = 0;  // gain before the mix is normalised (matters once a voice is ducked over it)
+    SourceLoc loc;
+};
+
 struct Project {
     std::filesystem::path script_path;  // the file read (for messages and relative paths)
     std::filesystem::path base_dir;     // folder relative media paths resolve against
@@ -84,6 +93,7 @@ struct Project {
     TransitionSpec default_transition;  // front matter `transition:`; "cut" if absent
     core::Rgb background{0, 0, 0};      // colour behind everything (cards, contain bars fallback)
     SourceLoc size_loc, fps_loc;
+    std::optional<MusicSpec> music;
     std::vector<Shot> shots;
 };
 

@@ -299,3 +299,40 @@ TEST_F(Render, VideoContainHasBlurredBarsEveryFrame)
         EXPECT_GT(bar, 40) << "bars should be a dimmed copy, not black";
     }
 }
+
+TEST_F(Render, MusicIsFittedAndNormalised)
+{
+    // 2 s of quiet music for a 3.5 s video: looped, faded, normalised to -14 LUFS, peaks under -1 dBTP.
+    ffmpeg({"-f", "lavfi", "-i", "sine=f=330:d=2:sample_rate=44100,volume=-25dB", "-ac", "2", "-c:a", "libvorbis",
+            (dir / "bgm.ogg").string()});
+    write_file(dir / "m.md", "---\nsize: 180x320\nmusic: bgm.ogg -3dB\n---\n# A\nred.png\nduration: 3.5s\n");
+    auto chk = run({cli(), "check", (dir / "m.md").string()});
+    ASSERT_EQ(chk.exit_code, 0) << chk.err;
+    EXPECT_NE(chk.out.find("music bgm.ogg"), std::string::npos) << chk.out;
+    auto out = dir / "m.mp4";
+    auto r = run({cli(), "render", (dir / "m.md").string(), "-o", out.string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto p = probe(out);
+    auto a = stream(p, "audio");
+    ASSERT_FALSE(a.is_null());
+    EXPECT_NEAR(std::stod(a["duration"].get<std::string>()), 3.5, 0.03);
+    auto m = run({"ffmpeg", "-hide_banner", "-nostdin", "-i", out.string(), "-map", "0:a", "-af", "ebur128=peak=true",
+                  "-f", "null", "-"});
+    ASSERT_EQ(m.exit_code, 0) << m.err;
+    // The summary at the end: "I:         -14.0 LUFS" ... "Peak:       -1.2 dBFS".
+    auto summary = m.err.substr(m.err.rfind("Summary:"));
+    double integrated = std::stod(summary.substr(summary.find("I:") + 2));
+    double peak = std::stod(summary.substr(summary.find("Peak:") + 5));
+    EXPECT_NEAR(integrated, -14.0, 1.0) << summary;
+    EXPECT_LT(peak, -0.5) << summary;  // -1 dBTP target; AAC encoding may add a little
+}
+
+TEST_F(Render, MusicWithoutSoundIsRefused)
+{
+    write_file(dir / "m.md", "---\nsize: 180x320\nmusic: clip.mp4\n---\n# A\nred.png\nduration: 1s\n");
+    auto r = run({cli(), "render", (dir / "m.md").string(), "-o", (dir / "m.mp4").string(), "-q"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("m.md:3:8"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("no sound"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir / "m.mp4"));
+}
