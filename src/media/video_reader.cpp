@@ -48,6 +48,17 @@ struct VideoReader::Impl {
 
     // Decodes the next frame into `f`. false at end of stream. Broken packets are skipped:
     // the decoder resynchronises at the next keyframe and we keep whatever it recovers.
+    // The decoded-ahead frame becomes the current one.
+    void promote_next()
+    {
+        std::swap(cur, next);
+        cur_pts_us = next_pts_us;
+        cur_end_us = next_end_us;
+        have_cur = true;
+        have_next = false;
+        av_frame_unref(next.get());
+    }
+
     core::Result<bool> decode_one(AVFrame* f, int64_t& pts_us, int64_t& end_us)
     {
         for (;;) {
@@ -177,12 +188,7 @@ core::Result<const AVFrame*> VideoReader::next()
         if (m.have_next) {
             if (m.next_pts_us > t + m.tolerance_us)
                 break;
-            std::swap(m.cur, m.next);
-            m.cur_pts_us = m.next_pts_us;
-            m.cur_end_us = m.next_end_us;
-            m.have_cur = true;
-            m.have_next = false;
-            av_frame_unref(m.next.get());
+            m.promote_next();
             continue;
         }
         if (m.decoder_done)
@@ -197,12 +203,7 @@ core::Result<const AVFrame*> VideoReader::next()
         if (m.have_next) {
             // The picture starts after the requested time (a late first frame, or a seek that
             // landed past the start): show the first frame we have rather than nothing.
-            std::swap(m.cur, m.next);
-            m.cur_pts_us = m.next_pts_us;
-            m.cur_end_us = m.next_end_us;
-            m.have_cur = true;
-            m.have_next = false;
-            av_frame_unref(m.next.get());
+            m.promote_next();
         } else {
             m.end = true;
             if (m.decoded == 0)
