@@ -12,7 +12,7 @@ FF="ffmpeg -hide_banner -loglevel error -nostdin -y"
 [ -f "$D/river.mp4" ] || $FF -f lavfi -i "gradients=s=1280x720:r=30:speed=0.02:c0=0x0b2a4a:c1=0x9fd3f0:c2=0xe9f6ff:c3=0x3a6d8c:nb_colors=4:seed=2" \
   -t 6 -vf "noise=alls=4:allf=t+u,format=yuv420p" -c:v libx264 -preset veryfast -crf 20 "$D/river.mp4"
 [ -f "$D/lights.mp4" ] || $FF -f lavfi -i "life=s=320x180:r=30:mold=20:ratio=0.15:death_color=#10183a:life_color=#ffd27a:mold_color=#3a62c8" \
-  -t 6 -vf "scale=1280:720:flags=bicubic,gblur=sigma=2,format=yuv420p" -c:v libx264 -preset veryfast -crf 20 "$D/lights.mp4"
+  -t 10 -vf "scale=1280:720:flags=bicubic,gblur=sigma=2,format=yuv420p" -c:v libx264 -preset veryfast -crf 20 "$D/lights.mp4"
 
 # A gentle synthesized chord progression (I–vi–IV–V, 2 s each) as background music; no fades
 # baked in, so it loops seamlessly (shotweave fades the bed itself).

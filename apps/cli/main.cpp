@@ -72,6 +72,7 @@ void print_diagnostics(const core::Diagnostics& diag)
 
 struct Loaded {
     timeline::Project project;
+    render::VoiceOver voice;
     timeline::Plan plan;
     core::Diagnostics diag;
     bool ok = false;
@@ -93,7 +94,8 @@ Loaded load(const fs::path& script)
     }
     l.project = std::move(*project);
     auto source_frames = render::inspect_media(l.project, l.diag);
-    l.plan = timeline::plan_project(l.project, l.diag, source_frames);
+    l.voice = render::prepare_voice(l.project, l.diag);  // cached: a re-check or render re-uses it
+    l.plan = timeline::plan_project(l.project, l.diag, source_frames, l.voice.speech_us);
     l.ok = !l.diag.has_errors();
     return l;
 }
@@ -276,6 +278,7 @@ int cmd_render(const std::vector<std::string>& args)
             opt.encode.preset = "ultrafast";
     }
     opt.output = out;
+    opt.voice = &l.voice;
 
     const bool tty = isatty(STDERR_FILENO) && !quiet;
     auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);

@@ -8,6 +8,7 @@
 
 #include "core/error.h"
 #include "media/media.h"
+#include "render/voice.h"
 #include "timeline/plan.h"
 #include "timeline/project.h"
 
@@ -26,6 +27,8 @@ struct RenderOptions {
     // One decoder thread per clip: x264 keeps every core busy, a single-threaded H.264 decoder
     // outpaces 30 fps by far, and each extra frame thread costs a copy of the reference frames.
     int decoder_threads = 1;
+    // The synthesised narration (from prepare_voice, planned with its lengths); null = none.
+    const VoiceOver* voice = nullptr;
     // Called from the encoder thread after each frame; keep it cheap.
     std::function<void(const Progress&)> on_progress;
 };

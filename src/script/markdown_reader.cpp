@@ -17,7 +17,7 @@ using timeline::Shot;
 
 const std::vector<std::string>& front_matter_keys()
 {
-    static const std::vector<std::string> k{"title", "size", "fps", "transition", "background", "music"};
+    static const std::vector<std::string> k{"title", "size", "fps", "transition", "background", "music", "voice"};
     return k;
 }
 
@@ -31,7 +31,7 @@ const std::vector<std::string>& shot_keys()
 // with a warning so scripts written for those features already check.
 static const std::vector<std::string>& reserved_keys()
 {
-    static const std::vector<std::string> k{"voice", "logo", "subtitles", "font"};
+    static const std::vector<std::string> k{"logo", "subtitles", "font"};
     return k;
 }
 
@@ -287,7 +287,7 @@ private:
                                  "move it below the shot's `# heading`");
                 else
                     m_diag.error(key_loc, "unknown key \"" + std::string(kl.key) + "\" in the front matter",
-                                 dym.empty() ? "known keys: title, size, fps, transition, background, music"
+                                 dym.empty() ? "known keys: title, size, fps, transition, background, music, voice"
                                              : "did you mean \"" + dym + "\"?");
                 continue;
             }
@@ -313,6 +313,10 @@ private:
                     report(m_diag, val, f.error());
             } else if (key == "music") {
                 read_music(val);
+            } else if (key == "voice") {
+                // Checked against the TTS engine's voices when the project is inspected.
+                m_project.voice = std::string(kl.value);
+                m_project.voice_loc = val.at(0);
             } else if (key == "background") {
                 if (auto c = parse_color(kl.value))
                     m_project.background = *c;
@@ -381,6 +385,8 @@ private:
             return "black";
         if (key == "music")
             return "media/bgm.mp3";
+        if (key == "voice")
+            return "zh";
         if (key == "transition")
             return "fade 0.5s";
         if (key == "duration")

@@ -96,7 +96,8 @@ static std::string shot_label(const Shot& s, size_t i)
     return "shot " + std::to_string(i + 1) + (s.name.empty() ? std::string() : " \"" + s.name + "\"");
 }
 
-Plan plan_project(const Project& project, core::Diagnostics& diag, const std::vector<int64_t>& source_frames)
+Plan plan_project(const Project& project, core::Diagnostics& diag, const std::vector<int64_t>& source_frames,
+                  const std::vector<int64_t>& speech_us)
 {
     Plan plan;
     plan.width = project.width;
@@ -204,6 +205,33 @@ Plan plan_project(const Project& project, core::Diagnostics& diag, const std::ve
         d[i] = frames;
     }
     // The last shot's `transition:` (if any) has nothing to go into; the reader warns about it.
+
+    // Spoken narration sets the length of shots that do not fix their own, and must fit between
+    // the transitions of those that do.
+    for (size_t i = 0; i < n && i < speech_us.size(); ++i) {
+        if (speech_us[i] <= 0)
+            continue;
+        const Shot& s = project.shots[i];
+        PlannedShot& ps = plan.shots[i];
+        const int64_t in = i > 0 ? d[i - 1] : 0;
+        ps.voice_offset_frames = in + core::us_to_frames(kVoiceLeadUs, fps);
+        ps.voice_frames = std::max<int64_t>(1, core::us_to_frames(speech_us[i], fps));
+        const int64_t needed = ps.voice_offset_frames + ps.voice_frames + core::us_to_frames(kVoiceTailUs, fps) + d[i];
+        if (ps.duration_estimated) {
+            ps.frames = needed;
+            ps.duration_estimated = false;
+        } else if (ps.frames > 0 && ps.voice_offset_frames + ps.voice_frames + d[i] > ps.frames) {
+            const int64_t over = ps.voice_offset_frames + ps.voice_frames + d[i] - ps.frames;
+            auto loc = s.duration_loc.valid() ? s.duration_loc : s.loc;
+            diag.warning(loc,
+                         "the narration of " + shot_label(s, i) + " is spoken for " + secs(ps.voice_frames, fps) +
+                             " but the shot leaves it only " + secs(std::max<int64_t>(0, ps.frames - d[i] - ps.voice_offset_frames), fps) +
+                             " between its transitions; the last " + secs(over, fps) + " would be cut",
+                         "lengthen the shot (`duration: " + secs_plain((core::frames_to_us(needed, fps) + 99'999) / 100'000 * 100'000) +
+                             "s`), or shorten the narration");
+            ps.voice_frames = std::max<int64_t>(0, ps.voice_frames - over);
+        }
+    }
 
     // d_in + d_out must fit in each shot: its incoming and outgoing overlaps may not overlap
     // each other, or one output frame would need three shots.

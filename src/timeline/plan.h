@@ -54,6 +54,10 @@ struct PlannedShot {
     // Video shots: source frames available after trimming, at output fps (−1 if unknown/not video).
     int64_t source_frames = -1;
     bool holds_last_frame = false;    // shot longer than its trimmed source: last frame held
+    // Voice-over: where the shot's spoken narration starts (frames from the shot's first frame)
+    // and how long it is; 0/0 without a voice.
+    int64_t voice_offset_frames = 0;
+    int64_t voice_frames = 0;
 };
 
 struct Plan {
@@ -72,7 +76,13 @@ struct Plan {
 // `source_frames` (optional, per shot): usable frames of each video shot's source after trim,
 // at the output rate, used to flag held last frames. Returns a plan even with warnings;
 // on errors the returned plan is best-effort and must not be rendered.
+// `speech_us` (optional, per shot): the length of each shot's spoken narration. A shot without
+// `duration:` then lasts its incoming transition + kVoiceLeadUs + the speech + kVoiceTailUs + its
+// outgoing transition, so no transition ever covers the voice; a fixed `duration:` too short for
+// it gets a warning saying by how much.
+inline constexpr int64_t kVoiceLeadUs = 200'000;
+inline constexpr int64_t kVoiceTailUs = 500'000;
 Plan plan_project(const Project& project, core::Diagnostics& diag,
-                  const std::vector<int64_t>& source_frames = {});
+                  const std::vector<int64_t>& source_frames = {}, const std::vector<int64_t>& speech_us = {});
 
 }  // namespace sw::timeline

@@ -94,6 +94,10 @@ struct Project {
     core::Rgb background{0, 0, 0};      // colour behind everything (cards, contain bars fallback)
     SourceLoc size_loc, fps_loc;
     std::optional<MusicSpec> music;
+    // Voice-over: narration spoken by this TTS voice ("zh", "en" or an espeak-ng voice name);
+    // empty = no voice-over (shot lengths then come from a reading-speed estimate).
+    std::string voice;
+    SourceLoc voice_loc;
     std::vector<Shot> shots;
 };
 

@@ -159,7 +159,7 @@ TEST(JsonSchema, FieldsInSchemaAreTheOnesTheReaderKnows)
     };
     EXPECT_EQ(keys(schema.at("properties")),
               (std::vector<std::string>{"$schema", "background", "fps", "music", "schema_version", "shots", "size", "title",
-                                        "transition"}));
+                                        "transition", "voice"}));
     EXPECT_EQ(keys(schema.at("$defs").at("shot").at("properties")),
               (std::vector<std::string>{"duration", "name", "narration", "title", "transition", "visual"}));
     EXPECT_EQ(keys(schema.at("$defs").at("visual").at("properties")),

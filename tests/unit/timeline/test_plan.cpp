@@ -208,3 +208,34 @@ TEST(ReadingEstimate, CountsCjkAndWordsWithPadAndMinimum)
     EXPECT_EQ(c.words, 3);
     EXPECT_EQ(c.cjk_chars, 0);
 }
+
+TEST(Plan, SpokenNarrationSetsLengthBetweenTransitions)
+{
+    Project p = project_of(3, 2'000'000, fade(500'000));
+    p.shots[1].duration_us.reset();  // the middle shot takes its length from its speech
+    p.shots[1].narration = {"Hello there."};
+    core::Diagnostics d;
+    Plan plan = plan_project(p, d, {}, {0, 2'000'000, 0});
+    EXPECT_FALSE(d.has_errors()) << d.to_string();
+    const PlannedShot& s = plan.shots[1];
+    // 15 (fade in) + 6 (lead) + 60 (speech) + 15 (tail) + 15 (fade out)
+    EXPECT_EQ(s.frames, 111);
+    EXPECT_FALSE(s.duration_estimated);
+    EXPECT_EQ(s.voice_offset_frames, 21);
+    EXPECT_EQ(s.voice_frames, 60);
+    EXPECT_EQ(plan.total_frames, 60 + 111 + 60 - 30);
+}
+
+TEST(Plan, FixedDurationTooShortForTheVoiceWarnsByHowMuch)
+{
+    Project p = project_of(2, 2'000'000, fade(500'000));
+    core::Diagnostics d;
+    Plan plan = plan_project(p, d, {}, {3'000'000, 0});
+    EXPECT_FALSE(d.has_errors());
+    ASSERT_EQ(d.warning_count(), 1u) << d.to_string();
+    // 60 frames − 6 lead − 15 fade out leave 39 of the 90 spoken frames: 51 cut (1.7 s).
+    EXPECT_NE(d.items()[0].message.find("1.7"), std::string::npos) << d.to_string();
+    EXPECT_EQ(d.items()[0].where.line, 11);
+    EXPECT_EQ(plan.shots[0].voice_frames, 39);
+    EXPECT_EQ(plan.shots[0].frames, 60);  // a fixed duration stays fixed
+}
