@@ -21,6 +21,7 @@
 #include "media/media.h"
 #include "render/inspect.h"
 #include "render/renderer.h"
+#include "render/subtitles.h"
 #include "script/script.h"
 #include "script/storyboard.h"
 #include "timeline/plan.h"
@@ -47,6 +48,7 @@ render options:
   --preset NAME         x264 preset: ultrafast … veryslow (default veryfast)
   --bitrate RATE        target bitrate instead of CRF, e.g. 6M or 2500k
   --threads N           encoder threads (default: all cores)
+  --subtitles srt,ass   also write the cues beside the video (OUT.srt, OUT.ass)
   -q, --quiet           no progress bar
 
 SCRIPT is a .md/.txt/.json file; see docs/script.md. Exit codes: 0 ok, 1 render failure,
@@ -95,6 +97,7 @@ Loaded load(const fs::path& script)
     l.project = std::move(*project);
     auto source_frames = render::inspect_media(l.project, l.diag);
     l.voice = render::prepare_voice(l.project, l.diag);  // cached: a re-check or render re-uses it
+    render::check_subtitle_glyphs(l.project, l.diag);
     l.plan = timeline::plan_project(l.project, l.diag, source_frames, l.voice.speech_us);
     l.ok = !l.diag.has_errors();
     return l;
@@ -186,6 +189,20 @@ int cmd_render(const std::vector<std::string>& args)
             if (!v)
                 return usage_error("render: -o needs a file name, e.g. -o promo.mp4");
             output = *v;
+        } else if (a == "--subtitles") {
+            auto v = value("subtitles");
+            if (!v)
+                return usage_error("render: --subtitles needs a list such as srt,ass");
+            std::string list = *v + ",";
+            for (size_t p = 0, q; (q = list.find(',', p)) != std::string::npos; p = q + 1) {
+                std::string f = list.substr(p, q - p);
+                if (f == "srt")
+                    opt.write_srt = true;
+                else if (f == "ass")
+                    opt.write_ass = true;
+                else if (!f.empty())
+                    return usage_error("render: --subtitles takes srt and/or ass, not \"" + f + "\"");
+            }
         } else if (a == "--preview") {
             preview = true;
         } else if (a == "-q" || a == "--quiet") {

@@ -16,6 +16,9 @@
 #include "effects/transition.h"
 #include "render/bounded_queue.h"
 #include "render/shot_source.h"
+#include "export/subtitles_export.h"
+#include "render/subtitles.h"
+#include "text/subtitle.h"
 
 namespace sw::render {
 
@@ -208,6 +211,21 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
         }
     });
 
+    // Subtitles: cue layout is decided now; each cue's bitmap is rasterised when it first shows and
+    // dropped when it ends, so memory does not grow with the number of cues.
+    std::vector<TimedCue> cues;
+    std::optional<text::SubtitleRenderer> subtitle_renderer;
+    if (project.burn_subtitles || options.write_srt || options.write_ass) {
+        subtitle_renderer.emplace(ctx.width, ctx.height);
+        cues = build_cues(project, plan, options.voice, subtitle_renderer->style(), ctx.width, ctx.height);
+    }
+    const std::vector<TimedCue> side_cues = (options.write_srt || options.write_ass) ? cues : std::vector<TimedCue>{};
+    if (!project.burn_subtitles)
+        cues.clear();
+    size_t next_cue = 0;
+    std::optional<text::CueBitmap> cue_bitmap;
+    int64_t cue_end = -1;
+
     const size_t nshots = plan.shots.size();
     std::vector<std::unique_ptr<ShotRunner>> runners(nshots);
     // Start a shot's source this many frames before it is needed, so opening a file and seeking
@@ -254,6 +272,32 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
         } else {
             out = std::move(*a);
         }
+        if (cue_bitmap && f >= cue_end)
+            cue_bitmap.reset();
+        while (next_cue < cues.size() && cues[next_cue].start_frame <= f) {
+            const TimedCue& c = cues[next_cue++];
+            if (c.end_frame <= f)
+                continue;
+            auto bmp = subtitle_renderer->render(c.text);
+            if (!bmp) {
+                core::Error e = bmp.error();
+                e.message = "subtitles of shot \"" + project.shots[c.shot].name + "\": " + e.message;
+                errors.set(e);
+                break;
+            }
+            cue_bitmap = std::move(*bmp);
+            cue_end = c.end_frame;
+        }
+        if (errors.failed())
+            break;
+        if (cue_bitmap) {
+            if (!overlap) {  // source frames may be shared (a still shown every frame): draw on a copy
+                Frame copy = ctx.pool->acquire();
+                copy.copy_from(out);
+                out = std::move(copy);
+            }
+            text::blend(out, *cue_bitmap);
+        }
         if (!encode_queue.push(std::move(out)))
             break;
     }
@@ -269,7 +313,22 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
         writer.abort();
         return tl::unexpected(cancelled_error());
     }
-    return writer.finish();
+    SW_TRY_STATUS(writer.finish());
+    if (options.write_srt || options.write_ass) {
+        std::vector<exporter::Cue> out;
+        for (auto& c : side_cues)
+            out.push_back({core::frames_to_us(c.start_frame, plan.fps), core::frames_to_us(c.end_frame, plan.fps), c.text});
+        auto side = [&](const char* ext) {
+            std::filesystem::path p = options.output;
+            return p.replace_extension(ext);
+        };
+        if (options.write_srt)
+            SW_TRY_STATUS(exporter::write_text_file_atomic(side(".srt"), exporter::to_srt(out)));
+        if (options.write_ass)
+            SW_TRY_STATUS(exporter::write_text_file_atomic(
+                side(".ass"), exporter::to_ass(out, subtitle_renderer->style(), ctx.width, ctx.height)));
+    }
+    return {};
 }
 
 }  // namespace sw::render

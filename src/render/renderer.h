@@ -29,6 +29,9 @@ struct RenderOptions {
     int decoder_threads = 1;
     // The synthesised narration (from prepare_voice, planned with its lengths); null = none.
     const VoiceOver* voice = nullptr;
+    // Side files beside the output, written after the video: <output>.srt / <output>.ass.
+    bool write_srt = false;
+    bool write_ass = false;
     // Called from the encoder thread after each frame; keep it cheap.
     std::function<void(const Progress&)> on_progress;
 };

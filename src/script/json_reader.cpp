@@ -405,7 +405,7 @@ private:
 
     void read_project(const json& root)
     {
-        check_fields(root, "", {"$schema", "schema_version", "title", "size", "fps", "transition", "background", "music", "voice", "shots"});
+        check_fields(root, "", {"$schema", "schema_version", "title", "size", "fps", "transition", "background", "music", "voice", "subtitles", "shots"});
         if (auto it = root.find("schema_version"); it != root.end()) {
             if (!it->is_number_integer() || it->get<int64_t>() != 1)
                 m_diag.error(val_loc("/schema_version"), "schema_version must be 1",
@@ -446,6 +446,12 @@ private:
         }
         if (auto it = root.find("music"); it != root.end())
             read_music(*it);
+        if (auto it = root.find("subtitles"); it != root.end()) {
+            if (it->is_boolean())
+                m_project.burn_subtitles = it->get<bool>();
+            else
+                type_error("/subtitles", *it, "true or false");
+        }
         if (auto v = get_string(root, "", "voice")) {
             m_project.voice = *v;
             m_project.voice_loc = val_loc("/voice");

@@ -17,7 +17,7 @@ using timeline::Shot;
 
 const std::vector<std::string>& front_matter_keys()
 {
-    static const std::vector<std::string> k{"title", "size", "fps", "transition", "background", "music", "voice"};
+    static const std::vector<std::string> k{"title", "size", "fps", "transition", "background", "music", "voice", "subtitles"};
     return k;
 }
 
@@ -31,7 +31,7 @@ const std::vector<std::string>& shot_keys()
 // with a warning so scripts written for those features already check.
 static const std::vector<std::string>& reserved_keys()
 {
-    static const std::vector<std::string> k{"logo", "subtitles", "font"};
+    static const std::vector<std::string> k{"logo", "font"};
     return k;
 }
 
@@ -287,7 +287,7 @@ private:
                                  "move it below the shot's `# heading`");
                 else
                     m_diag.error(key_loc, "unknown key \"" + std::string(kl.key) + "\" in the front matter",
-                                 dym.empty() ? "known keys: title, size, fps, transition, background, music, voice"
+                                 dym.empty() ? "known keys: title, size, fps, transition, background, music, voice, subtitles"
                                              : "did you mean \"" + dym + "\"?");
                 continue;
             }
@@ -313,6 +313,15 @@ private:
                     report(m_diag, val, f.error());
             } else if (key == "music") {
                 read_music(val);
+            } else if (key == "subtitles") {
+                std::string v = core::to_lower_ascii(core::trim(kl.value));
+                if (v == "on" || v == "yes" || v == "true")
+                    m_project.burn_subtitles = true;
+                else if (v == "off" || v == "no" || v == "false")
+                    m_project.burn_subtitles = false;
+                else
+                    m_diag.error(val.at(0), "subtitles: \"" + std::string(kl.value) + "\" is neither on nor off",
+                                 "write `subtitles: on` (burned into the picture, the default) or `subtitles: off`");
             } else if (key == "voice") {
                 // Checked against the TTS engine's voices when the project is inspected.
                 m_project.voice = std::string(kl.value);
@@ -387,6 +396,8 @@ private:
             return "media/bgm.mp3";
         if (key == "voice")
             return "zh";
+        if (key == "subtitles")
+            return "off";
         if (key == "transition")
             return "fade 0.5s";
         if (key == "duration")

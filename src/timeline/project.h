@@ -98,6 +98,7 @@ struct Project {
     // empty = no voice-over (shot lengths then come from a reading-speed estimate).
     std::string voice;
     SourceLoc voice_loc;
+    bool burn_subtitles = true;  // `subtitles: off` keeps the picture clean (side files still possible)
     std::vector<Shot> shots;
 };
 

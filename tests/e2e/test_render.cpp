@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/text_util.h"
 #include "e2e_common.h"
 
 using namespace sw::test;
@@ -368,4 +369,88 @@ TEST_F(Render, UnknownVoiceIsAnErrorAtItsLine)
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("v.md:3:8"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("unknown voice"), std::string::npos) << r.err;
+}
+
+namespace {
+
+// Bright (text) pixels in the lower subtitle band of every frame of a small video.
+std::vector<int> subtitle_ink_per_frame(const fs::path& video, int w, int h)
+{
+    auto r = run({"ffmpeg", "-v", "error", "-nostdin", "-i", video.string(), "-pix_fmt", "yuv420p", "-f", "rawvideo", "-"});
+    const size_t fsz = size_t(w) * h * 3 / 2;
+    std::vector<int> ink;
+    for (size_t off = 0; off + fsz <= r.out.size(); off += fsz) {
+        int n = 0;
+        for (int y = h * 55 / 100; y < h * 85 / 100; ++y)
+            for (int x = 0; x < w; ++x)
+                n += (unsigned char)r.out[off + size_t(y) * w + x] > 200;
+        ink.push_back(n);
+    }
+    return ink;
+}
+
+}  // namespace
+
+TEST_F(Render, SubtitlesAreReadableAndStartWithTheVoice)
+{
+    const std::string line = "Snow falls on the quiet harbour.";
+    write_file(dir / "s.md", "---\nsize: 360x640\nvoice: en\n---\n# Night\nvisual: dark\n" + line + "\n");
+    auto out = dir / "s.mp4";
+    auto r = run({cli(), "render", (dir / "s.md").string(), "-o", out.string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+
+    // Speech onset from the audio (silence detection), subtitle onset from the pictures.
+    auto sd = run({"ffmpeg", "-hide_banner", "-nostdin", "-i", out.string(), "-map", "0:a", "-af",
+                   "silencedetect=noise=-40dB:d=0.05", "-f", "null", "-"});
+    auto pos = sd.err.find("silence_end: ");
+    ASSERT_NE(pos, std::string::npos) << sd.err;
+    double speech_onset = std::stod(sd.err.substr(pos + 13));
+    auto ink = subtitle_ink_per_frame(out, 360, 640);
+    int first = -1;
+    for (size_t i = 0; i < ink.size(); ++i)
+        if (ink[i] > 200) {
+            first = int(i);
+            break;
+        }
+    ASSERT_GE(first, 0) << "no subtitle found";
+    EXPECT_NEAR(first / 30.0, speech_onset, 1.0 / 30 + 0.005) << "cue starts at frame " << first;
+
+    // OCR of a frame while the cue shows.
+    auto frame = decode_frame_yuv(out, first + 10, 360, 640);
+    save_png(frame, 360, 640, dir / "cue.png");
+    auto ocr = run({"tesseract", (dir / "cue.png").string(), "-", "-l", "eng", "--psm", "6"});
+    ASSERT_EQ(ocr.exit_code, 0) << ocr.err;
+    auto squash = [](std::string s) {
+        std::string o;
+        for (char c : s)
+            if (!isspace((unsigned char)c))
+                o += c;
+        return o;
+    };
+    std::string got = squash(ocr.out), want = squash(line);
+    auto pos_text = got.find(want.substr(0, 4));
+    std::string window = pos_text == std::string::npos ? got : got.substr(pos_text, want.size());
+    double cer = double(sw::core::edit_distance(window, want)) / want.size();
+    EXPECT_LE(cer, 0.05) << "OCR read: " << ocr.out;
+}
+
+TEST_F(Render, SubtitlesOffKeepsThePictureCleanAndSideFilesAreWritten)
+{
+    write_file(dir / "o.md", "---\nsize: 360x640\nsubtitles: off\n---\n# Night\nvisual: dark\nduration: 2s\n"
+                             "Snow falls on the quiet harbour.\n");
+    auto out = dir / "o.mp4";
+    auto r = run({cli(), "render", (dir / "o.md").string(), "-o", out.string(), "-q", "--subtitles", "srt,ass"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    for (int n : subtitle_ink_per_frame(out, 360, 640))
+        EXPECT_LT(n, 50) << "subtitle drawn although `subtitles: off`";
+    std::string srt = read_file(dir / "o.srt");
+    EXPECT_NE(srt.find("00:00:00,000 --> 00:00:02,000\nSnow falls on the quiet harbour."), std::string::npos) << srt;
+    std::string ass = read_file(dir / "o.ass");
+    EXPECT_NE(ass.find("PlayResY: 640"), std::string::npos);
+    EXPECT_NE(ass.find("Dialogue: 0,0:00:00.00,0:00:02.00,Default,,0,0,0,,Snow falls"), std::string::npos) << ass;
+    // Both parse as subtitles.
+    for (const char* f : {"o.srt", "o.ass"}) {
+        auto p = run({"ffprobe", "-v", "error", (dir / f).string()});
+        EXPECT_EQ(p.exit_code, 0) << f << ": " << p.err;
+    }
 }

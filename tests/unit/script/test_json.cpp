@@ -158,8 +158,8 @@ TEST(JsonSchema, FieldsInSchemaAreTheOnesTheReaderKnows)
         return k;
     };
     EXPECT_EQ(keys(schema.at("properties")),
-              (std::vector<std::string>{"$schema", "background", "fps", "music", "schema_version", "shots", "size", "title",
-                                        "transition", "voice"}));
+              (std::vector<std::string>{"$schema", "background", "fps", "music", "schema_version", "shots", "size", "subtitles",
+                                        "title", "transition", "voice"}));
     EXPECT_EQ(keys(schema.at("$defs").at("shot").at("properties")),
               (std::vector<std::string>{"duration", "name", "narration", "title", "transition", "visual"}));
     EXPECT_EQ(keys(schema.at("$defs").at("visual").at("properties")),

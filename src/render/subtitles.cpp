@@ -1,0 +1,98 @@
+#include "render/subtitles.h"
+
+#include <algorithm>
+
+#include "core/text_util.h"
+#include "text/line_break.h"
+
+namespace sw::render {
+
+namespace {
+
+// Cue texts for one sentence, each fitting the subtitle area.
+std::vector<std::string> fit(const std::string& sentence, const text::TextMeasure& measure, double max_w, int max_lines)
+{
+    std::string t(core::trim(sentence));
+    if (t.empty())
+        return {};
+    return text::split_cues(t, measure, max_w, max_lines);
+}
+
+// Splits [start, end) among `parts` in proportion to their length in characters.
+void spread(std::vector<TimedCue>& out, const std::vector<std::string>& parts, int64_t start, int64_t end, int shot)
+{
+    size_t total = 0;
+    for (auto& p : parts)
+        total += std::max<size_t>(1, core::utf8_length(p));
+    int64_t t = start;
+    size_t acc = 0;
+    for (auto& p : parts) {
+        acc += std::max<size_t>(1, core::utf8_length(p));
+        int64_t e = start + (int64_t)((end - start) * (double)acc / (double)total);
+        if (e > t)
+            out.push_back({t, e, p, shot});
+        t = e;
+    }
+}
+
+}  // namespace
+
+std::vector<TimedCue> build_cues(const timeline::Project& project, const timeline::Plan& plan, const VoiceOver* voice,
+                                 const text::SubtitleStyle& style, int width, int height)
+{
+    std::vector<TimedCue> cues;
+    text::SubtitleRenderer renderer(width, height, style);
+    text::TextMeasure measure(style.font, style.resolved_size(height), style.bold);
+    const double max_w = renderer.max_text_width();
+    const int64_t hold = core::us_to_frames(300'000, plan.fps);  // stay readable a moment after the words
+    auto sample_to_frame = [&](int64_t s) {
+        return (int64_t)(((__int128)s * plan.fps.num + (__int128)plan.fps.den * 24'000) / ((__int128)plan.fps.den * 48'000));
+    };
+    for (size_t i = 0; i < project.shots.size() && i < plan.shots.size(); ++i) {
+        const auto& shot = project.shots[i];
+        const auto& ps = plan.shots[i];
+        const bool spoken = voice && i < voice->speech.size() && !voice->speech[i].samples.empty() && ps.voice_frames > 0;
+        if (spoken) {
+            std::string text;
+            for (auto& line : shot.narration)
+                text += (text.empty() ? "" : "\n") + line;
+            const int64_t base = ps.start_frame + ps.voice_offset_frames;
+            const int64_t voice_end = base + ps.voice_frames;
+            for (auto& s : voice->speech[i].sentences) {
+                if (s.text_end <= s.text_begin || s.text_end > text.size())
+                    continue;
+                int64_t a = base + sample_to_frame(s.start_sample), b = base + sample_to_frame(s.end_sample) + hold;
+                if (a >= voice_end)
+                    break;  // cut off by a fixed duration
+                b = std::min(b, ps.start_frame + ps.frames - ps.out_frames);
+                spread(cues, fit(text.substr(s.text_begin, s.text_end - s.text_begin), measure, max_w, style.max_lines),
+                       a, std::max(a + 1, b), int(i));
+            }
+        } else {
+            // No voice: the narration is read over the part of the shot between its transitions.
+            std::vector<std::string> parts;
+            for (auto& line : shot.narration)
+                for (auto& c : fit(line, measure, max_w, style.max_lines))
+                    parts.push_back(c);
+            if (!parts.empty())
+                spread(cues, parts, ps.start_frame + ps.in_frames, ps.start_frame + ps.frames - ps.out_frames, int(i));
+        }
+    }
+    std::stable_sort(cues.begin(), cues.end(), [](auto& x, auto& y) { return x.start_frame < y.start_frame; });
+    for (size_t k = 0; k + 1 < cues.size(); ++k)  // one cue on screen at a time
+        cues[k].end_frame = std::min(cues[k].end_frame, cues[k + 1].start_frame);
+    std::erase_if(cues, [](auto& c) { return c.end_frame <= c.start_frame; });
+    return cues;
+}
+
+void check_subtitle_glyphs(const timeline::Project& project, core::Diagnostics& diag)
+{
+    for (auto& shot : project.shots)
+        for (size_t k = 0; k < shot.narration.size(); ++k)
+            if (auto st = text::check_glyphs(shot.narration[k]); !st)
+                diag.error(k < shot.narration_locs.size() ? shot.narration_locs[k] : shot.loc,
+                           "shot \"" + shot.name + "\": " + st.error().message,
+                           "remove or replace the character, or install a font that has it");
+}
+
+}  // namespace sw::render

@@ -1,0 +1,31 @@
+#pragma once
+// Burned-in subtitles: the narration as cues timed to the voice (each cue starts when its words
+// are spoken, from the TTS engine's sentence timings) or, without a voice, spread over the part
+// of each shot between its transitions. Cues are laid out by text::SubtitleRenderer.
+
+#include <string>
+#include <vector>
+
+#include "core/diagnostics.h"
+#include "render/voice.h"
+#include "text/subtitle.h"
+#include "timeline/plan.h"
+#include "timeline/project.h"
+
+namespace sw::render {
+
+struct TimedCue {
+    int64_t start_frame = 0;  // first output frame showing it
+    int64_t end_frame = 0;    // one past the last
+    std::string text;         // one cue (fits style.max_lines at the output width)
+    int shot = 0;
+};
+
+// Every cue of the video, in time order, never overlapping.
+std::vector<TimedCue> build_cues(const timeline::Project& project, const timeline::Plan& plan, const VoiceOver* voice,
+                                 const text::SubtitleStyle& style, int width, int height);
+
+// Reports narration characters no installed font can draw (they would show as boxes).
+void check_subtitle_glyphs(const timeline::Project& project, core::Diagnostics& diag);
+
+}  // namespace sw::render
