@@ -17,6 +17,7 @@
 #include "render/bounded_queue.h"
 #include "render/shot_source.h"
 #include "export/subtitles_export.h"
+#include "render/image_ops.h"
 #include "render/subtitles.h"
 #include "text/subtitle.h"
 
@@ -226,6 +227,20 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
     std::optional<text::CueBitmap> cue_bitmap;
     int64_t cue_end = -1;
 
+    // Titles (`title:` on a shot with a picture; cards already show theirs): large text at 40 %
+    // of the height that fades in while sliding up after the incoming transition, and fades out
+    // before the outgoing one. Rasterised when the shot starts, dropped when it ends.
+    text::SubtitleStyle title_style;
+    title_style.size_px = 0.09 * std::min(ctx.width, ctx.height);
+    title_style.position = text::SubtitleStyle::Position::Percent;
+    title_style.percent = 0.40;
+    title_style.max_lines = 3;
+    title_style.shadow = 0.6;
+    std::optional<text::SubtitleRenderer> title_renderer;
+    std::optional<text::CueBitmap> title_bitmap;
+    size_t title_shot = SIZE_MAX;
+    const int64_t title_fade = std::max<int64_t>(1, core::us_to_frames(400'000, plan.fps));
+
     const size_t nshots = plan.shots.size();
     std::vector<std::unique_ptr<ShotRunner>> runners(nshots);
     // Start a shot's source this many frames before it is needed, so opening a file and seeking
@@ -290,13 +305,51 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
         }
         if (errors.failed())
             break;
-        if (cue_bitmap) {
+        // The title of the shot whose own part (between its transitions) this frame is in.
+        const auto& cs = plan.shots[cur];
+        const auto& cshot = project.shots[cur];
+        const bool titled = !cshot.title.empty() && cshot.visual.kind == timeline::VisualKind::Media;
+        if (title_shot != cur) {
+            title_bitmap.reset();
+            title_shot = cur;
+            if (titled) {
+                if (!title_renderer)
+                    title_renderer.emplace(ctx.width, ctx.height, title_style);
+                auto bmp = title_renderer->render(cshot.title);
+                if (!bmp) {
+                    core::Error e = bmp.error();
+                    e.message = "title of shot \"" + cshot.name + "\": " + e.message;
+                    e.where = cshot.title_loc;
+                    errors.set(e);
+                    break;
+                }
+                title_bitmap = std::move(*bmp);
+            }
+        }
+        double title_opacity = 0;
+        int title_dy = 0;
+        if (title_bitmap) {
+            const int64_t a = cs.start_frame + cs.in_frames, b = cs.start_frame + cs.frames - cs.out_frames;
+            if (f >= a && f < b) {
+                double in = std::min(1.0, double(f - a + 1) / double(title_fade));
+                double outp = std::min(1.0, double(b - f) / double(title_fade));
+                title_opacity = std::min(in, outp);
+                title_dy = (int)std::lround((1.0 - ease_in_out(in)) * 0.03 * ctx.height) & ~1;
+            }
+        }
+        if (cue_bitmap || title_opacity > 0) {
             if (!overlap) {  // source frames may be shared (a still shown every frame): draw on a copy
                 Frame copy = ctx.pool->acquire();
                 copy.copy_from(out);
                 out = std::move(copy);
             }
-            text::blend(out, *cue_bitmap);
+            if (title_opacity > 0) {
+                title_bitmap->y += title_dy;
+                text::blend(out, *title_bitmap, title_opacity);
+                title_bitmap->y -= title_dy;
+            }
+            if (cue_bitmap)
+                text::blend(out, *cue_bitmap);
         }
         if (!encode_queue.push(std::move(out)))
             break;

@@ -454,3 +454,21 @@ TEST_F(Render, SubtitlesOffKeepsThePictureCleanAndSideFilesAreWritten)
         EXPECT_EQ(p.exit_code, 0) << f << ": " << p.err;
     }
 }
+
+TEST_F(Render, TitleFadesInOverThePicture)
+{
+    write_file(dir / "t.md", "---\nsize: 360x640\nsubtitles: off\n---\n# T\nred.png\ntitle: HARBIN\nduration: 2s\n");
+    auto out = dir / "t.mp4";
+    auto r = run({cli(), "render", (dir / "t.md").string(), "-o", out.string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto bright_in_title_band = [&](int64_t idx) {
+        auto f = decode_frame_yuv(out, idx, 360, 640);
+        int n = 0;
+        for (int y = 200; y < 320; ++y)
+            for (int x = 0; x < 360; ++x)
+                n += f[size_t(y) * 360 + x] > 180;  // white text over red (Y = 63)
+        return n;
+    };
+    EXPECT_LT(bright_in_title_band(0), 100) << "the title should start faded out";
+    EXPECT_GT(bright_in_title_band(30), 800) << "the title should be on screen mid-shot";
+}
