@@ -200,6 +200,7 @@ nlohmann::json storyboard_json(const timeline::Project& project, const timeline:
                    {"fps_value", fps.to_double()},
                    {"background", color_to_hex(project.background)}};
     j["default_transition"] = transition_json(project.default_transition);
+    j["voice"] = project.voice.empty() ? json(nullptr) : json(project.voice);
     if (project.music)
         j["music"] = {{"media", project.music->path_as_written}, {"volume_db", project.music->volume_db}};
     else
@@ -224,6 +225,13 @@ nlohmann::json storyboard_json(const timeline::Project& project, const timeline:
             js["out_transition_frames"] = ps.out_frames;
             js["source_frames"] = ps.source_frames >= 0 ? json(ps.source_frames) : json(nullptr);
             js["holds_last_frame"] = ps.holds_last_frame;
+            if (ps.voice_frames > 0)
+                js["voice"] = {{"start_frame", ps.start_frame + ps.voice_offset_frames},
+                               {"frames", ps.voice_frames},
+                               {"start_seconds", core::frames_to_seconds(ps.start_frame + ps.voice_offset_frames, fps)},
+                               {"seconds", core::frames_to_seconds(ps.voice_frames, fps)}};
+            else
+                js["voice"] = nullptr;
         }
         json v{{"kind", timeline::to_string(s.visual.kind)}, {"location", loc_json(s.visual.loc)}};
         if (s.visual.kind == VisualKind::Media) {

@@ -472,3 +472,38 @@ TEST_F(Render, TitleFadesInOverThePicture)
     EXPECT_LT(bright_in_title_band(0), 100) << "the title should start faded out";
     EXPECT_GT(bright_in_title_band(30), 800) << "the title should be on screen mid-shot";
 }
+
+TEST_F(Render, MusicIsDuckedUnderTheVoice)
+{
+    // The music is a 55 Hz hum (far below the voice's pitch), so a narrow band-pass hears only it.
+    ffmpeg({"-f", "lavfi", "-i", "sine=f=55:d=3:sample_rate=48000,volume=-12dB", "-ac", "2", (dir / "hum.wav").string()});
+    write_file(dir / "d.md", "---\nsize: 180x320\nvoice: en\nmusic: hum.wav\nsubtitles: off\n---\n"
+                             "# Speak\nred.png\nThe festival opens tonight with music and lights.\n\n"
+                             "# Quiet\nred.png\nduration: 2.5s\n\n"
+                             "# Speak again\nred.png\nEveryone is welcome.\n");
+    auto chk = run({cli(), "check", (dir / "d.md").string(), "--json"});
+    ASSERT_EQ(chk.exit_code, 0) << chk.err;
+    auto j = nlohmann::json::parse(chk.out);
+    double v0 = j["shots"][0]["voice"]["start_seconds"], v1 = v0 + j["shots"][0]["voice"]["seconds"].get<double>();
+    double q0 = j["shots"][1]["start_seconds"], q1 = q0 + j["shots"][1]["duration_seconds"].get<double>();
+    auto out = dir / "d.mp4";
+    auto r = run({cli(), "render", (dir / "d.md").string(), "-o", out.string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto pcm = run({"ffmpeg", "-v", "error", "-nostdin", "-i", out.string(), "-af",
+                    "bandpass=f=55:width_type=h:w=10,bandpass=f=55:width_type=h:w=10", "-ac", "1", "-ar", "48000", "-f",
+                    "f32le", "-"});
+    ASSERT_EQ(pcm.exit_code, 0) << pcm.err;
+    const float* x = reinterpret_cast<const float*>(pcm.out.data());
+    const size_t n = pcm.out.size() / 4;
+    auto level_db = [&](double t0, double t1) {
+        size_t a = size_t(t0 * 48000), b = std::min(n, size_t(t1 * 48000));
+        double s = 0;
+        for (size_t i = a; i < b; ++i)
+            s += double(x[i]) * x[i];
+        return 10 * std::log10(s / std::max<size_t>(1, b - a) + 1e-20);
+    };
+    // Middle of the first spoken sentence vs. the middle of the quiet shot (after the release).
+    double speech = level_db(v0 + 0.3 * (v1 - v0), v0 + 0.7 * (v1 - v0));
+    double pause = level_db(q0 + 0.35 * (q1 - q0), q0 + 0.65 * (q1 - q0));
+    EXPECT_GE(pause - speech, 8.0) << "music under speech " << speech << " dB, in the pause " << pause << " dB";
+}
