@@ -1,10 +1,14 @@
 #include "render/voice.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <memory>
 
 #include "core/text_util.h"
 
 namespace sw::render {
+
+static VoiceOver synthesize_all(const timeline::Project& project, audio::TtsEngine& engine, core::Diagnostics& diag);
 
 VoiceOver prepare_voice(const timeline::Project& project, core::Diagnostics& diag)
 {
@@ -13,6 +17,26 @@ VoiceOver prepare_voice(const timeline::Project& project, core::Diagnostics& dia
     v.speech_us.assign(project.shots.size(), 0);
     if (project.voice.empty())
         return v;
+    std::unique_ptr<audio::TtsEngine> engine;
+    if (project.tts == "command") {
+        engine = std::make_unique<audio::CommandEngine>(audio::CommandEngineOptions{project.tts_command, 120});
+    } else if (project.tts == "http") {
+        const char* url = std::getenv("SHOTWEAVE_TTS_URL");
+        if (!url || !*url) {
+            diag.error(project.tts_loc, "`tts: http` needs the speech service's address",
+                       "set SHOTWEAVE_TTS_URL (and SHOTWEAVE_TTS_KEY, SHOTWEAVE_TTS_MODEL if it needs them)");
+            return v;
+        }
+        audio::HttpSpeechOptions o;
+        o.base_url = url;
+        if (const char* k = std::getenv("SHOTWEAVE_TTS_KEY"))
+            o.api_key = k;
+        if (const char* m = std::getenv("SHOTWEAVE_TTS_MODEL"); m && *m)
+            o.model = m;
+        engine = std::make_unique<audio::HttpSpeechEngine>(o);
+    }
+    if (engine)
+        return synthesize_all(project, *engine, diag);
     auto voices = audio::EspeakEngine::available_voices();
     if (!voices) {
         diag.error(project.voice_loc, "the text-to-speech engine is not available: " + voices.error().message,
@@ -26,7 +50,15 @@ VoiceOver prepare_voice(const timeline::Project& project, core::Diagnostics& dia
                                : "did you mean \"" + dym + "\"?");
         return v;
     }
-    audio::EspeakEngine engine;
+    audio::EspeakEngine espeak;
+    return synthesize_all(project, espeak, diag);
+}
+
+static VoiceOver synthesize_all(const timeline::Project& project, audio::TtsEngine& engine, core::Diagnostics& diag)
+{
+    VoiceOver v;
+    v.speech.resize(project.shots.size());
+    v.speech_us.assign(project.shots.size(), 0);
     audio::TtsCache cache;
     for (size_t i = 0; i < project.shots.size(); ++i) {
         const auto& shot = project.shots[i];
@@ -38,6 +70,8 @@ VoiceOver prepare_voice(const timeline::Project& project, core::Diagnostics& dia
         audio::SpeechRequest req;
         req.text = text;
         req.voice = project.voice;
+        req.rate_wpm = project.voice_rate;
+        req.pitch = project.voice_pitch;
         auto speech = cache.get_or_synthesize(engine, req);
         if (!speech) {
             diag.error(shot.narration_locs.empty() ? shot.loc : shot.narration_locs.front(),

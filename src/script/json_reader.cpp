@@ -405,7 +405,7 @@ private:
 
     void read_project(const json& root)
     {
-        check_fields(root, "", {"$schema", "schema_version", "title", "size", "fps", "transition", "background", "music", "voice", "subtitles", "shots"});
+        check_fields(root, "", {"$schema", "schema_version", "title", "size", "fps", "transition", "background", "music", "voice", "voice_rate", "voice_pitch", "tts", "tts_command", "subtitles", "shots"});
         if (auto it = root.find("schema_version"); it != root.end()) {
             if (!it->is_number_integer() || it->get<int64_t>() != 1)
                 m_diag.error(val_loc("/schema_version"), "schema_version must be 1",
@@ -456,6 +456,35 @@ private:
             m_project.voice = *v;
             m_project.voice_loc = val_loc("/voice");
         }
+        auto int_in = [&](const char* key, int lo, int hi, int& out) {
+            auto it = root.find(key);
+            if (it == root.end())
+                return;
+            if (!it->is_number_integer() || it->get<int64_t>() < lo || it->get<int64_t>() > hi)
+                m_diag.error(val_loc(std::string("/") + key),
+                             std::string(key) + " must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi),
+                             std::string("e.g. \"") + key + "\": " + std::to_string((lo + hi) / 2));
+            else
+                out = int(it->get<int64_t>());
+        };
+        int_in("voice_rate", 80, 450, m_project.voice_rate);
+        int_in("voice_pitch", 0, 100, m_project.voice_pitch);
+        if (auto t = get_string(root, "", "tts")) {
+            m_project.tts_loc = val_loc("/tts");
+            if (*t == "espeak" || *t == "http" || *t == "command")
+                m_project.tts = *t;
+            else
+                m_diag.error(m_project.tts_loc, "unknown TTS engine \"" + *t + "\"", "use \"espeak\", \"http\" or \"command\"");
+        }
+        if (auto c = get_string(root, "", "tts_command")) {
+            m_project.tts_command = *c;
+            if (m_project.tts == "command" && c->find("{output}") == std::string::npos)
+                m_diag.error(val_loc("/tts_command"), "the TTS command has no {output} placeholder",
+                             "the command must write a WAV file to {output}");
+        }
+        if (m_project.tts == "command" && m_project.tts_command.empty())
+            m_diag.error(m_project.tts_loc, "\"tts\": \"command\" needs \"tts_command\"",
+                         "add e.g. \"tts_command\": \"espeak-ng -v {voice} -w {output} {text}\"");
         m_project.default_transition.name = "cut";
         if (auto it = root.find("transition"); it != root.end())
             if (auto t = get_transition(*it, "/transition", kDefaultTransitionUs))

@@ -17,7 +17,7 @@ using timeline::Shot;
 
 const std::vector<std::string>& front_matter_keys()
 {
-    static const std::vector<std::string> k{"title", "size", "fps", "transition", "background", "music", "voice", "subtitles"};
+    static const std::vector<std::string> k{"title", "size", "fps", "transition", "background", "music", "voice", "subtitles", "tts"};
     return k;
 }
 
@@ -287,7 +287,7 @@ private:
                                  "move it below the shot's `# heading`");
                 else
                     m_diag.error(key_loc, "unknown key \"" + std::string(kl.key) + "\" in the front matter",
-                                 dym.empty() ? "known keys: title, size, fps, transition, background, music, voice, subtitles"
+                                 dym.empty() ? "known keys: title, size, fps, transition, background, music, voice, tts, subtitles"
                                              : "did you mean \"" + dym + "\"?");
                 continue;
             }
@@ -323,9 +323,28 @@ private:
                     m_diag.error(val.at(0), "subtitles: \"" + std::string(kl.value) + "\" is neither on nor off",
                                  "write `subtitles: on` (burned into the picture, the default) or `subtitles: off`");
             } else if (key == "voice") {
-                // Checked against the TTS engine's voices when the project is inspected.
-                m_project.voice = std::string(kl.value);
-                m_project.voice_loc = val.at(0);
+                read_voice(val);
+            } else if (key == "tts") {
+                // `tts: espeak`, `tts: http`, or `tts: command <template>`.
+                auto words = split_words(val.text);
+                std::string kind = words.empty() ? "" : core::to_lower_ascii(words[0].second);
+                m_project.tts_loc = val.at(0);
+                if (kind == "espeak" || kind == "http") {
+                    m_project.tts = kind;
+                } else if (kind == "command") {
+                    std::string rest(core::trim(val.text.substr(words[0].first + words[0].second.size())));
+                    if (rest.find("{output}") == std::string::npos)
+                        m_diag.error(val.at(0), "the TTS command has no {output} placeholder",
+                                     "the command must write a WAV file to {output}, e.g. "
+                                     "`tts: command espeak-ng -v {voice} -w {output} {text}`");
+                    m_project.tts = kind;
+                    m_project.tts_command = rest;
+                } else {
+                    auto dym = core::did_you_mean(kind, {"espeak", "http", "command"});
+                    m_diag.error(val.at(0), "unknown TTS engine \"" + kind + "\"",
+                                 dym.empty() ? "use `espeak` (built in), `http` or `command <template>`"
+                                             : "did you mean \"" + dym + "\"?");
+                }
             } else if (key == "background") {
                 if (auto c = parse_color(kl.value))
                     m_project.background = *c;
@@ -337,6 +356,33 @@ private:
             }
         }
         return closed ? end + 1 : end;
+    }
+
+    // `voice: <name> [rate=<wpm>] [pitch=<0-100>]`; the name is checked against the TTS engine's
+    // voices when the project is inspected.
+    void read_voice(const Span& val)
+    {
+        auto words = split_words(val.text);
+        if (words.empty())
+            return;
+        m_project.voice = std::string(words[0].second);
+        m_project.voice_loc = val.at(words[0].first);
+        for (size_t k = 1; k < words.size(); ++k) {
+            auto [off, w] = words[k];
+            auto eq = w.find('=');
+            std::string name = core::to_lower_ascii(w.substr(0, eq));
+            char* end = nullptr;
+            std::string num = eq == std::string_view::npos ? "" : std::string(w.substr(eq + 1));
+            long v = std::strtol(num.c_str(), &end, 10);
+            bool numeric = !num.empty() && end && *end == 0;
+            if (name == "rate" && numeric && v >= 80 && v <= 450)
+                m_project.voice_rate = int(v);
+            else if (name == "pitch" && numeric && v >= 0 && v <= 100)
+                m_project.voice_pitch = int(v);
+            else
+                m_diag.error(val.at(off), "unknown voice setting \"" + std::string(w) + "\"",
+                             "write `rate=<80-450 words per minute>` or `pitch=<0-100>`");
+        }
     }
 
     // `music: <path> [<gain>dB]`: the path may be quoted when it has spaces.
@@ -398,6 +444,8 @@ private:
             return "zh";
         if (key == "subtitles")
             return "off";
+        if (key == "tts")
+            return "espeak";
         if (key == "transition")
             return "fade 0.5s";
         if (key == "duration")

@@ -97,7 +97,15 @@ struct Project {
     // Voice-over: narration spoken by this TTS voice ("zh", "en" or an espeak-ng voice name);
     // empty = no voice-over (shot lengths then come from a reading-speed estimate).
     std::string voice;
+    int voice_rate = 0;   // words per minute, 0 = the engine's default (`voice: en rate=190`)
+    int voice_pitch = 0;  // 0-100, 0 = default (`pitch=40`)
     SourceLoc voice_loc;
+    // Which TTS engine speaks: "espeak" (built in), "command" (tts_command, a template with
+    // {text} {text_file} {voice} {rate} {output}) or "http" (an OpenAI-compatible speech endpoint
+    // from SHOTWEAVE_TTS_URL / SHOTWEAVE_TTS_KEY / SHOTWEAVE_TTS_MODEL).
+    std::string tts = "espeak";
+    std::string tts_command;
+    SourceLoc tts_loc;
     bool burn_subtitles = true;  // `subtitles: off` keeps the picture clean (side files still possible)
     std::vector<Shot> shots;
 };

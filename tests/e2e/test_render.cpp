@@ -507,3 +507,34 @@ TEST_F(Render, MusicIsDuckedUnderTheVoice)
     double pause = level_db(q0 + 0.35 * (q1 - q0), q0 + 0.65 * (q1 - q0));
     EXPECT_GE(pause - speech, 8.0) << "music under speech " << speech << " dB, in the pause " << pause << " dB";
 }
+
+TEST_F(Render, CommandTtsAndSpeakingRate)
+{
+    // The same sentence through the espeak-ng command-line program, at two speaking rates.
+    const std::string body = "# A\nred.png\nThe northern lights dance above the frozen river tonight.\n";
+    write_file(dir / "slow.md", "---\nsize: 180x320\nsubtitles: off\nvoice: en rate=120\n"
+                                "tts: command espeak-ng -v {voice} -s {rate} -w {output} {text}\n---\n" + body);
+    write_file(dir / "fast.md", "---\nsize: 180x320\nsubtitles: off\nvoice: en rate=260\n"
+                                "tts: command espeak-ng -v {voice} -s {rate} -w {output} {text}\n---\n" + body);
+    auto seconds = [&](const char* name) {
+        auto r = run({cli(), "check", (dir / name).string(), "--json"});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        auto j = nlohmann::json::parse(r.out);
+        return j["shots"][0]["voice"]["seconds"].get<double>();
+    };
+    double slow = seconds("slow.md"), fast = seconds("fast.md");
+    EXPECT_GT(slow, fast * 1.6) << "slow " << slow << " s, fast " << fast << " s";
+    auto out = dir / "fast.mp4";
+    auto r = run({cli(), "render", (dir / "fast.md").string(), "-o", out.string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_FALSE(stream(probe(out), "audio").is_null());
+}
+
+TEST_F(Render, CommandTtsFailureNamesTheShot)
+{
+    write_file(dir / "f.md", "---\nsize: 180x320\nvoice: en\ntts: command false {output}\n---\n# Opening\nred.png\nHello.\n");
+    auto r = run({cli(), "check", (dir / "f.md").string()});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("f.md:8:1"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("Opening"), std::string::npos) << r.err;
+}
