@@ -146,7 +146,7 @@ core::Result<Speech> CommandEngine::synthesize(const SpeechRequest& req)
         std::string s = replace_all(a, "{text_file}", text_file);
         s = replace_all(s, "{output}", output);
         s = replace_all(s, "{voice}", req.voice);
-        s = replace_all(s, "{rate}", std::to_string(req.rate_wpm));
+        s = replace_all(s, "{rate}", std::to_string(req.rate_wpm > 0 ? req.rate_wpm : 175));  // 175 wpm: a usual default speaking rate
         s = replace_all(s, "{text}", req.text);  // last: the text itself may contain braces
         args.push_back(std::move(s));
     }
