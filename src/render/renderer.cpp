@@ -19,6 +19,7 @@
 #include "export/subtitles_export.h"
 #include "render/image_ops.h"
 #include "render/subtitles.h"
+#include "text/logo.h"
 #include "text/subtitle.h"
 
 namespace sw::render {
@@ -241,6 +242,32 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
     size_t title_shot = SIZE_MAX;
     const int64_t title_fade = std::max<int64_t>(1, core::us_to_frames(400'000, plan.fps));
 
+    // The logo: prepared once, blended into every frame.
+    std::optional<text::CueBitmap> logo;
+    if (project.logo) {
+        const auto& lg = *project.logo;
+        const int lw = std::max(2, (int)std::lround(ctx.width * lg.width_frac));
+        auto size = text::logo_size(lg.path, lw);
+        if (!size) {
+            writer.abort();
+            core::Error e = size.error();
+            e.where = lg.loc;
+            return tl::unexpected(e);
+        }
+        const int margin = (int)std::lround(0.04 * std::min(ctx.width, ctx.height));
+        const bool right = lg.corner.find("right") != std::string::npos, bottom = lg.corner.find("bottom") != std::string::npos;
+        int x = right ? ctx.width - margin - size->first : margin;
+        int y = bottom ? ctx.height - margin - size->second : margin;
+        auto bmp = text::load_logo(lg.path, lw, x, y);
+        if (!bmp) {
+            writer.abort();
+            core::Error e = bmp.error();
+            e.where = lg.loc;
+            return tl::unexpected(e);
+        }
+        logo = std::move(*bmp);
+    }
+
     const size_t nshots = plan.shots.size();
     std::vector<std::unique_ptr<ShotRunner>> runners(nshots);
     // Start a shot's source this many frames before it is needed, so opening a file and seeking
@@ -337,7 +364,7 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
                 title_dy = (int)std::lround((1.0 - ease_in_out(in)) * 0.03 * ctx.height) & ~1;
             }
         }
-        if (cue_bitmap || title_opacity > 0) {
+        if (cue_bitmap || title_opacity > 0 || logo) {
             if (!overlap) {  // source frames may be shared (a still shown every frame): draw on a copy
                 Frame copy = ctx.pool->acquire();
                 copy.copy_from(out);
@@ -350,6 +377,8 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
             }
             if (cue_bitmap)
                 text::blend(out, *cue_bitmap);
+            if (logo)
+                text::blend(out, *logo, project.logo->opacity);
         }
         if (!encode_queue.push(std::move(out)))
             break;

@@ -362,6 +362,56 @@ private:
         return t;
     }
 
+    // "logo": "media/logo.png" or {"media": ..., "corner": "top-right", "opacity": 0.85, "size_percent": 18}
+    void read_logo(const json& v)
+    {
+        timeline::LogoSpec lg;
+        std::string ptr = "/logo";
+        std::optional<std::string> path;
+        if (v.is_string()) {
+            path = v.get<std::string>();
+        } else if (v.is_object()) {
+            check_fields(v, ptr, {"media", "corner", "opacity", "size_percent"});
+            path = get_string(v, ptr, "media");
+            if (auto c = get_string(v, ptr, "corner")) {
+                if (*c == "top-left" || *c == "top-right" || *c == "bottom-left" || *c == "bottom-right")
+                    lg.corner = *c;
+                else
+                    m_diag.error(val_loc(ptr + "/corner"), "unknown logo corner \"" + *c + "\"",
+                                 "use top-left, top-right, bottom-left or bottom-right");
+            }
+            if (auto it = v.find("opacity"); it != v.end()) {
+                if (it->is_number() && it->get<double>() > 0 && it->get<double>() <= 1)
+                    lg.opacity = it->get<double>();
+                else
+                    m_diag.error(val_loc(ptr + "/opacity"), "logo opacity must be a number above 0, at most 1", "e.g. 0.85");
+            }
+            if (auto it = v.find("size_percent"); it != v.end()) {
+                if (it->is_number() && it->get<double>() >= 2 && it->get<double>() <= 60)
+                    lg.width_frac = it->get<double>() / 100;
+                else
+                    m_diag.error(val_loc(ptr + "/size_percent"), "logo size_percent must be from 2 to 60", "e.g. 18");
+            }
+            ptr += "/media";
+        } else {
+            type_error(ptr, v, "a path or an object with \"media\"");
+            return;
+        }
+        if (!path) {
+            m_diag.error(val_loc("/logo"), "logo needs \"media\"", "add e.g. \"media\": \"media/logo.png\"");
+            return;
+        }
+        lg.path_as_written = *path;
+        lg.path = fs::path(*path).is_absolute() ? fs::path(*path) : m_project.base_dir / *path;
+        lg.loc = val_loc(ptr);
+        if (core::to_lower_ascii(fs::path(*path).extension().string()) != ".png") {
+            m_diag.error(lg.loc, "the logo \"" + *path + "\" is not a PNG", "save the logo as PNG (it keeps transparency)");
+            return;
+        }
+        if (check_media_file(*path, lg.path, lg.loc, m_diag))
+            m_project.logo = std::move(lg);
+    }
+
     // "music": "media/bgm.mp3" or {"media": "media/bgm.mp3", "volume_db": -6}
     void read_music(const json& v)
     {
@@ -405,7 +455,7 @@ private:
 
     void read_project(const json& root)
     {
-        check_fields(root, "", {"$schema", "schema_version", "title", "size", "fps", "transition", "background", "music", "voice", "voice_rate", "voice_pitch", "tts", "tts_command", "subtitles", "shots"});
+        check_fields(root, "", {"$schema", "schema_version", "title", "size", "fps", "transition", "background", "music", "voice", "voice_rate", "voice_pitch", "tts", "tts_command", "subtitles", "logo", "shots"});
         if (auto it = root.find("schema_version"); it != root.end()) {
             if (!it->is_number_integer() || it->get<int64_t>() != 1)
                 m_diag.error(val_loc("/schema_version"), "schema_version must be 1",
@@ -446,6 +496,8 @@ private:
         }
         if (auto it = root.find("music"); it != root.end())
             read_music(*it);
+        if (auto it = root.find("logo"); it != root.end())
+            read_logo(*it);
         if (auto it = root.find("subtitles"); it != root.end()) {
             if (it->is_boolean())
                 m_project.burn_subtitles = it->get<bool>();

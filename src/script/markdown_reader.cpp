@@ -17,7 +17,7 @@ using timeline::Shot;
 
 const std::vector<std::string>& front_matter_keys()
 {
-    static const std::vector<std::string> k{"title", "size", "fps", "transition", "background", "music", "voice", "subtitles", "tts"};
+    static const std::vector<std::string> k{"title", "size", "fps", "transition", "background", "music", "voice", "subtitles", "tts", "logo"};
     return k;
 }
 
@@ -31,7 +31,7 @@ const std::vector<std::string>& shot_keys()
 // with a warning so scripts written for those features already check.
 static const std::vector<std::string>& reserved_keys()
 {
-    static const std::vector<std::string> k{"logo", "font"};
+    static const std::vector<std::string> k{"font"};
     return k;
 }
 
@@ -287,7 +287,7 @@ private:
                                  "move it below the shot's `# heading`");
                 else
                     m_diag.error(key_loc, "unknown key \"" + std::string(kl.key) + "\" in the front matter",
-                                 dym.empty() ? "known keys: title, size, fps, transition, background, music, voice, tts, subtitles"
+                                 dym.empty() ? "known keys: title, size, fps, transition, background, music, voice, tts, subtitles, logo"
                                              : "did you mean \"" + dym + "\"?");
                 continue;
             }
@@ -324,6 +324,8 @@ private:
                                  "write `subtitles: on` (burned into the picture, the default) or `subtitles: off`");
             } else if (key == "voice") {
                 read_voice(val);
+            } else if (key == "logo") {
+                read_logo(val);
             } else if (key == "tts") {
                 // `tts: espeak`, `tts: http`, or `tts: command <template>`.
                 auto words = split_words(val.text);
@@ -383,6 +385,55 @@ private:
                 m_diag.error(val.at(off), "unknown voice setting \"" + std::string(w) + "\"",
                              "write `rate=<80-450 words per minute>` or `pitch=<0-100>`");
         }
+    }
+
+    // `logo: <path.png> [top-left|top-right|bottom-left|bottom-right] [opacity=0.8] [size=18%]`
+    void read_logo(const Span& val)
+    {
+        auto words = split_words(val.text);
+        if (words.empty())
+            return;
+        timeline::LogoSpec logo;
+        std::string path(words[0].second);
+        logo.path_as_written = path;
+        logo.path = fs::path(path).is_absolute() ? fs::path(path) : m_base / path;
+        logo.loc = val.at(words[0].first);
+        bool ok = true;
+        if (core::to_lower_ascii(fs::path(path).extension().string()) != ".png") {
+            m_diag.error(logo.loc, "the logo \"" + path + "\" is not a PNG", "save the logo as PNG (it keeps transparency)");
+            ok = false;
+        } else if (!check_media_file(path, logo.path, logo.loc, m_diag)) {
+            ok = false;
+        }
+        static const std::vector<std::string> corners{"top-left", "top-right", "bottom-left", "bottom-right"};
+        for (size_t k = 1; k < words.size(); ++k) {
+            auto [off, w] = words[k];
+            std::string lw = core::to_lower_ascii(w);
+            auto eq = lw.find('=');
+            std::string name = lw.substr(0, eq), num = eq == std::string::npos ? "" : lw.substr(eq + 1);
+            bool pct = !num.empty() && num.back() == '%';
+            if (pct)
+                num.pop_back();
+            char* end = nullptr;
+            double v = std::strtod(num.c_str(), &end);
+            bool numeric = !num.empty() && end && *end == 0;
+            if (std::find(corners.begin(), corners.end(), lw) != corners.end()) {
+                logo.corner = lw;
+            } else if (name == "opacity" && numeric && v > 0 && v <= 1) {
+                logo.opacity = v;
+            } else if (name == "size" && numeric && pct && v >= 2 && v <= 60) {
+                logo.width_frac = v / 100;
+            } else {
+                auto dym = core::did_you_mean(lw, corners);
+                m_diag.error(val.at(off), "unknown logo setting \"" + std::string(w) + "\"",
+                             dym.empty() ? "write a corner (top-left, top-right, bottom-left, bottom-right), "
+                                           "`opacity=0.8` or `size=18%`"
+                                         : "did you mean \"" + dym + "\"?");
+                ok = false;
+            }
+        }
+        if (ok)
+            m_project.logo = std::move(logo);
     }
 
     // `music: <path> [<gain>dB]`: the path may be quoted when it has spaces.
@@ -446,6 +497,8 @@ private:
             return "off";
         if (key == "tts")
             return "espeak";
+        if (key == "logo")
+            return "media/logo.png top-right";
         if (key == "transition")
             return "fade 0.5s";
         if (key == "duration")

@@ -83,6 +83,16 @@ struct MusicSpec {
     SourceLoc loc;
 };
 
+// A logo in a corner of every frame.
+struct LogoSpec {
+    std::string path_as_written;
+    std::filesystem::path path;
+    std::string corner = "top-right";  // top-left, top-right, bottom-left, bottom-right
+    double opacity = 0.85;
+    double width_frac = 0.18;  // logo width as a fraction of the frame width
+    SourceLoc loc;
+};
+
 struct Project {
     std::filesystem::path script_path;  // the file read (for messages and relative paths)
     std::filesystem::path base_dir;     // folder relative media paths resolve against
@@ -94,6 +104,7 @@ struct Project {
     core::Rgb background{0, 0, 0};      // colour behind everything (cards, contain bars fallback)
     SourceLoc size_loc, fps_loc;
     std::optional<MusicSpec> music;
+    std::optional<LogoSpec> logo;
     // Voice-over: narration spoken by this TTS voice ("zh", "en" or an espeak-ng voice name);
     // empty = no voice-over (shot lengths then come from a reading-speed estimate).
     std::string voice;

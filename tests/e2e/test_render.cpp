@@ -538,3 +538,26 @@ TEST_F(Render, CommandTtsFailureNamesTheShot)
     EXPECT_NE(r.err.find("f.md:8:1"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("Opening"), std::string::npos) << r.err;
 }
+
+TEST_F(Render, LogoSitsInItsCornerWithItsOpacity)
+{
+    // A white square logo with a transparent border, at half opacity, bottom-left.
+    ffmpeg({"-f", "lavfi", "-i", "color=c=white:s=80x80,format=rgba,pad=100:100:10:10:color=black@0", "-frames:v", "1",
+            (dir / "logo.png").string()});
+    write_file(dir / "l.md", "---\nsize: 360x640\nsubtitles: off\nlogo: logo.png bottom-left opacity=0.5 size=20%\n---\n"
+                             "# A\nred.png\nduration: 1s\n");
+    auto out = dir / "l.mp4";
+    auto r = run({cli(), "render", (dir / "l.md").string(), "-o", out.string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto f = decode_frame_yuv(out, 15, 360, 640);
+    // Logo 72x72 at x = 14, y = 640 - 14 - 72; its opaque middle is half-way between red and white.
+    double mid = plane_mean(f, 360, 640, 0, 30, 570, 70, 610);
+    EXPECT_NEAR(mid, (kRed.y + 235) / 2.0, 8);
+    expect_colour(f, 360, 640, 200, 20, 340, 300, kRed, 4, "away from the logo");
+    expect_colour(f, 360, 640, 14, 20, 80, 80, kRed, 4, "top-left stays clear");
+    // A non-PNG logo is refused at its line.
+    write_file(dir / "bad.md", "---\nlogo: red.jpg\n---\n# A\nred.png\nduration: 1s\n");
+    auto b = run({cli(), "check", (dir / "bad.md").string()});
+    EXPECT_EQ(b.exit_code, 2);
+    EXPECT_NE(b.err.find("bad.md:2:7"), std::string::npos) << b.err;
+}

@@ -158,7 +158,7 @@ TEST(JsonSchema, FieldsInSchemaAreTheOnesTheReaderKnows)
         return k;
     };
     EXPECT_EQ(keys(schema.at("properties")),
-              (std::vector<std::string>{"$schema", "background", "fps", "music", "schema_version", "shots", "size", "subtitles",
+              (std::vector<std::string>{"$schema", "background", "fps", "logo", "music", "schema_version", "shots", "size", "subtitles",
                                         "title", "transition", "tts", "tts_command", "voice", "voice_pitch", "voice_rate"}));
     EXPECT_EQ(keys(schema.at("$defs").at("shot").at("properties")),
               (std::vector<std::string>{"duration", "name", "narration", "title", "transition", "visual"}));
