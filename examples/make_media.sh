@@ -21,4 +21,8 @@ if [ ! -f "$D/bgm.ogg" ]; then
   E="$E 0.16*sin(2*PI*ld(0)*t)+0.10*sin(2*PI*ld(0)*1.2599*t)+0.10*sin(2*PI*ld(0)*1.4983*t)+0.08*sin(2*PI*ld(0)*0.5*t)*(0.7+0.3*sin(2*PI*2*t))"
   $FF -f lavfi -i "aevalsrc=exprs='$E|$E':s=48000:d=16" -c:a libvorbis -q:a 4 "$D/bgm.ogg"
 fi
+# A round badge with a transparent surround as the logo.
+[ -f "$D/logo.png" ] || $FF -f lavfi -i "color=c=white:s=240x240,format=rgba" \
+  -vf "geq=r='if(lt(hypot(X-120,Y-120),70),40,255)':g='if(lt(hypot(X-120,Y-120),70),110,255)':b='if(lt(hypot(X-120,Y-120),70),200,255)':a='255*clip((112-hypot(X-120,Y-120))/2,0,1)'" \
+  -frames:v 1 "$D/logo.png"
 echo "example media in $D"

@@ -331,7 +331,7 @@ TEST(Examples, HarbinPromoChecksWhenMediaExist)
         GTEST_SKIP() << "no example";
     std::string text((std::istreambuf_iterator<char>(in)), {});
     TempDir t;
-    for (auto f : {"media/street.jpg", "media/river.mp4", "media/church.jpg", "media/lights.mp4", "media/bgm.ogg"})
+    for (auto f : {"media/street.jpg", "media/river.mp4", "media/church.jpg", "media/lights.mp4", "media/bgm.ogg", "media/logo.png"})
         t.write(f);
     core::Diagnostics d;
     auto p = read_md(text, d, t.path());
