@@ -218,7 +218,23 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
     std::vector<TimedCue> cues;
     std::optional<text::SubtitleRenderer> subtitle_renderer;
     if (project.burn_subtitles || options.write_srt || options.write_ass) {
-        subtitle_renderer.emplace(ctx.width, ctx.height);
+        const auto& look = project.subtitle_look;
+        text::SubtitleStyle style;
+        if (!look.font.empty())
+            style.font = look.font;
+        if (look.size_frac > 0)
+            style.size_px = look.size_frac * ctx.height;
+        style.color = look.color;
+        style.box = look.box;
+        if (look.position == "top")
+            style.position = text::SubtitleStyle::Position::Top;
+        else if (look.position == "center")
+            style.position = text::SubtitleStyle::Position::Center;
+        else if (look.position == "percent") {
+            style.position = text::SubtitleStyle::Position::Percent;
+            style.percent = look.percent;
+        }
+        subtitle_renderer.emplace(ctx.width, ctx.height, style);
         cues = build_cues(project, plan, options.voice, subtitle_renderer->style(), ctx.width, ctx.height);
     }
     const std::vector<TimedCue> side_cues = (options.write_srt || options.write_ass) ? cues : std::vector<TimedCue>{};

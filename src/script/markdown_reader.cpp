@@ -314,14 +314,7 @@ private:
             } else if (key == "music") {
                 read_music(val);
             } else if (key == "subtitles") {
-                std::string v = core::to_lower_ascii(core::trim(kl.value));
-                if (v == "on" || v == "yes" || v == "true")
-                    m_project.burn_subtitles = true;
-                else if (v == "off" || v == "no" || v == "false")
-                    m_project.burn_subtitles = false;
-                else
-                    m_diag.error(val.at(0), "subtitles: \"" + std::string(kl.value) + "\" is neither on nor off",
-                                 "write `subtitles: on` (burned into the picture, the default) or `subtitles: off`");
+                read_subtitles(val);
             } else if (key == "voice") {
                 read_voice(val);
             } else if (key == "logo") {
@@ -384,6 +377,69 @@ private:
             else
                 m_diag.error(val.at(off), "unknown voice setting \"" + std::string(w) + "\"",
                              "write `rate=<80-450 words per minute>` or `pitch=<0-100>`");
+        }
+    }
+
+    // `subtitles: [on|off] [position=bottom|center|top|NN%] [size=N%] [box] [color=#rrggbb] [font="Family"]`
+    void read_subtitles(const Span& val)
+    {
+        auto& look = m_project.subtitle_look;
+        std::string text(val.text);
+        size_t i = 0;
+        while (i < text.size()) {
+            while (i < text.size() && (text[i] == ' ' || text[i] == '\t'))
+                ++i;
+            if (i >= text.size())
+                break;
+            size_t start = i;
+            bool quoted = false;
+            while (i < text.size() && (quoted || (text[i] != ' ' && text[i] != '\t'))) {
+                if (text[i] == '"')
+                    quoted = !quoted;
+                ++i;
+            }
+            std::string word = text.substr(start, i - start);
+            std::string lw = core::to_lower_ascii(word);
+            auto eq = lw.find('=');
+            std::string name = lw.substr(0, eq);
+            std::string value = eq == std::string::npos ? "" : word.substr(eq + 1);
+            if (!value.empty() && value.front() == '"' && value.back() == '"' && value.size() >= 2)
+                value = value.substr(1, value.size() - 2);
+            auto percent = [&](double lo, double hi, double& out) {
+                char* end = nullptr;
+                double v = std::strtod(value.c_str(), &end);
+                if (end && std::string_view(end) == "%" && v >= lo && v <= hi) {
+                    out = v / 100;
+                    return true;
+                }
+                return false;
+            };
+            bool ok = true;
+            if (lw == "on" || lw == "yes" || lw == "true")
+                m_project.burn_subtitles = true;
+            else if (lw == "off" || lw == "no" || lw == "false")
+                m_project.burn_subtitles = false;
+            else if (lw == "box")
+                look.box = true;
+            else if (name == "position" && (value == "bottom" || value == "center" || value == "top"))
+                look.position = value;
+            else if (name == "position" && percent(5, 95, look.percent))
+                look.position = "percent";
+            else if (name == "size")
+                ok = percent(1.5, 10, look.size_frac);
+            else if (name == "color") {
+                if (auto c = parse_color(value))
+                    look.color = *c;
+                else
+                    ok = false;
+            } else if (name == "font" && !value.empty())
+                look.font = value;
+            else
+                ok = false;
+            if (!ok)
+                m_diag.error(val.at(start), "unknown subtitle setting \"" + word + "\"",
+                             "write on/off, position=bottom|center|top|NN%, size=N% (1.5-10), box, color=#rrggbb "
+                             "or font=\"Family\"");
         }
     }
 

@@ -118,6 +118,15 @@ struct Project {
     std::string tts_command;
     SourceLoc tts_loc;
     bool burn_subtitles = true;  // `subtitles: off` keeps the picture clean (side files still possible)
+    // Subtitle look (`subtitles: on position=top size=4% box color=#ffd400 font="Noto Serif CJK SC"`).
+    struct SubtitleLook {
+        std::string position = "bottom";  // bottom, center, top, or "percent"
+        double percent = 0.5;             // centre of the text block, fraction of the height
+        double size_frac = 0;             // text size as a fraction of the height; 0 = default (3.6 %)
+        bool box = false;
+        core::Rgb color{255, 255, 255};
+        std::string font;                 // empty = Noto Sans CJK SC
+    } subtitle_look;
     std::vector<Shot> shots;
 };
 

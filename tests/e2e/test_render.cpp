@@ -561,3 +561,29 @@ TEST_F(Render, LogoSitsInItsCornerWithItsOpacity)
     EXPECT_EQ(b.exit_code, 2);
     EXPECT_NE(b.err.find("bad.md:2:7"), std::string::npos) << b.err;
 }
+
+TEST_F(Render, SubtitleLookFollowsTheScript)
+{
+    write_file(dir / "st.md", "---\nsize: 360x640\nsubtitles: on position=top size=5% box color=#ffd400\n---\n"
+                              "# A\nred.png\nduration: 1s\nGolden words at the top.\n");
+    auto out = dir / "st.mp4";
+    auto r = run({cli(), "render", (dir / "st.md").string(), "-o", out.string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto f = decode_frame_yuv(out, 15, 360, 640);
+    // Yellow text (high Y, low U) on a dark box near the top; the bottom band untouched.
+    int yellow_top = 0, changed_bottom = 0;
+    for (int y = 0; y < 640; ++y)
+        for (int x = 0; x < 360; ++x) {
+            int Y = f[size_t(y) * 360 + x], U = f[size_t(360) * 640 + size_t(y / 2) * 180 + x / 2];
+            if (y < 200 && Y > 170 && U < 80)
+                ++yellow_top;
+            if (y > 440 && std::abs(Y - kRed.y) > 12)
+                ++changed_bottom;
+        }
+    EXPECT_GT(yellow_top, 300);
+    EXPECT_LT(changed_bottom, 50);
+    write_file(dir / "bad.md", "---\nsubtitles: on place=top\n---\n# A\nred.png\nduration: 1s\n");
+    auto b = run({cli(), "check", (dir / "bad.md").string()});
+    EXPECT_EQ(b.exit_code, 2);
+    EXPECT_NE(b.err.find("bad.md:2:15"), std::string::npos) << b.err;
+}
