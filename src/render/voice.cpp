@@ -8,76 +8,101 @@
 
 namespace sw::render {
 
-static VoiceOver synthesize_all(const timeline::Project& project, audio::TtsEngine& engine, core::Diagnostics& diag);
+
+namespace {
+
+// Checks a voice name against espeak-ng's list (other engines take any name).
+bool espeak_voice_ok(const std::string& voice, const core::SourceLoc& where, core::Diagnostics& diag)
+{
+    static const auto voices = audio::EspeakEngine::available_voices();
+    if (!voices) {
+        diag.error(where, "the text-to-speech engine is not available: " + voices.error().message,
+                   "install espeak-ng-data, or remove `voice:`");
+        return false;
+    }
+    if (std::find(voices->begin(), voices->end(), voice) != voices->end())
+        return true;
+    std::string dym = core::did_you_mean(voice, *voices);
+    diag.error(where, "unknown voice \"" + voice + "\"",
+               dym.empty() ? "use `zh` (Mandarin) or `en` (English), or an espeak-ng voice name"
+                           : "did you mean \"" + dym + "\"?");
+    return false;
+}
+
+}  // namespace
 
 VoiceOver prepare_voice(const timeline::Project& project, core::Diagnostics& diag)
 {
     VoiceOver v;
     v.speech.resize(project.shots.size());
     v.speech_us.assign(project.shots.size(), 0);
-    if (project.voice.empty())
-        return v;
     std::unique_ptr<audio::TtsEngine> engine;
-    if (project.tts == "command") {
-        engine = std::make_unique<audio::CommandEngine>(audio::CommandEngineOptions{project.tts_command, 120});
-    } else if (project.tts == "http") {
-        const char* url = std::getenv("SHOTWEAVE_TTS_URL");
-        if (!url || !*url) {
-            diag.error(project.tts_loc, "`tts: http` needs the speech service's address",
-                       "set SHOTWEAVE_TTS_URL (and SHOTWEAVE_TTS_KEY, SHOTWEAVE_TTS_MODEL if it needs them)");
-            return v;
+    bool engine_ok = true;
+    auto get_engine = [&]() -> audio::TtsEngine* {
+        if (engine || !engine_ok)
+            return engine.get();
+        if (project.tts == "command") {
+            engine = std::make_unique<audio::CommandEngine>(audio::CommandEngineOptions{project.tts_command, 120});
+        } else if (project.tts == "http") {
+            const char* url = std::getenv("SHOTWEAVE_TTS_URL");
+            if (!url || !*url) {
+                diag.error(project.tts_loc, "`tts: http` needs the speech service's address",
+                           "set SHOTWEAVE_TTS_URL (and SHOTWEAVE_TTS_KEY, SHOTWEAVE_TTS_MODEL if it needs them)");
+                engine_ok = false;
+                return nullptr;
+            }
+            audio::HttpSpeechOptions o;
+            o.base_url = url;
+            if (const char* k = std::getenv("SHOTWEAVE_TTS_KEY"))
+                o.api_key = k;
+            if (const char* m = std::getenv("SHOTWEAVE_TTS_MODEL"); m && *m)
+                o.model = m;
+            engine = std::make_unique<audio::HttpSpeechEngine>(o);
+        } else {
+            engine = std::make_unique<audio::EspeakEngine>();
         }
-        audio::HttpSpeechOptions o;
-        o.base_url = url;
-        if (const char* k = std::getenv("SHOTWEAVE_TTS_KEY"))
-            o.api_key = k;
-        if (const char* m = std::getenv("SHOTWEAVE_TTS_MODEL"); m && *m)
-            o.model = m;
-        engine = std::make_unique<audio::HttpSpeechEngine>(o);
-    }
-    if (engine)
-        return synthesize_all(project, *engine, diag);
-    auto voices = audio::EspeakEngine::available_voices();
-    if (!voices) {
-        diag.error(project.voice_loc, "the text-to-speech engine is not available: " + voices.error().message,
-                   "install espeak-ng-data, or remove `voice:`");
+        return engine.get();
+    };
+    if (!project.voice.empty() && project.tts == "espeak" && !espeak_voice_ok(project.voice, project.voice_loc, diag))
         return v;
-    }
-    if (std::find(voices->begin(), voices->end(), project.voice) == voices->end()) {
-        std::string dym = core::did_you_mean(project.voice, *voices);
-        diag.error(project.voice_loc, "unknown voice \"" + project.voice + "\"",
-                   dym.empty() ? "use `zh` (Mandarin) or `en` (English), or an espeak-ng voice name"
-                               : "did you mean \"" + dym + "\"?");
-        return v;
-    }
-    audio::EspeakEngine espeak;
-    return synthesize_all(project, espeak, diag);
-}
-
-static VoiceOver synthesize_all(const timeline::Project& project, audio::TtsEngine& engine, core::Diagnostics& diag)
-{
-    VoiceOver v;
-    v.speech.resize(project.shots.size());
-    v.speech_us.assign(project.shots.size(), 0);
     audio::TtsCache cache;
     for (size_t i = 0; i < project.shots.size(); ++i) {
         const auto& shot = project.shots[i];
         std::string text;
         for (auto& line : shot.narration)
             text += (text.empty() ? "" : "\n") + line;
-        if (core::trim(text).empty())
-            continue;
-        audio::SpeechRequest req;
-        req.text = text;
-        req.voice = project.voice;
-        req.rate_wpm = project.voice_rate;
-        req.pitch = project.voice_pitch;
-        auto speech = cache.get_or_synthesize(engine, req);
-        if (!speech) {
-            diag.error(shot.narration_locs.empty() ? shot.loc : shot.narration_locs.front(),
-                       "shot \"" + shot.name + "\": speaking the narration failed: " + speech.error().message,
-                       speech.error().detail);
-            continue;
+        core::Result<audio::Speech> speech = core::make_error(core::ErrorCategory::Internal, "");
+        if (!shot.voice_file.empty()) {
+            // A recording: its own length; subtitle timings estimated from its pauses.
+            speech = audio::load_voice_file(shot.voice_file.string());
+            if (speech && !core::trim(text).empty())
+                speech->sentences = audio::estimate_sentence_timings(speech->samples, text);
+            if (!speech) {
+                diag.error(shot.voice_file_loc, "shot \"" + shot.name + "\": " + speech.error().message,
+                           speech.error().detail);
+                continue;
+            }
+        } else {
+            const std::string& voice = shot.voice.empty() ? project.voice : shot.voice;
+            if (voice.empty() || core::trim(text).empty())
+                continue;
+            if (!shot.voice.empty() && project.tts == "espeak" && !espeak_voice_ok(shot.voice, shot.voice_loc, diag))
+                continue;
+            audio::TtsEngine* e = get_engine();
+            if (!e)
+                return v;
+            audio::SpeechRequest req;
+            req.text = text;
+            req.voice = voice;
+            req.rate_wpm = project.voice_rate;
+            req.pitch = project.voice_pitch;
+            speech = cache.get_or_synthesize(*e, req);
+            if (!speech) {
+                diag.error(shot.narration_locs.empty() ? shot.loc : shot.narration_locs.front(),
+                           "shot \"" + shot.name + "\": speaking the narration failed: " + speech.error().message,
+                           speech.error().detail);
+                continue;
+            }
         }
         v.speech_us[i] = (int64_t)speech->samples.size() * 1'000'000 / 48'000;
         v.speech[i] = std::move(*speech);

@@ -23,7 +23,7 @@ const std::vector<std::string>& front_matter_keys()
 
 const std::vector<std::string>& shot_keys()
 {
-    static const std::vector<std::string> k{"visual", "duration", "transition", "title", "fit"};
+    static const std::vector<std::string> k{"visual", "duration", "transition", "title", "fit", "voice", "voice-file"};
     return k;
 }
 
@@ -730,6 +730,22 @@ private:
             st.title_line = l.number;
             s.title = std::string(kl.value);
             s.title_loc = val.at(0);
+        } else if (key == "voice") {
+            s.voice = std::string(core::trim(kl.value));
+            s.voice_loc = val.at(0);
+        } else if (key == "voice-file") {
+            std::string path(core::trim(kl.value));
+            if (path.size() >= 2 && path.front() == '"' && path.back() == '"')
+                path = path.substr(1, path.size() - 2);
+            s.voice_file_as_written = path;
+            s.voice_file = fs::path(path).is_absolute() ? fs::path(path) : m_base / path;
+            s.voice_file_loc = val.at(0);
+            FileKind kind = file_kind_from_extension(path);
+            if (kind != FileKind::Audio && kind != FileKind::Video)
+                m_diag.error(s.voice_file_loc, "\"" + path + "\" is not an audio file (judged by its extension)",
+                             "use a recording such as .wav, .m4a or .mp3");
+            else
+                check_media_file(path, s.voice_file, s.voice_file_loc, m_diag);
         } else if (key == "fit") {
             if (st.fit_loc.valid())
                 return dup(st.fit_loc.line), true;

@@ -70,8 +70,13 @@ struct Shot {
     std::optional<int64_t> duration_us;   // `duration: 4s`
     SourceLoc duration_loc;
     std::optional<TransitionSpec> transition_out;  // into the next shot; else the project default
-    std::string title;                    // `title: ...` (rendered by the text module later)
+    std::string title;                    // `title: ...`: drawn over the picture
     SourceLoc title_loc;
+    std::string voice;                    // `voice: en` for this shot only (else the project's)
+    SourceLoc voice_loc;
+    std::string voice_file_as_written;    // `voice-file: vo/shot3.wav`: a recorded narration
+    std::filesystem::path voice_file;
+    SourceLoc voice_file_loc;
 };
 
 // Background music: looped or trimmed to the video, faded in and out, and (with the rest of the

@@ -587,3 +587,27 @@ TEST_F(Render, SubtitleLookFollowsTheScript)
     EXPECT_EQ(b.exit_code, 2);
     EXPECT_NE(b.err.find("bad.md:2:15"), std::string::npos) << b.err;
 }
+
+TEST_F(Render, RecordedNarrationAndPerShotVoice)
+{
+    // A "recording" made with the espeak-ng program, 3.x s long.
+    auto rec = run({"espeak-ng", "-v", "en", "-w", (dir / "vo.wav").string(), "Welcome aboard. Enjoy the ride."});
+    ASSERT_EQ(rec.exit_code, 0) << rec.err;
+    write_file(dir / "r.md", "---\nsize: 180x320\nsubtitles: off\nvoice: zh\n---\n"
+                             "# Recorded\nred.png\nvoice-file: vo.wav\nWelcome aboard. Enjoy the ride.\n\n"
+                             "# English\nred.png\nvoice: en\nThank you.\n");
+    auto chk = run({cli(), "check", (dir / "r.md").string(), "--json"});
+    ASSERT_EQ(chk.exit_code, 0) << chk.err;
+    auto j = nlohmann::json::parse(chk.out);
+    double recorded = j["shots"][0]["voice"]["seconds"];
+    auto wav = probe(dir / "vo.wav");
+    EXPECT_NEAR(recorded, std::stod(wav["format"]["duration"].get<std::string>()), 0.05);
+    EXPECT_FALSE(j["shots"][1]["voice"].is_null());
+    auto r = run({cli(), "render", (dir / "r.md").string(), "-o", (dir / "r.mp4").string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // A missing recording is an error at its line.
+    write_file(dir / "m.md", "---\nsize: 180x320\n---\n# A\nred.png\nvoice-file: nope.wav\n");
+    auto m = run({cli(), "check", (dir / "m.md").string()});
+    EXPECT_EQ(m.exit_code, 2);
+    EXPECT_NE(m.err.find("m.md:6:13"), std::string::npos) << m.err;
+}
