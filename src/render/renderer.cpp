@@ -30,10 +30,9 @@ using core::Frame;
 
 namespace {
 
-// Short-video platforms normalise to about -14 LUFS with peaks under -1 dBTP. The limiter aims
-// 0.5 dB lower because AAC encoding itself lets inter-sample peaks overshoot by a few tenths.
-constexpr double kTargetLufs = -14.0;
-constexpr double kTruePeakCeilingDbtp = -1.5;
+// The limiter aims 0.5 dB under the script's true-peak ceiling (default -1 dBTP) because AAC
+// encoding itself lets inter-sample peaks overshoot by a few tenths.
+constexpr double kAacHeadroomDb = 0.5;
 
 // First error wins; everyone else stops.
 class ErrorSlot {
@@ -139,9 +138,14 @@ core::Result<std::vector<float>> build_soundtrack(const timeline::Project& proje
     }
     if (speech.empty() && bed.empty())
         return std::vector<float>{};
-    std::vector<float> gain = speech.empty() ? std::vector<float>{} : audio::duck_envelope(speech, audio::DuckSettings{});
+    std::vector<float> gain;
+    if (!speech.empty() && !bed.empty() && project.music->duck_db < 0) {
+        audio::DuckSettings duck;
+        duck.depth_db = project.music->duck_db;
+        gain = audio::duck_envelope(speech, duck);
+    }
     std::vector<float> out = audio::mix(speech, bed, gain, {}, samples);
-    audio::normalize(out, kTargetLufs, kTruePeakCeilingDbtp);
+    audio::normalize(out, project.loudness_lufs, project.true_peak_dbtp - kAacHeadroomDb);
     return out;
 }
 

@@ -17,7 +17,7 @@ using timeline::Shot;
 
 const std::vector<std::string>& front_matter_keys()
 {
-    static const std::vector<std::string> k{"title", "size", "fps", "transition", "background", "music", "voice", "subtitles", "tts", "logo"};
+    static const std::vector<std::string> k{"title", "size", "fps", "transition", "background", "music", "voice", "subtitles", "tts", "logo", "loudness"};
     return k;
 }
 
@@ -287,7 +287,7 @@ private:
                                  "move it below the shot's `# heading`");
                 else
                     m_diag.error(key_loc, "unknown key \"" + std::string(kl.key) + "\" in the front matter",
-                                 dym.empty() ? "known keys: title, size, fps, transition, background, music, voice, tts, subtitles, logo"
+                                 dym.empty() ? "known keys: title, size, fps, transition, background, music, voice, tts, subtitles, logo, loudness"
                                              : "did you mean \"" + dym + "\"?");
                 continue;
             }
@@ -319,6 +319,29 @@ private:
                 read_voice(val);
             } else if (key == "logo") {
                 read_logo(val);
+            } else if (key == "loudness") {
+                // `loudness: -14 [LUFS] [peak=-1]`
+                m_project.loudness_loc = val.at(0);
+                for (auto& [off, w] : split_words(val.text)) {
+                    std::string lw = core::to_lower_ascii(w);
+                    char* end = nullptr;
+                    bool peak = lw.rfind("peak=", 0) == 0;
+                    std::string num = peak ? lw.substr(5) : lw;
+                    if (num.size() > 4 && num.substr(num.size() - 4) == "dbtp")
+                        num.resize(num.size() - 4);
+                    double v = std::strtod(num.c_str(), &end);
+                    bool numeric = !num.empty() && end && *end == 0;
+                    if (lw == "lufs")
+                        continue;
+                    if (!peak && numeric && v >= -40 && v <= -5)
+                        m_project.loudness_lufs = v;
+                    else if (peak && numeric && v >= -9 && v <= 0)
+                        m_project.true_peak_dbtp = v;
+                    else
+                        m_diag.error(val.at(off), "unknown loudness setting \"" + std::string(w) + "\"",
+                                     "write a target from -40 to -5 LUFS and optionally `peak=-1` (-9 to 0 dBTP), "
+                                     "e.g. `loudness: -16 peak=-1.5`");
+                }
             } else if (key == "tts") {
                 // `tts: espeak`, `tts: http`, or `tts: command <template>`.
                 auto words = split_words(val.text);
@@ -527,9 +550,12 @@ private:
             double db = std::strtod(w.c_str(), &end);
             if (end != w.c_str() && std::string_view(end) == "db" && db >= -60 && db <= 20) {
                 m.volume_db = db;
+            } else if (w.rfind("duck=", 0) == 0 && w.size() > 7 && w.substr(w.size() - 2) == "db" &&
+                       (db = std::strtod(w.c_str() + 5, &end), end == w.c_str() + w.size() - 2) && db >= -40 && db <= 0) {
+                m.duck_db = db;
             } else {
                 m_diag.error(val.at(path_end + off), "unknown word \"" + std::string(word) + "\" after the music path",
-                             "write a gain such as `-6dB` (between -60 and 20), or nothing");
+                             "write a gain such as `-6dB` (between -60 and 20) and/or `duck=-12dB` (-40 to 0)");
                 ok = false;
             }
         }

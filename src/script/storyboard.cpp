@@ -160,9 +160,10 @@ std::string storyboard_text(const timeline::Project& project, const timeline::Pl
                   plan.transitions.size(), plan.transitions.size() == 1 ? "" : "s");
     out += buf;
     if (project.music) {
-        std::snprintf(buf, sizeof buf, "music %s%s, looped or trimmed to the video, mix normalised to -14 LUFS\n",
+        std::snprintf(buf, sizeof buf, "music %s%s, looped or trimmed to the video, mix normalised to %g LUFS\n",
                       project.music->path_as_written.c_str(),
-                      project.music->volume_db != 0 ? (" " + std::to_string((int)project.music->volume_db) + "dB").c_str() : "");
+                      project.music->volume_db != 0 ? (" " + std::to_string((int)project.music->volume_db) + "dB").c_str() : "",
+                      project.loudness_lufs);
         out += buf;
     }
     bool any_estimated = false;
@@ -201,8 +202,10 @@ nlohmann::json storyboard_json(const timeline::Project& project, const timeline:
                    {"background", color_to_hex(project.background)}};
     j["default_transition"] = transition_json(project.default_transition);
     j["voice"] = project.voice.empty() ? json(nullptr) : json(project.voice);
+    j["loudness"] = {{"lufs", project.loudness_lufs}, {"true_peak_dbtp", project.true_peak_dbtp}};
     if (project.music)
-        j["music"] = {{"media", project.music->path_as_written}, {"volume_db", project.music->volume_db}};
+        j["music"] = {{"media", project.music->path_as_written}, {"volume_db", project.music->volume_db},
+                      {"duck_db", project.music->duck_db}};
     else
         j["music"] = nullptr;
     j["total_frames"] = plan.total_frames;

@@ -85,6 +85,7 @@ struct MusicSpec {
     std::string path_as_written;
     std::filesystem::path path;
     double volume_db = 0;  // gain before the mix is normalised (matters once a voice is ducked over it)
+    double duck_db = -12;  // how far it dips while the voice speaks (`duck=-12dB`; 0 = no ducking)
     SourceLoc loc;
 };
 
@@ -110,6 +111,9 @@ struct Project {
     SourceLoc size_loc, fps_loc;
     std::optional<MusicSpec> music;
     std::optional<LogoSpec> logo;
+    double loudness_lufs = -14;   // integrated loudness of the final mix (`loudness: -14`)
+    double true_peak_dbtp = -1;   // its true-peak ceiling (`loudness: -14 peak=-1`)
+    SourceLoc loudness_loc;
     // Voice-over: narration spoken by this TTS voice ("zh", "en" or an espeak-ng voice name);
     // empty = no voice-over (shot lengths then come from a reading-speed estimate).
     std::string voice;

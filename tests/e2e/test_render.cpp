@@ -611,3 +611,17 @@ TEST_F(Render, RecordedNarrationAndPerShotVoice)
     EXPECT_EQ(m.exit_code, 2);
     EXPECT_NE(m.err.find("m.md:6:13"), std::string::npos) << m.err;
 }
+
+TEST_F(Render, LoudnessTargetFromTheScript)
+{
+    ffmpeg({"-f", "lavfi", "-i", "sine=f=440:d=2:sample_rate=48000", "-ac", "2", (dir / "tone.wav").string()});
+    write_file(dir / "l.md", "---\nsize: 180x320\nmusic: tone.wav\nloudness: -20 peak=-3\n---\n# A\nred.png\nduration: 3s\n");
+    auto out = dir / "l.mp4";
+    auto r = run({cli(), "render", (dir / "l.md").string(), "-o", out.string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto m = run({"ffmpeg", "-hide_banner", "-nostdin", "-i", out.string(), "-map", "0:a", "-af", "ebur128=peak=true",
+                  "-f", "null", "-"});
+    auto summary = m.err.substr(m.err.rfind("Summary:"));
+    EXPECT_NEAR(std::stod(summary.substr(summary.find("I:") + 2)), -20.0, 1.0) << summary;
+    EXPECT_LE(std::stod(summary.substr(summary.find("Peak:") + 5)), -3.0) << summary;
+}
