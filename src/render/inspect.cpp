@@ -28,6 +28,9 @@ std::vector<int64_t> inspect_media(const timeline::Project& project, core::Diagn
     for (size_t i = 0; i < project.shots.size(); ++i) {
         const auto& shot = project.shots[i];
         const auto& v = shot.visual;
+        if (shot.keep_audio && (v.kind != timeline::VisualKind::Media || v.media_type != timeline::MediaType::Video))
+            diag.error(shot.audio_loc, "shot \"" + shot.name + "\" has no video whose sound could be kept",
+                       "`audio: keep` goes with a video clip; remove it here");
         if (v.kind != timeline::VisualKind::Media)
             continue;
         std::error_code ec;
@@ -47,6 +50,9 @@ std::vector<int64_t> inspect_media(const timeline::Project& project, core::Diagn
                            "use a JPEG, PNG or WebP image");
             continue;
         }
+        if (shot.keep_audio && !info->has_audio)
+            diag.warning(shot.audio_loc, "shot \"" + shot.name + "\": " + v.path_as_written + " has no sound to keep",
+                         "remove `audio: keep`");
         if (!info->has_video || info->is_still) {
             diag.error(v.loc, "shot \"" + shot.name + "\": " + v.path_as_written + " has no video stream",
                        "use a video file, or an image with an image extension");

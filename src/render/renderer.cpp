@@ -136,7 +136,36 @@ core::Result<std::vector<float>> build_soundtrack(const timeline::Project& proje
                 x *= under;
         }
     }
-    if (speech.empty() && bed.empty())
+    // Clips whose own sound is kept: their trimmed audio at the shot's place, faded in and out
+    // over the transitions so cuts do not click. Not ducked: the user chose to hear it.
+    std::vector<float> clips;
+    auto frames_to_samples = [&](int64_t f) { return (int64_t)((__int128)f * 48000 * plan.fps.den / plan.fps.num); };
+    for (size_t i = 0; i < project.shots.size(); ++i) {
+        const auto& shot = project.shots[i];
+        if (!shot.keep_audio || shot.visual.media_type != timeline::MediaType::Video)
+            continue;
+        auto sound = audio::decode_audio(shot.visual.path, 2);
+        if (!sound) {
+            // A clip without sound was a warning at check time: nothing to add.
+            continue;
+        }
+        const auto& ps = plan.shots[i];
+        const int64_t at = frames_to_samples(ps.start_frame), len = frames_to_samples(ps.frames);
+        const int64_t from = shot.visual.trim_from_us.value_or(0) * 48 / 1000;
+        const int64_t fade_in = std::max<int64_t>(480, frames_to_samples(ps.in_frames));
+        const int64_t fade_out = std::max<int64_t>(480, frames_to_samples(ps.out_frames));
+        if (clips.empty())
+            clips.assign(size_t(samples) * 2, 0.0f);
+        for (int64_t k = 0; k < len && at + k < samples; ++k) {
+            const int64_t src = from + k;
+            if (src * 2 + 1 >= (int64_t)sound->size())
+                break;
+            float g = std::min({1.0f, float(k) / float(fade_in), float(len - k) / float(fade_out)});
+            clips[size_t(at + k) * 2] += (*sound)[size_t(src) * 2] * g;
+            clips[size_t(at + k) * 2 + 1] += (*sound)[size_t(src) * 2 + 1] * g;
+        }
+    }
+    if (speech.empty() && bed.empty() && clips.empty())
         return std::vector<float>{};
     std::vector<float> gain;
     if (!speech.empty() && !bed.empty() && project.music->duck_db < 0) {
@@ -144,7 +173,7 @@ core::Result<std::vector<float>> build_soundtrack(const timeline::Project& proje
         duck.depth_db = project.music->duck_db;
         gain = audio::duck_envelope(speech, duck);
     }
-    std::vector<float> out = audio::mix(speech, bed, gain, {}, samples);
+    std::vector<float> out = audio::mix(speech, bed, gain, clips, samples);
     audio::normalize(out, project.loudness_lufs, project.true_peak_dbtp - kAacHeadroomDb);
     return out;
 }

@@ -23,7 +23,7 @@ const std::vector<std::string>& front_matter_keys()
 
 const std::vector<std::string>& shot_keys()
 {
-    static const std::vector<std::string> k{"visual", "duration", "transition", "title", "fit", "voice", "voice-file"};
+    static const std::vector<std::string> k{"visual", "duration", "transition", "title", "fit", "voice", "voice-file", "audio"};
     return k;
 }
 
@@ -756,6 +756,16 @@ private:
             st.title_line = l.number;
             s.title = std::string(kl.value);
             s.title_loc = val.at(0);
+        } else if (key == "audio") {
+            std::string v = core::to_lower_ascii(core::trim(kl.value));
+            s.audio_loc = val.at(0);
+            if (v == "keep")
+                s.keep_audio = true;
+            else if (v == "mute" || v == "off")
+                s.keep_audio = false;
+            else
+                m_diag.error(val.at(0), "audio: \"" + std::string(kl.value) + "\" is neither keep nor mute",
+                             "write `audio: keep` to mix the clip's own sound in");
         } else if (key == "voice") {
             s.voice = std::string(core::trim(kl.value));
             s.voice_loc = val.at(0);

@@ -74,6 +74,8 @@ struct Shot {
     SourceLoc title_loc;
     std::string voice;                    // `voice: en` for this shot only (else the project's)
     SourceLoc voice_loc;
+    bool keep_audio = false;              // `audio: keep`: a video shot's own sound is mixed in
+    SourceLoc audio_loc;
     std::string voice_file_as_written;    // `voice-file: vo/shot3.wav`: a recorded narration
     std::filesystem::path voice_file;
     SourceLoc voice_file_loc;

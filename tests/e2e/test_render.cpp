@@ -625,3 +625,29 @@ TEST_F(Render, LoudnessTargetFromTheScript)
     EXPECT_NEAR(std::stod(summary.substr(summary.find("I:") + 2)), -20.0, 1.0) << summary;
     EXPECT_LE(std::stod(summary.substr(summary.find("Peak:") + 5)), -3.0) << summary;
 }
+
+TEST_F(Render, ClipSoundIsKeptOnlyWhenAsked)
+{
+    ffmpeg({"-f", "lavfi", "-i", "testsrc2=s=320x240:r=30", "-f", "lavfi", "-i", "sine=f=1000:sample_rate=48000", "-t",
+            "3", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest",
+            (dir / "talk.mp4").string()});
+    auto rms_db = [&](const fs::path& video) {
+        auto pcm = run({"ffmpeg", "-v", "error", "-nostdin", "-i", video.string(), "-ac", "1", "-f", "f32le", "-"});
+        const float* x = reinterpret_cast<const float*>(pcm.out.data());
+        size_t n = pcm.out.size() / 4;
+        double s = 0;
+        for (size_t i = n / 4; i < 3 * n / 4; ++i)
+            s += double(x[i]) * x[i];
+        return 10 * std::log10(s / std::max<size_t>(1, n / 2) + 1e-20);
+    };
+    write_file(dir / "k.md", "---\nsize: 180x320\n---\n# A\ntalk.mp4\naudio: keep\nduration: 2s\n");
+    write_file(dir / "m.md", "---\nsize: 180x320\n---\n# A\ntalk.mp4\nduration: 2s\n");
+    ASSERT_EQ(run({cli(), "render", (dir / "k.md").string(), "-o", (dir / "k.mp4").string(), "-q"}).exit_code, 0);
+    ASSERT_EQ(run({cli(), "render", (dir / "m.md").string(), "-o", (dir / "m.mp4").string(), "-q"}).exit_code, 0);
+    EXPECT_GT(rms_db(dir / "k.mp4"), -30);
+    EXPECT_LT(rms_db(dir / "m.mp4"), -80);
+    write_file(dir / "bad.md", "---\nsize: 180x320\n---\n# A\nred.png\naudio: keep\nduration: 1s\n");
+    auto b = run({cli(), "check", (dir / "bad.md").string()});
+    EXPECT_EQ(b.exit_code, 2);
+    EXPECT_NE(b.err.find("bad.md:6:8"), std::string::npos) << b.err;
+}
