@@ -317,15 +317,9 @@ TEST_F(Render, MusicIsFittedAndNormalised)
     auto a = stream(p, "audio");
     ASSERT_FALSE(a.is_null());
     EXPECT_NEAR(std::stod(a["duration"].get<std::string>()), 3.5, 0.03);
-    auto m = run({"ffmpeg", "-hide_banner", "-nostdin", "-i", out.string(), "-map", "0:a", "-af", "ebur128=peak=true",
-                  "-f", "null", "-"});
-    ASSERT_EQ(m.exit_code, 0) << m.err;
-    // The summary at the end: "I:         -14.0 LUFS" ... "Peak:       -1.2 dBFS".
-    auto summary = m.err.substr(m.err.rfind("Summary:"));
-    double integrated = std::stod(summary.substr(summary.find("I:") + 2));
-    double peak = std::stod(summary.substr(summary.find("Peak:") + 5));
-    EXPECT_NEAR(integrated, -14.0, 1.0) << summary;
-    EXPECT_LE(peak, -1.0) << summary;  // the -1 dBTP ceiling holds after AAC encoding
+    auto l = measure_loudness(out);
+    EXPECT_NEAR(l.integrated, -14.0, 1.0) << l.summary;
+    EXPECT_LE(l.true_peak, -1.0) << l.summary;  // the -1 dBTP ceiling holds after AAC encoding
 }
 
 TEST_F(Render, MusicWithoutSoundIsRefused)
@@ -355,11 +349,9 @@ TEST_F(Render, VoiceOverSetsShotLengthsAndIsMixedUnderLoudnessTarget)
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto p = probe(out);
     EXPECT_EQ(stream(p, "video")["nb_read_frames"], std::to_string(planned));
-    auto m = run({"ffmpeg", "-hide_banner", "-nostdin", "-i", out.string(), "-map", "0:a", "-af", "ebur128=peak=true",
-                  "-f", "null", "-"});
-    auto summary = m.err.substr(m.err.rfind("Summary:"));
-    EXPECT_NEAR(std::stod(summary.substr(summary.find("I:") + 2)), -14.0, 1.0) << summary;
-    EXPECT_LE(std::stod(summary.substr(summary.find("Peak:") + 5)), -1.0) << summary;
+    auto l = measure_loudness(out);
+    EXPECT_NEAR(l.integrated, -14.0, 1.0) << l.summary;
+    EXPECT_LE(l.true_peak, -1.0) << l.summary;
 }
 
 TEST_F(Render, UnknownVoiceIsAnErrorAtItsLine)
@@ -619,11 +611,9 @@ TEST_F(Render, LoudnessTargetFromTheScript)
     auto out = dir / "l.mp4";
     auto r = run({cli(), "render", (dir / "l.md").string(), "-o", out.string(), "-q"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    auto m = run({"ffmpeg", "-hide_banner", "-nostdin", "-i", out.string(), "-map", "0:a", "-af", "ebur128=peak=true",
-                  "-f", "null", "-"});
-    auto summary = m.err.substr(m.err.rfind("Summary:"));
-    EXPECT_NEAR(std::stod(summary.substr(summary.find("I:") + 2)), -20.0, 1.0) << summary;
-    EXPECT_LE(std::stod(summary.substr(summary.find("Peak:") + 5)), -3.0) << summary;
+    auto l = measure_loudness(out);
+    EXPECT_NEAR(l.integrated, -20.0, 1.0) << l.summary;
+    EXPECT_LE(l.true_peak, -3.0) << l.summary;
 }
 
 TEST_F(Render, ClipSoundIsKeptOnlyWhenAsked)

@@ -204,6 +204,21 @@ void save_png(const std::vector<uint8_t>& yuv, int w, int h, const fs::path& png
     fs::remove(raw);
 }
 
+Loudness measure_loudness(const fs::path& media)
+{
+    auto m = run({"ffmpeg", "-hide_banner", "-nostdin", "-i", media.string(), "-map", "0:a", "-af", "ebur128=peak=true",
+                  "-f", "null", "-"});
+    auto at = m.err.rfind("Summary:");
+    if (m.exit_code != 0 || at == std::string::npos)
+        throw std::runtime_error("ebur128 failed on " + media.string() + ": " + m.err);
+    // The summary ends with "I:         -14.0 LUFS" ... "Peak:       -1.2 dBFS".
+    Loudness l;
+    l.summary = m.err.substr(at);
+    l.integrated = std::stod(l.summary.substr(l.summary.find("I:") + 2));
+    l.true_peak = std::stod(l.summary.substr(l.summary.find("Peak:") + 5));
+    return l;
+}
+
 std::string cli() { return SW_CLI; }
 
 }  // namespace sw::test

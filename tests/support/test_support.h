@@ -58,6 +58,14 @@ double psnr(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b);
 // Saves a yuv420p buffer as PNG (for failure artefacts and for looking at outputs).
 void save_png(const std::vector<uint8_t>& yuv, int w, int h, const fs::path& png);
 
+// Loudness of a file's audio as FFmpeg's ebur128 filter measures it (integrated LUFS, true peak
+// dBFS); `summary` keeps the filter's summary text for failure messages.
+struct Loudness {
+    double integrated = 0, true_peak = 0;
+    std::string summary;
+};
+Loudness measure_loudness(const fs::path& media);
+
 // Path of the shotweave binary under test.
 std::string cli();
 
