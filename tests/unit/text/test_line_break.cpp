@@ -152,3 +152,19 @@ TEST(SplitCues, RespectsMaxLinesAndPrefersClauses)
     for (auto& c : ec)
         EXPECT_EQ(break_lines(c, measure(), 300).size(), 1u) << c;
 }
+
+TEST(LineBreak, PrefersBreakingAfterAClauseWhenNearlyBalanced)
+{
+    // 17 characters at 40 px: two lines either way; the comma after 4 characters is too early to
+    // win, the one after the 10th is close enough to the middle to be preferred.
+    std::string text = "夜幕降临的冰雪大世界，点亮了整座城市。";
+    const double max_w = 0.75 * measure().width(text);
+    auto lines = break_lines(text, measure(), max_w);
+    ASSERT_EQ(lines.size(), 2u);
+    EXPECT_EQ(lines[0], "夜幕降临的冰雪大世界，") << lines[0] << " / " << lines[1];
+    // Far from the middle, balance still wins over the comma.
+    std::string early = "夜幕，降临的冰雪大世界点亮了整座城市。";
+    auto l2 = break_lines(early, measure(), 0.75 * measure().width(early));
+    ASSERT_EQ(l2.size(), 2u);
+    EXPECT_NE(l2[0], "夜幕，");
+}
