@@ -41,6 +41,22 @@ inline int64_t frames_to_us(int64_t frames, Rational fps)
     return (int64_t)((__int128)frames * fps.den * 1000000 / fps.num);
 }
 
+// Audio runs at 48 kHz everywhere in the engine.
+inline constexpr int kAudioRate = 48000;
+
+// Frame index → audio sample index (exact floor), so a frame boundary maps to one sample.
+inline int64_t frames_to_samples(int64_t frames, Rational fps, int rate = kAudioRate)
+{
+    return (int64_t)((__int128)frames * rate * fps.den / fps.num);
+}
+
+// Audio sample index → the nearest frame index.
+inline int64_t samples_to_frames(int64_t samples, Rational fps, int rate = kAudioRate)
+{
+    __int128 n = (__int128)samples * fps.num, d = (__int128)fps.den * rate;
+    return (int64_t)((2 * n + d) / (2 * d));
+}
+
 inline double frames_to_seconds(int64_t frames, Rational fps)
 {
     return double(frames) * double(fps.den) / double(fps.num);

@@ -57,15 +57,14 @@ private:
     std::atomic<bool> m_failed{false};
 };
 
-// Runs one shot's source in a thread, `capacity` frames ahead of the compositor.
+// Runs one shot's source in a thread, a few frames ahead of the compositor.
 class ShotRunner {
 public:
-    ShotRunner(const timeline::Project& project, const timeline::Shot& shot, const timeline::PlannedShot& planned,
-               const RenderContext& ctx)
+    ShotRunner(const timeline::Shot& shot, const timeline::PlannedShot& planned, const RenderContext& ctx)
         : m_queue(3)
     {
-        m_thread = std::thread([this, &project, &shot, planned, ctx] {
-            auto source = make_shot_source(project, shot, planned, ctx);
+        m_thread = std::thread([this, &shot, planned, ctx] {
+            auto source = make_shot_source(shot, planned, ctx);
             if (!source) {
                 m_queue.push(tl::unexpected(source.error()));
                 m_queue.close();
@@ -111,7 +110,7 @@ private:
 core::Result<std::vector<float>> build_soundtrack(const timeline::Project& project, const timeline::Plan& plan,
                                                   const VoiceOver* voice)
 {
-    const int64_t samples = (int64_t)((__int128)plan.total_frames * 48000 * plan.fps.den / plan.fps.num);
+    const int64_t samples = core::frames_to_samples(plan.total_frames, plan.fps);
     std::vector<float> speech;
     if (voice && std::any_of(voice->speech.begin(), voice->speech.end(), [](auto& s) { return !s.samples.empty(); }))
         speech = voice_track(*voice, plan, samples);
@@ -139,7 +138,6 @@ core::Result<std::vector<float>> build_soundtrack(const timeline::Project& proje
     // Clips whose own sound is kept: their trimmed audio at the shot's place, faded in and out
     // over the transitions so cuts do not click. Not ducked: the user chose to hear it.
     std::vector<float> clips;
-    auto frames_to_samples = [&](int64_t f) { return (int64_t)((__int128)f * 48000 * plan.fps.den / plan.fps.num); };
     for (size_t i = 0; i < project.shots.size(); ++i) {
         const auto& shot = project.shots[i];
         if (!shot.keep_audio || shot.visual.media_type != timeline::MediaType::Video)
@@ -150,10 +148,10 @@ core::Result<std::vector<float>> build_soundtrack(const timeline::Project& proje
             continue;
         }
         const auto& ps = plan.shots[i];
-        const int64_t at = frames_to_samples(ps.start_frame), len = frames_to_samples(ps.frames);
+        const int64_t at = core::frames_to_samples(ps.start_frame, plan.fps), len = core::frames_to_samples(ps.frames, plan.fps);
         const int64_t from = shot.visual.trim_from_us.value_or(0) * 48 / 1000;
-        const int64_t fade_in = std::max<int64_t>(480, frames_to_samples(ps.in_frames));
-        const int64_t fade_out = std::max<int64_t>(480, frames_to_samples(ps.out_frames));
+        const int64_t fade_in = std::max<int64_t>(480, core::frames_to_samples(ps.in_frames, plan.fps));
+        const int64_t fade_out = std::max<int64_t>(480, core::frames_to_samples(ps.out_frames, plan.fps));
         if (clips.empty())
             clips.assign(size_t(samples) * 2, 0.0f);
         for (int64_t k = 0; k < len && at + k < samples; ++k) {
@@ -333,7 +331,7 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
         if (errors.failed())
             break;
         while (next_start < nshots && plan.shots[next_start].start_frame <= f + lead) {
-            runners[next_start] = std::make_unique<ShotRunner>(project, project.shots[next_start],
+            runners[next_start] = std::make_unique<ShotRunner>(project.shots[next_start],
                                                                plan.shots[next_start], ctx);
             ++next_start;
         }

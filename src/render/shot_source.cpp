@@ -383,12 +383,10 @@ private:
 
 }  // namespace
 
-core::Result<std::unique_ptr<ShotSource>> make_shot_source(const timeline::Project& project,
-                                                           const timeline::Shot& shot,
+core::Result<std::unique_ptr<ShotSource>> make_shot_source(const timeline::Shot& shot,
                                                            const timeline::PlannedShot& planned,
                                                            const RenderContext& ctx)
 {
-    (void)project;
     if (shot.visual.kind != timeline::VisualKind::Media)
         return std::make_unique<StaticSource>(make_card(shot, ctx.width, ctx.height, ctx.background));
     if (shot.visual.media_type == timeline::MediaType::Image)

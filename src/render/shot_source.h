@@ -31,8 +31,7 @@ public:
 
 // Opens the shot's visual (decodes stills, opens videos) and prepares whatever is reused every
 // frame. Errors name the shot and the file.
-core::Result<std::unique_ptr<ShotSource>> make_shot_source(const timeline::Project& project,
-                                                           const timeline::Shot& shot,
+core::Result<std::unique_ptr<ShotSource>> make_shot_source(const timeline::Shot& shot,
                                                            const timeline::PlannedShot& planned,
                                                            const RenderContext& ctx);
 

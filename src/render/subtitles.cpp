@@ -45,23 +45,18 @@ std::vector<TimedCue> build_cues(const timeline::Project& project, const timelin
     text::TextMeasure measure(style.font, style.resolved_size(height), style.bold);
     const double max_w = renderer.max_text_width();
     const int64_t hold = core::us_to_frames(300'000, plan.fps);  // stay readable a moment after the words
-    auto sample_to_frame = [&](int64_t s) {
-        return (int64_t)(((__int128)s * plan.fps.num + (__int128)plan.fps.den * 24'000) / ((__int128)plan.fps.den * 48'000));
-    };
     for (size_t i = 0; i < project.shots.size() && i < plan.shots.size(); ++i) {
         const auto& shot = project.shots[i];
         const auto& ps = plan.shots[i];
         const bool spoken = voice && i < voice->speech.size() && !voice->speech[i].samples.empty() && ps.voice_frames > 0;
         if (spoken) {
-            std::string text;
-            for (auto& line : shot.narration)
-                text += (text.empty() ? "" : "\n") + line;
+            const std::string text = shot.narration_text();
             const int64_t base = ps.start_frame + ps.voice_offset_frames;
             const int64_t voice_end = base + ps.voice_frames;
             for (auto& s : voice->speech[i].sentences) {
                 if (s.text_end <= s.text_begin || s.text_end > text.size())
                     continue;
-                int64_t a = base + sample_to_frame(s.start_sample), b = base + sample_to_frame(s.end_sample) + hold;
+                int64_t a = base + core::samples_to_frames(s.start_sample, plan.fps), b = base + core::samples_to_frames(s.end_sample, plan.fps) + hold;
                 if (a >= voice_end)
                     break;  // cut off by a fixed duration
                 b = std::min(b, ps.start_frame + ps.frames - ps.out_frames);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 
 #include "core/text_util.h"
 
@@ -68,20 +69,18 @@ VoiceOver prepare_voice(const timeline::Project& project, core::Diagnostics& dia
     audio::TtsCache cache;
     for (size_t i = 0; i < project.shots.size(); ++i) {
         const auto& shot = project.shots[i];
-        std::string text;
-        for (auto& line : shot.narration)
-            text += (text.empty() ? "" : "\n") + line;
-        core::Result<audio::Speech> speech = core::make_error(core::ErrorCategory::Internal, "");
+        const std::string text = shot.narration_text();
+        std::optional<audio::Speech> speech;
         if (!shot.voice_file.empty()) {
             // A recording: its own length; subtitle timings estimated from its pauses.
-            speech = audio::load_voice_file(shot.voice_file.string());
-            if (speech && !core::trim(text).empty())
-                speech->sentences = audio::estimate_sentence_timings(speech->samples, text);
-            if (!speech) {
-                diag.error(shot.voice_file_loc, "shot \"" + shot.name + "\": " + speech.error().message,
-                           speech.error().detail);
+            auto rec = audio::load_voice_file(shot.voice_file.string());
+            if (!rec) {
+                diag.error(shot.voice_file_loc, "shot \"" + shot.name + "\": " + rec.error().message, rec.error().detail);
                 continue;
             }
+            if (!core::trim(text).empty())
+                rec->sentences = audio::estimate_sentence_timings(rec->samples, text);
+            speech = std::move(*rec);
         } else {
             const std::string& voice = shot.voice.empty() ? project.voice : shot.voice;
             if (voice.empty() || core::trim(text).empty())
@@ -96,15 +95,16 @@ VoiceOver prepare_voice(const timeline::Project& project, core::Diagnostics& dia
             req.voice = voice;
             req.rate_wpm = project.voice_rate;
             req.pitch = project.voice_pitch;
-            speech = cache.get_or_synthesize(*e, req);
-            if (!speech) {
+            auto spoken = cache.get_or_synthesize(*e, req);
+            if (!spoken) {
                 diag.error(shot.narration_locs.empty() ? shot.loc : shot.narration_locs.front(),
-                           "shot \"" + shot.name + "\": speaking the narration failed: " + speech.error().message,
-                           speech.error().detail);
+                           "shot \"" + shot.name + "\": speaking the narration failed: " + spoken.error().message,
+                           spoken.error().detail);
                 continue;
             }
+            speech = std::move(*spoken);
         }
-        v.speech_us[i] = (int64_t)speech->samples.size() * 1'000'000 / 48'000;
+        v.speech_us[i] = (int64_t)speech->samples.size() * 1'000'000 / core::kAudioRate;
         v.speech[i] = std::move(*speech);
     }
     return v;
@@ -113,16 +113,13 @@ VoiceOver prepare_voice(const timeline::Project& project, core::Diagnostics& dia
 std::vector<float> voice_track(const VoiceOver& voice, const timeline::Plan& plan, int64_t total_samples)
 {
     std::vector<float> track(total_samples, 0.0f);
-    auto frames_to_samples = [&](int64_t f) {
-        return (int64_t)((__int128)f * 48'000 * plan.fps.den / plan.fps.num);
-    };
     for (size_t i = 0; i < plan.shots.size() && i < voice.speech.size(); ++i) {
         const auto& s = voice.speech[i].samples;
         const auto& ps = plan.shots[i];
         if (s.empty() || ps.voice_frames <= 0)
             continue;
-        const int64_t at = frames_to_samples(ps.start_frame + ps.voice_offset_frames);
-        const int64_t len = std::min<int64_t>((int64_t)s.size(), frames_to_samples(ps.voice_frames));
+        const int64_t at = core::frames_to_samples(ps.start_frame + ps.voice_offset_frames, plan.fps);
+        const int64_t len = std::min<int64_t>((int64_t)s.size(), core::frames_to_samples(ps.voice_frames, plan.fps));
         const int64_t fade = std::min<int64_t>(960, len);  // 20 ms, only where speech is cut short
         const bool cut = len < (int64_t)s.size();
         for (int64_t k = 0; k < len && at + k < total_samples; ++k) {

@@ -36,6 +36,14 @@ const char* to_string(VisualKind k)
     return "none";
 }
 
+std::string Shot::narration_text() const
+{
+    std::string text;
+    for (auto& line : narration)
+        text += (text.empty() ? "" : "\n") + line;
+    return text;
+}
+
 const char* to_string(MediaType t) { return t == MediaType::Image ? "image" : "video"; }
 
 }  // namespace sw::timeline

@@ -66,6 +66,9 @@ struct Shot {
     SourceLoc loc;     // the heading
     Visual visual;
     std::vector<std::string> narration;   // one entry per narration line
+    // The narration as one text, lines joined by '\n': what is spoken, and what speech timings'
+    // byte ranges refer to.
+    std::string narration_text() const;
     std::vector<SourceLoc> narration_locs;
     std::optional<int64_t> duration_us;   // `duration: 4s`
     SourceLoc duration_loc;

@@ -14,6 +14,11 @@ TEST(Rational, MicrosecondsToFramesRounds)
     EXPECT_EQ(us_to_frames(16'667, {30, 1}), 1);              // 0.50001 → 1
     EXPECT_EQ(us_to_frames(16'666, {30, 1}), 0);
     EXPECT_EQ(frames_to_us(30, {30, 1}), 1'000'000);
+    EXPECT_EQ(frames_to_samples(30, {30, 1}), 48'000);
+    EXPECT_EQ(frames_to_samples(1, {30000, 1001}), 1601);  // 1601.6 floored
+    EXPECT_EQ(samples_to_frames(1601, {30000, 1001}), 1);
+    EXPECT_EQ(samples_to_frames(799, {30, 1}), 0);          // just under half a frame
+    EXPECT_EQ(samples_to_frames(800, {30, 1}), 1);          // half a frame rounds up
 }
 
 TEST(TextUtil, Utf8AndEditDistance)
