@@ -8,6 +8,7 @@ PKGS=(
   libexpected-dev nlohmann-json3-dev libgtest-dev zlib1g-dev
   libpango1.0-dev libcairo2-dev fonts-noto-cjk
   libespeak-ng-dev espeak-ng-data libebur128-dev libcurl4-openssl-dev
+  libsqlite3-dev libicu-dev   # media library index (FTS5) and Chinese word segmentation
   tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng   # tests read burned-in subtitles back
   ffmpeg            # ffprobe/ffmpeg: tests compare against xfade and probe outputs
 )
