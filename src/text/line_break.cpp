@@ -6,6 +6,7 @@
 
 #include "core/text_util.h"
 #include "text/pango_raii.h"
+#include "text/words.h"
 
 namespace sw::text {
 
@@ -115,14 +116,19 @@ char32_t cp_before(std::string_view s, size_t i)
 // Allowed line starts in a single paragraph: Pango's UAX #14 opportunities minus the kinsoku
 // rules. UAX #14 already forbids most of these, but classes such as B2 (—), AI and fullwidth
 // forms differ between Unicode versions; applying the table ourselves makes the rule exact.
+// Between two Chinese characters UAX #14 allows a break anywhere; we also require a word
+// boundary (ICU's dictionary segmentation), so a line never ends inside a word like 世界.
 std::vector<size_t> allowed_breaks(std::string_view p, const TextMeasure& m)
 {
     std::vector<bool> opp = m.break_opportunities(p);
+    std::vector<bool> words = word_boundaries(p);
     std::vector<size_t> out;
     for (size_t b = 1; b < p.size(); ++b) {
         if (!opp[b])
             continue;
         if (is_no_line_start(cp_at(p, b)))
+            continue;
+        if (!words[b] && is_cjk_word_char(cp_at(p, b)) && is_cjk_word_char(cp_before(p, b)))
             continue;
         // The last visible character of the previous line (spaces at a break vanish).
         size_t e = b;

@@ -4,6 +4,7 @@
 
 #include "core/text_util.h"
 #include "text/line_break.h"
+#include "text/words.h"
 
 using namespace sw;
 using namespace sw::text;
@@ -54,10 +55,12 @@ TEST(LineBreak, ChineseKinsokuOnManySentencesAndWidths)
             for (size_t i = 0; i < lines.size(); ++i) {
                 std::u32string l = core::utf8_decode(lines[i]);
                 ASSERT_FALSE(l.empty());
-                if (i > 0)
+                if (i > 0) {
                     EXPECT_FALSE(is_no_line_start(l.front())) << "line starts with closing mark: " << lines[i] << " in " << text;
-                if (i + 1 < lines.size())
+                }
+                if (i + 1 < lines.size()) {
                     EXPECT_FALSE(is_no_line_end(l.back())) << "line ends with opening mark: " << lines[i] << " in " << text;
+                }
                 ++checked;
             }
         }
@@ -106,9 +109,10 @@ TEST(LineBreak, MixedChineseAndEnglish)
         for (size_t i = 0; i + 1 < lines.size(); ++i) {
             // Latin words intact: never a letter/digit on both sides of a break.
             char last = lines[i].back(), first = lines[i + 1].front();
-            if (std::isalnum((unsigned char)last) && std::isalnum((unsigned char)first))
+            if (std::isalnum((unsigned char)last) && std::isalnum((unsigned char)first)) {
                 EXPECT_NE(text.find(std::string(1, last) + " " + first), std::string::npos)
                     << "a word was split: " << lines[i] << " | " << lines[i + 1];
+            }
             std::u32string u = core::utf8_decode(lines[i + 1]);
             EXPECT_FALSE(is_no_line_start(u.front())) << lines[i + 1];
         }
@@ -167,4 +171,41 @@ TEST(LineBreak, PrefersBreakingAfterAClauseWhenNearlyBalanced)
     auto l2 = break_lines(early, measure(), 0.75 * measure().width(early));
     ASSERT_EQ(l2.size(), 2u);
     EXPECT_NE(l2[0], "夜幕，");
+}
+
+TEST(Words, ChineseIsSegmentedByDictionary)
+{
+    std::string s = "冰雪大世界点亮了整座城市";
+    auto b = word_boundaries(s);
+    ASSERT_EQ(b.size(), s.size() + 1);
+    EXPECT_TRUE(b[0] && b[s.size()]);
+    auto at = [&](const char* prefix) { return b[std::string_view(prefix).size()]; };
+    EXPECT_FALSE(at("冰雪大世")) << "世界 is one word";
+    EXPECT_FALSE(at("冰雪大世界点")) << "点亮 is one word";
+    EXPECT_TRUE(at("冰雪大世界")) << "a boundary after 大世界";
+    EXPECT_TRUE(at("冰雪大世界点亮了整座")) << "a boundary before 城市";
+    // English words are whole, and spaces separate them.
+    std::string en = "snow city";
+    auto e = word_boundaries(en);
+    EXPECT_FALSE(e[2]);
+    EXPECT_TRUE(e[4] && e[5]);
+}
+
+TEST(LineBreak, ChineseLinesNeverEndInsideAWord)
+{
+    // The line that once broke as "夜幕降临，冰雪大世 / 界点亮了整座城市。" at this width.
+    const std::vector<std::string> texts = {"夜幕降临，冰雪大世界点亮了整座城市。", "游客们在冰雕之间漫步，欣赏美丽的灯光。",
+                                            "中央大街的面包石路静静延伸，两旁是百年建筑。"};
+    const std::vector<std::string> words = {"世界", "点亮", "城市", "游客", "冰雕", "漫步", "欣赏", "美丽", "灯光",
+                                            "中央", "大街", "面包", "延伸", "建筑", "百年"};
+    for (const auto& t : texts)
+        for (double frac : {0.3, 0.4, 0.55, 0.7}) {
+            auto lines = break_lines(t, measure(), frac * measure().width(t));
+            EXPECT_EQ(join(lines), t);
+            for (size_t k = 0; k + 1 < lines.size(); ++k) {
+                std::string joint = lines[k].substr(lines[k].size() - 3) + lines[k + 1].substr(0, 3);
+                for (auto& w : words)
+                    EXPECT_NE(joint, w) << t << " at " << frac << ": \"" << lines[k] << "\" / \"" << lines[k + 1] << "\"";
+            }
+        }
 }
