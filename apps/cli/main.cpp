@@ -14,6 +14,8 @@
 #include <tuple>
 #include <vector>
 
+#include "library_cmd.h"
+
 #include "core/cancel.h"
 #include "core/diagnostics.h"
 #include "core/text_util.h"
@@ -39,6 +41,9 @@ usage:
   shotweave check SCRIPT [--json]          validate; print the storyboard (or JSON)
   shotweave render SCRIPT [-o OUT.mp4] [options]
   shotweave list transitions [--json]      every transition and its parameters
+  shotweave library index DIR              index a folder of your photos and footage
+  shotweave library search DIR "QUERY" [--json] [--limit N]
+                                           find assets for a description (docs/library.md)
   shotweave --version | --help
 
 render options:
@@ -418,6 +423,8 @@ int main(int argc, char** argv)
         return cmd_render(rest);
     if (cmd == "list")
         return cmd_list(rest);
-    std::string s = core::did_you_mean(cmd, {"check", "render", "list"});
+    if (cmd == "library")
+        return cli::cmd_library(rest);
+    std::string s = core::did_you_mean(cmd, {"check", "render", "list", "library"});
     return usage_error("unknown command \"" + cmd + "\"" + (s.empty() ? "" : "; did you mean \"" + s + "\"?"));
 }
