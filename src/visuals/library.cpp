@@ -8,8 +8,6 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <map>
-#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
