@@ -134,6 +134,87 @@ std::string to_ass(const std::vector<Cue>& cues, const text::SubtitleStyle& st, 
     return out;
 }
 
+namespace {
+
+// "HH:MM:SS,mmm" (hours may be one digit or more; "." accepted for ","); -1 if malformed.
+int64_t parse_srt_time(std::string_view t)
+{
+    int h = 0, m = 0, sec = 0, ms = 0, n = 0;
+    std::string s(t);
+    for (char& c : s)
+        if (c == '.')
+            c = ',';
+    if (std::sscanf(s.c_str(), "%d:%d:%d,%d%n", &h, &m, &sec, &ms, &n) != 4 || n != (int)s.size())
+        return -1;
+    if (h < 0 || m < 0 || m > 59 || sec < 0 || sec > 59 || ms < 0 || ms > 999)
+        return -1;
+    return ((int64_t(h) * 60 + m) * 60 + sec) * 1'000'000 + int64_t(ms) * 1000;
+}
+
+std::string_view trim_view(std::string_view s)
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
+    return s;
+}
+
+}  // namespace
+
+core::Result<std::vector<Cue>> parse_srt(std::string_view text, const std::string& name)
+{
+    if (text.substr(0, 3) == "\xEF\xBB\xBF")
+        text.remove_prefix(3);
+    std::vector<Cue> cues;
+    Cue* cur = nullptr;
+    int line_no = 0;
+    size_t pos = 0;
+    while (pos <= text.size()) {
+        size_t nl = text.find('\n', pos);
+        if (nl == std::string_view::npos)
+            nl = text.size();
+        std::string_view line = trim_view(text.substr(pos, nl - pos));
+        pos = nl + 1;
+        ++line_no;
+        if (line.empty()) {
+            cur = nullptr;
+            continue;
+        }
+        size_t arrow = line.find("-->");
+        if (arrow != std::string_view::npos) {
+            int64_t a = parse_srt_time(trim_view(line.substr(0, arrow)));
+            std::string_view rest = trim_view(line.substr(arrow + 3));
+            rest = rest.substr(0, rest.find(' '));  // position hints after the end time are ignored
+            int64_t b = parse_srt_time(rest);
+            if (a < 0 || b < 0 || b < a)
+                return core::make_error(core::ErrorCategory::Input,
+                                        name + ":" + std::to_string(line_no) + ": \"" + std::string(line) +
+                                            "\" is not a valid SRT timing line — write it as "
+                                            "`00:00:01,200 --> 00:00:03,500` (end after start)");
+            cues.push_back({a, b, ""});
+            cur = &cues.back();
+            continue;
+        }
+        if (!cur)
+            continue;  // the cue number
+        std::string clean;
+        bool tag = false;
+        for (char c : line) {  // <i>, </b>, <font ...>: styling, not words
+            if (c == '<')
+                tag = true;
+            else if (c == '>' && tag)
+                tag = false;
+            else if (!tag)
+                clean += c;
+        }
+        if (!cur->text.empty())
+            cur->text += '\n';
+        cur->text += clean;
+    }
+    return cues;
+}
+
 core::Status write_text_file_atomic(const std::filesystem::path& path, const std::string& content)
 {
     namespace fs = std::filesystem;

@@ -127,6 +127,8 @@ core::Result<std::vector<float>> build_soundtrack(const timeline::Project& proje
         }
         audio::MusicSettings settings;
         settings.volume_db = m.volume_db;
+        settings.fade_in = m.fade_in_us * audio::kSampleRate / 1'000'000;
+        settings.fade_out = m.fade_out_us * audio::kSampleRate / 1'000'000;
         bed = audio::fit_music(*music, samples, settings);
         if (!speech.empty()) {
             // Under a voice the bed sits well below it, and dips further while words are spoken.
@@ -257,6 +259,10 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
             style.size_px = look.size_frac * ctx.height;
         style.color = look.color;
         style.box = look.box;
+        style.outline_px = look.outline_px;
+        style.outline_color = look.outline_color;
+        if (look.shadow >= 0)
+            style.shadow = look.shadow;
         if (look.position == "top")
             style.position = text::SubtitleStyle::Position::Top;
         else if (look.position == "center")
@@ -276,8 +282,8 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
     int64_t cue_end = -1;
 
     // Titles (`title:` on a shot with a picture; cards already show theirs): large text at 40 %
-    // of the height that fades in while sliding up after the incoming transition, and fades out
-    // before the outgoing one. Rasterised when the shot starts, dropped when it ends.
+    // of the height that enters after the incoming transition and leaves before the outgoing one,
+    // animated as the script says (slide-up, fade, pop, none). Rasterised when the shot starts, dropped when it ends.
     text::SubtitleStyle title_style;
     title_style.size_px = 0.09 * std::min(ctx.width, ctx.height);
     title_style.position = text::SubtitleStyle::Position::Percent;
@@ -287,7 +293,7 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
     std::optional<text::SubtitleRenderer> title_renderer;
     std::optional<text::CueBitmap> title_bitmap;
     size_t title_shot = SIZE_MAX;
-    const int64_t title_fade = std::max<int64_t>(1, core::us_to_frames(400'000, plan.fps));
+    const int64_t title_fade = std::max<int64_t>(1, core::us_to_frames(400'000, plan.fps));  // in and out
 
     // The logo: prepared once, blended into every frame.
     std::optional<text::CueBitmap> logo;
@@ -402,13 +408,30 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
         }
         double title_opacity = 0;
         int title_dy = 0;
+        double title_scale = 1;
         if (title_bitmap) {
             const int64_t a = cs.start_frame + cs.in_frames, b = cs.start_frame + cs.frames - cs.out_frames;
             if (f >= a && f < b) {
+                const auto anim = cshot.title_animation.value_or(project.title_animation);
                 double in = std::min(1.0, double(f - a + 1) / double(title_fade));
                 double outp = std::min(1.0, double(b - f) / double(title_fade));
                 title_opacity = std::min(in, outp);
-                title_dy = (int)std::lround((1.0 - ease_in_out(in)) * 0.03 * ctx.height) & ~1;
+                switch (anim) {
+                case timeline::TitleAnimation::SlideUp:
+                    title_dy = (int)std::lround((1.0 - ease_in_out(in)) * 0.03 * ctx.height) & ~1;
+                    break;
+                case timeline::TitleAnimation::Fade: break;
+                case timeline::TitleAnimation::Pop: {
+                    // Grows from 60 % with a small overshoot (ease-out-back), shows fully after
+                    // half the entrance; leaves shrinking a little while fading.
+                    const double c1 = 1.70158, c3 = c1 + 1, t = in - 1;
+                    const double back = 1 + c3 * t * t * t + c1 * t * t;
+                    title_scale = in < 1 ? 0.6 + 0.4 * back : 1.0 - 0.1 * (1.0 - outp);
+                    title_opacity = std::min(std::min(1.0, 2 * in), outp);
+                    break;
+                }
+                case timeline::TitleAnimation::None: title_opacity = 1; break;
+                }
             }
         }
         if (cue_bitmap || title_opacity > 0 || logo) {
@@ -417,7 +440,9 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
                 copy.copy_from(out);
                 out = std::move(copy);
             }
-            if (title_opacity > 0) {
+            if (title_opacity > 0 && std::abs(title_scale - 1) > 1e-3) {
+                text::blend(out, text::scale_bitmap(*title_bitmap, title_scale), title_opacity);
+            } else if (title_opacity > 0) {
                 title_bitmap->y += title_dy;
                 text::blend(out, *title_bitmap, title_opacity);
                 title_bitmap->y -= title_dy;

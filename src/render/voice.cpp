@@ -1,14 +1,17 @@
 #include "render/voice.h"
 
 #include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
 #include <cstdlib>
 #include <memory>
 #include <optional>
 
 #include "core/text_util.h"
+#include "export/subtitles_export.h"
 
 namespace sw::render {
-
 
 namespace {
 
@@ -28,6 +31,66 @@ bool espeak_voice_ok(const std::string& voice, const core::SourceLoc& where, cor
                dym.empty() ? "use `zh` (Mandarin) or `en` (English), or an espeak-ng voice name"
                            : "did you mean \"" + dym + "\"?");
     return false;
+}
+
+// A recording's subtitles file beside it (vo/shot3.wav → vo/shot3.srt) says when each line is
+// spoken; its cues are found in the shot's narration (ignoring spaces and line breaks) and become
+// the sentence timings. Nothing (with a warning saying why) when there is no such file or it
+// does not match the narration: the caller then estimates timings from pauses.
+std::optional<std::vector<audio::SpeechTiming>> srt_timings(const timeline::Shot& shot, const std::string& text,
+                                                           core::Diagnostics& diag)
+{
+    namespace fs = std::filesystem;
+    fs::path srt = shot.voice_file;
+    srt.replace_extension(".srt");
+    std::error_code ec;
+    if (!fs::is_regular_file(srt, ec))
+        return std::nullopt;
+    std::ifstream in(srt, std::ios::binary);
+    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto cues = exporter::parse_srt(content, srt.string());
+    if (!cues) {
+        diag.warning(shot.voice_file_loc, cues.error().message, "subtitle timings are estimated from pauses instead");
+        return std::nullopt;
+    }
+    // The narration without whitespace, and where each of its bytes came from.
+    std::string squeezed;
+    std::vector<size_t> origin;
+    for (size_t i = 0; i < text.size(); ++i)
+        if (!std::isspace(static_cast<unsigned char>(text[i]))) {
+            squeezed += text[i];
+            origin.push_back(i);
+        }
+    std::vector<audio::SpeechTiming> out;
+    size_t cursor = 0;
+    for (size_t k = 0; k < cues->size(); ++k) {
+        const auto& c = (*cues)[k];
+        std::string want;
+        for (char ch : c.text)
+            if (!std::isspace(static_cast<unsigned char>(ch)))
+                want += ch;
+        if (want.empty())
+            continue;
+        size_t at = squeezed.find(want, cursor);
+        if (at == std::string::npos) {
+            diag.warning(shot.voice_file_loc,
+                         "shot \"" + shot.name + "\": cue " + std::to_string(k + 1) + " of " + srt.filename().string() +
+                             " (\"" + c.text + "\") is not in the shot's narration, in order",
+                         "make the narration lines say what the recording says; subtitle timings are estimated from "
+                         "pauses instead");
+            return std::nullopt;
+        }
+        audio::SpeechTiming t;
+        t.start_sample = c.start_us * core::kAudioRate / 1'000'000;
+        t.end_sample = c.end_us * core::kAudioRate / 1'000'000;
+        t.text_begin = origin[at];
+        t.text_end = origin[at + want.size() - 1] + 1;
+        out.push_back(t);
+        cursor = at + want.size();
+    }
+    if (out.empty())
+        return std::nullopt;
+    return out;
 }
 
 }  // namespace
@@ -78,8 +141,11 @@ VoiceOver prepare_voice(const timeline::Project& project, core::Diagnostics& dia
                 diag.error(shot.voice_file_loc, "shot \"" + shot.name + "\": " + rec.error().message, rec.error().detail);
                 continue;
             }
-            if (!core::trim(text).empty())
-                rec->sentences = audio::estimate_sentence_timings(rec->samples, text);
+            if (!core::trim(text).empty()) {
+                auto timed = srt_timings(shot, text, diag);
+                rec->sentences = timed ? std::move(*timed) : audio::estimate_sentence_timings(rec->samples, text);
+                rec->timings_exact = timed.has_value();
+            }
             speech = std::move(*rec);
         } else {
             const std::string& voice = shot.voice.empty() ? project.voice : shot.voice;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <set>
 #include <cstring>
 
@@ -412,7 +413,115 @@ private:
             m_project.logo = std::move(lg);
     }
 
-    // "music": "media/bgm.mp3" or {"media": "media/bgm.mp3", "volume_db": -6}
+    std::optional<timeline::TitleAnimation> title_animation_at(const std::string& ptr, const std::string& v)
+    {
+        if (auto a = parse_title_animation(v))
+            return a;
+        auto dym = core::did_you_mean(core::to_lower_ascii(v), title_animation_names());
+        m_diag.error(val_loc(ptr), "unknown title animation \"" + v + "\"",
+                     dym.empty() ? "use \"slide-up\" (default), \"fade\", \"pop\" or \"none\"" : "did you mean \"" + dym + "\"?");
+        return std::nullopt;
+    }
+
+    // A number within [lo, hi] at `ptr`, or an error with an example.
+    std::optional<double> number_in(const json& obj, const std::string& ptr, const char* key, double lo, double hi,
+                                    const char* example)
+    {
+        auto it = obj.find(key);
+        if (it == obj.end())
+            return std::nullopt;
+        if (!it->is_number() || it->get<double>() < lo || it->get<double>() > hi) {
+            std::ostringstream msg;
+            msg << readable(ptr + "/" + key) << " must be a number from " << lo << " to " << hi;
+            m_diag.error(val_loc(ptr + "/" + key), msg.str(), std::string("e.g. \"") + key + "\": " + example);
+            return std::nullopt;
+        }
+        return it->get<double>();
+    }
+
+    // "subtitles": true/false, or {"burn": true, "position": "bottom"|"center"|"top"|"30%",
+    // "size_percent": 4, "box": true, "color": "#ffd400", "outline_px": 3, "outline_color": "black",
+    // "shadow": 0.5, "font": "Noto Serif CJK SC"}: the same look as the front matter's `subtitles:`.
+    void read_subtitles(const json& v)
+    {
+        const std::string ptr = "/subtitles";
+        if (v.is_boolean()) {
+            m_project.burn_subtitles = v.get<bool>();
+            return;
+        }
+        if (!v.is_object()) {
+            type_error(ptr, v, "true, false or an object like {\"position\": \"top\", \"box\": true}");
+            return;
+        }
+        check_fields(v, ptr, {"burn", "position", "size_percent", "box", "color", "outline_px", "outline_color", "shadow", "font"});
+        auto& look = m_project.subtitle_look;
+        if (auto it = v.find("burn"); it != v.end()) {
+            if (it->is_boolean())
+                m_project.burn_subtitles = it->get<bool>();
+            else
+                type_error(ptr + "/burn", *it, "true or false");
+        }
+        if (auto it = v.find("box"); it != v.end()) {
+            if (it->is_boolean())
+                look.box = it->get<bool>();
+            else
+                type_error(ptr + "/box", *it, "true or false");
+        }
+        if (auto p = get_string(v, ptr, "position")) {
+            char* end = nullptr;
+            double pc = std::strtod(p->c_str(), &end);
+            if (*p == "bottom" || *p == "center" || *p == "top") {
+                look.position = *p;
+            } else if (end && end != p->c_str() && std::string_view(end) == "%" && pc >= 5 && pc <= 95) {
+                look.position = "percent";
+                look.percent = pc / 100;
+            } else {
+                m_diag.error(val_loc(ptr + "/position"), "unknown subtitle position \"" + *p + "\"",
+                             "use \"bottom\", \"center\", \"top\" or a height like \"30%\" (5-95 %)");
+            }
+        }
+        if (auto n = number_in(v, ptr, "size_percent", 1.5, 10, "4"))
+            look.size_frac = *n / 100;
+        if (auto n = number_in(v, ptr, "outline_px", 0, 40, "3"))
+            look.outline_px = *n;
+        if (auto n = number_in(v, ptr, "shadow", 0, 1, "0.5"))
+            look.shadow = *n;
+        for (const char* key : {"color", "outline_color"}) {
+            if (auto c = get_string(v, ptr, key)) {
+                if (auto rgb = parse_color(*c))
+                    (key[0] == 'c' ? look.color : look.outline_color) = *rgb;
+                else
+                    report(m_diag, string_span(ptr + "/" + key, *c), rgb.error());
+            }
+        }
+        if (auto f = get_string(v, ptr, "font"))
+            look.font = *f;
+    }
+
+    // "loudness": -14 (integrated LUFS) or {"lufs": -14, "peak_dbtp": -1}.
+    void read_loudness(const json& v)
+    {
+        m_project.loudness_loc = val_loc("/loudness");
+        if (v.is_number()) {
+            if (v.get<double>() < -40 || v.get<double>() > -5)
+                m_diag.error(val_loc("/loudness"), "loudness must be a number from -40 to -5 (LUFS)", "e.g. \"loudness\": -14");
+            else
+                m_project.loudness_lufs = v.get<double>();
+            return;
+        }
+        if (!v.is_object()) {
+            type_error("/loudness", v, "a number of LUFS like -14 or an object {\"lufs\": -14, \"peak_dbtp\": -1}");
+            return;
+        }
+        check_fields(v, "/loudness", {"lufs", "peak_dbtp"});
+        if (auto n = number_in(v, "/loudness", "lufs", -40, -5, "-14"))
+            m_project.loudness_lufs = *n;
+        if (auto n = number_in(v, "/loudness", "peak_dbtp", -9, 0, "-1"))
+            m_project.true_peak_dbtp = *n;
+    }
+
+    // "music": "media/bgm.mp3" or {"media": "media/bgm.mp3", "volume_db": -6, "duck_db": -12,
+    // "fade_in": "1s", "fade_out": "2s"}
     void read_music(const json& v)
     {
         timeline::MusicSpec m;
@@ -421,7 +530,7 @@ private:
         if (v.is_string()) {
             path = v.get<std::string>();
         } else if (v.is_object()) {
-            check_fields(v, ptr, {"media", "volume_db"});
+            check_fields(v, ptr, {"media", "volume_db", "duck_db", "fade_in", "fade_out"});
             path = get_string(v, ptr, "media");
             if (!path) {
                 m_diag.error(val_loc(ptr), "music needs \"media\"", "add e.g. \"media\": \"media/bgm.mp3\"");
@@ -435,6 +544,28 @@ private:
                     return;
                 }
                 m.volume_db = it->get<double>();
+            }
+            if (auto it = v.find("duck_db"); it != v.end()) {
+                if (!it->is_number() || it->get<double>() < -40 || it->get<double>() > 0) {
+                    m_diag.error(val_loc("/music/duck_db"), "music duck_db must be a number from -40 to 0",
+                                 "e.g. \"duck_db\": -12 (0 turns ducking off)");
+                    return;
+                }
+                m.duck_db = it->get<double>();
+            }
+            for (const char* key : {"fade_in", "fade_out"}) {
+                auto it = v.find(key);
+                if (it == v.end())
+                    continue;
+                auto d = get_duration(*it, std::string("/music/") + key, true);
+                if (!d)
+                    return;
+                if (*d > 30'000'000) {
+                    m_diag.error(val_loc(std::string("/music/") + key), std::string("music ") + key + " must be at most 30 s",
+                                 "e.g. \"fade_out\": \"2s\"");
+                    return;
+                }
+                (key[5] == 'i' ? m.fade_in_us : m.fade_out_us) = *d;
             }
         } else {
             type_error(ptr, v, "a path or an object with \"media\"");
@@ -455,7 +586,7 @@ private:
 
     void read_project(const json& root)
     {
-        check_fields(root, "", {"$schema", "schema_version", "title", "size", "fps", "transition", "background", "music", "voice", "voice_rate", "voice_pitch", "tts", "tts_command", "subtitles", "logo", "shots"});
+        check_fields(root, "", {"$schema", "schema_version", "title", "size", "fps", "transition", "background", "music", "voice", "voice_rate", "voice_pitch", "tts", "tts_command", "subtitles", "logo", "loudness", "title_animation", "shots"});
         if (auto it = root.find("schema_version"); it != root.end()) {
             if (!it->is_number_integer() || it->get<int64_t>() != 1)
                 m_diag.error(val_loc("/schema_version"), "schema_version must be 1",
@@ -498,11 +629,14 @@ private:
             read_music(*it);
         if (auto it = root.find("logo"); it != root.end())
             read_logo(*it);
-        if (auto it = root.find("subtitles"); it != root.end()) {
-            if (it->is_boolean())
-                m_project.burn_subtitles = it->get<bool>();
-            else
-                type_error("/subtitles", *it, "true or false");
+        if (auto it = root.find("subtitles"); it != root.end())
+            read_subtitles(*it);
+        if (auto it = root.find("loudness"); it != root.end())
+            read_loudness(*it);
+        if (auto a = get_string(root, "", "title_animation")) {
+            m_project.title_animation_loc = val_loc("/title_animation");
+            if (auto anim = title_animation_at("/title_animation", *a))
+                m_project.title_animation = *anim;
         }
         if (auto v = get_string(root, "", "voice")) {
             m_project.voice = *v;
@@ -576,7 +710,8 @@ private:
             m_project.shots.push_back(std::move(s));
             return;
         }
-        check_fields(v, ptr, {"name", "visual", "narration", "duration", "transition", "title"});
+        check_fields(v, ptr, {"name", "visual", "narration", "duration", "transition", "title", "title_animation", "voice",
+                              "voice_file", "audio"});
         if (auto n = get_string(v, ptr, "name"))
             s.name = *n;
         if (auto it = v.find("narration"); it != v.end()) {
@@ -608,6 +743,33 @@ private:
         if (auto t = get_string(v, ptr, "title")) {
             s.title = *t;
             s.title_loc = val_loc(ptr + "/title");
+        }
+        if (auto a = get_string(v, ptr, "title_animation")) {
+            s.title_animation_loc = val_loc(ptr + "/title_animation");
+            s.title_animation = title_animation_at(ptr + "/title_animation", *a);
+        }
+        if (auto vc = get_string(v, ptr, "voice")) {
+            s.voice = *vc;
+            s.voice_loc = val_loc(ptr + "/voice");
+        }
+        if (auto a = get_string(v, ptr, "audio")) {
+            s.audio_loc = val_loc(ptr + "/audio");
+            if (*a == "keep" || *a == "mute")
+                s.keep_audio = *a == "keep";
+            else
+                m_diag.error(s.audio_loc, "\"audio\": \"" + *a + "\" is neither \"keep\" nor \"mute\"",
+                             "write \"audio\": \"keep\" to mix the clip's own sound in");
+        }
+        if (auto vf = get_string(v, ptr, "voice_file")) {
+            s.voice_file_as_written = *vf;
+            s.voice_file = fs::path(*vf).is_absolute() ? fs::path(*vf) : m_project.base_dir / *vf;
+            s.voice_file_loc = val_loc(ptr + "/voice_file");
+            FileKind kind = file_kind_from_extension(*vf);
+            if (kind != FileKind::Audio && kind != FileKind::Video)
+                m_diag.error(s.voice_file_loc, "\"" + *vf + "\" is not an audio file (judged by its extension)",
+                             "use a recording such as .wav, .m4a or .mp3");
+            else
+                check_media_file(*vf, s.voice_file, s.voice_file_loc, m_diag);
         }
         if (auto it = v.find("visual"); it != v.end())
             read_visual(*it, ptr + "/visual", s);

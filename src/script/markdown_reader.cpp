@@ -17,13 +17,13 @@ using timeline::Shot;
 
 const std::vector<std::string>& front_matter_keys()
 {
-    static const std::vector<std::string> k{"title", "size", "fps", "transition", "background", "music", "voice", "subtitles", "tts", "logo", "loudness"};
+    static const std::vector<std::string> k{"title", "size", "fps", "transition", "background", "music", "voice", "subtitles", "tts", "logo", "loudness", "title-animation"};
     return k;
 }
 
 const std::vector<std::string>& shot_keys()
 {
-    static const std::vector<std::string> k{"visual", "duration", "transition", "title", "fit", "voice", "voice-file", "audio"};
+    static const std::vector<std::string> k{"visual", "duration", "transition", "title", "fit", "voice", "voice-file", "audio", "title-animation"};
     return k;
 }
 
@@ -287,7 +287,7 @@ private:
                                  "move it below the shot's `# heading`");
                 else
                     m_diag.error(key_loc, "unknown key \"" + std::string(kl.key) + "\" in the front matter",
-                                 dym.empty() ? "known keys: title, size, fps, transition, background, music, voice, tts, subtitles, logo, loudness"
+                                 dym.empty() ? "known keys: title, size, fps, transition, background, music, voice, tts, subtitles, logo, loudness, title-animation"
                                              : "did you mean \"" + dym + "\"?");
                 continue;
             }
@@ -363,6 +363,10 @@ private:
                                  dym.empty() ? "use `espeak` (built in), `http` or `command <template>`"
                                              : "did you mean \"" + dym + "\"?");
                 }
+            } else if (key == "title-animation") {
+                m_project.title_animation_loc = val.at(0);
+                if (auto a = read_title_animation(val))
+                    m_project.title_animation = *a;
             } else if (key == "background") {
                 if (auto c = parse_color(kl.value))
                     m_project.background = *c;
@@ -374,6 +378,16 @@ private:
             }
         }
         return closed ? end + 1 : end;
+    }
+
+    std::optional<timeline::TitleAnimation> read_title_animation(const Span& val)
+    {
+        if (auto a = parse_title_animation(val.text))
+            return a;
+        auto dym = core::did_you_mean(core::to_lower_ascii(core::trim(val.text)), title_animation_names());
+        m_diag.error(val.at(0), "unknown title animation \"" + std::string(val.text) + "\"",
+                     dym.empty() ? "use slide-up (default), fade, pop or none" : "did you mean \"" + dym + "\"?");
+        return std::nullopt;
     }
 
     // `voice: <name> [rate=<wpm>] [pitch=<0-100>]`; the name is checked against the TTS engine's
@@ -457,11 +471,36 @@ private:
                     ok = false;
             } else if (name == "font" && !value.empty())
                 look.font = value;
-            else
+            else if (name == "outline" && (value == "off" || value == "none"))
+                look.outline_px = 0;
+            else if (name == "outline") {
+                std::string v = value;
+                if (v.size() > 2 && v.substr(v.size() - 2) == "px")
+                    v.resize(v.size() - 2);
+                char* end = nullptr;
+                double px = std::strtod(v.c_str(), &end);
+                ok = !v.empty() && end && *end == 0 && px >= 0 && px <= 40;
+                if (ok)
+                    look.outline_px = px;
+            } else if (name == "outline-color") {
+                if (auto c = parse_color(value))
+                    look.outline_color = *c;
+                else
+                    ok = false;
+            } else if (name == "shadow" && (value == "off" || value == "none"))
+                look.shadow = 0;
+            else if (name == "shadow") {
+                char* end = nullptr;
+                double v = std::strtod(value.c_str(), &end);
+                ok = !value.empty() && end && *end == 0 && v >= 0 && v <= 1;
+                if (ok)
+                    look.shadow = v;
+            } else
                 ok = false;
             if (!ok)
                 m_diag.error(val.at(start), "unknown subtitle setting \"" + word + "\"",
-                             "write on/off, position=bottom|center|top|NN%, size=N% (1.5-10), box, color=#rrggbb "
+                             "write on/off, position=bottom|center|top|NN%, size=N% (1.5-10), box, color=#rrggbb, "
+                             "outline=3px (0-40, or off), outline-color=#rrggbb, shadow=0.5 (0-1, or off) "
                              "or font=\"Family\"");
         }
     }
@@ -550,12 +589,23 @@ private:
             double db = std::strtod(w.c_str(), &end);
             if (end != w.c_str() && std::string_view(end) == "db" && db >= -60 && db <= 20) {
                 m.volume_db = db;
+            } else if (w.rfind("fade-in=", 0) == 0 || w.rfind("fade-out=", 0) == 0) {
+                bool in = w[5] == 'i';
+                std::string_view v = std::string_view(word).substr(in ? 8 : 9);
+                if (auto d = parse_duration_us(v, true); d && *d <= 30'000'000) {
+                    (in ? m.fade_in_us : m.fade_out_us) = *d;
+                } else {
+                    m_diag.error(val.at(path_end + off + (in ? 8 : 9)), "the music fade \"" + std::string(v) + "\" is not a duration from 0 to 30 s",
+                                 "write e.g. `fade-in=1s fade-out=2.5s` (`fade-out=0` ends at full level)");
+                    ok = false;
+                }
             } else if (w.rfind("duck=", 0) == 0 && w.size() > 7 && w.substr(w.size() - 2) == "db" &&
                        (db = std::strtod(w.c_str() + 5, &end), end == w.c_str() + w.size() - 2) && db >= -40 && db <= 0) {
                 m.duck_db = db;
             } else {
                 m_diag.error(val.at(path_end + off), "unknown word \"" + std::string(word) + "\" after the music path",
-                             "write a gain such as `-6dB` (between -60 and 20) and/or `duck=-12dB` (-40 to 0)");
+                             "write a gain such as `-6dB` (between -60 and 20), `duck=-12dB` (-40 to 0), "
+                                     "`fade-in=1s` or `fade-out=2s`");
                 ok = false;
             }
         }
@@ -587,6 +637,8 @@ private:
             return "4s";
         if (key == "fit")
             return "contain";
+        if (key == "title-animation")
+            return "pop";
         return "...";
     }
 
@@ -756,6 +808,11 @@ private:
             st.title_line = l.number;
             s.title = std::string(kl.value);
             s.title_loc = val.at(0);
+        } else if (key == "title-animation") {
+            if (s.title_animation_loc.valid())
+                return dup(s.title_animation_loc.line), true;
+            s.title_animation_loc = val.at(0);
+            s.title_animation = read_title_animation(val);
         } else if (key == "audio") {
             std::string v = core::to_lower_ascii(core::trim(kl.value));
             s.audio_loc = val.at(0);

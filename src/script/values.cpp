@@ -485,6 +485,22 @@ std::optional<timeline::Fit> parse_fit(std::string_view word)
 std::vector<std::string> move_names() { return {"zoom-in", "zoom-out", "pan-left", "pan-right", "pan-up", "pan-down"}; }
 std::vector<std::string> fit_names() { return {"cover", "contain", "stretch"}; }
 
+std::optional<timeline::TitleAnimation> parse_title_animation(std::string_view word)
+{
+    std::string w = core::to_lower_ascii(core::trim(word));
+    using A = timeline::TitleAnimation;
+    if (w == "slide-up" || w == "slideup" || w == "slide")
+        return A::SlideUp;
+    if (w == "fade")
+        return A::Fade;
+    if (w == "pop")
+        return A::Pop;
+    if (w == "none" || w == "off")
+        return A::None;
+    return std::nullopt;
+}
+std::vector<std::string> title_animation_names() { return {"slide-up", "fade", "pop", "none"}; }
+
 bool check_media_file(const std::string& as_written, const fs::path& resolved, const core::SourceLoc& where,
                       core::Diagnostics& diag)
 {

@@ -88,6 +88,9 @@ FileKind file_kind_from_extension(std::string_view path);
 std::optional<timeline::Move> parse_move(std::string_view word);
 std::optional<timeline::Fit> parse_fit(std::string_view word);
 std::vector<std::string> move_names();
+// "slide-up", "fade", "pop", "none" (also "slideup", "slide").
+std::optional<timeline::TitleAnimation> parse_title_animation(std::string_view word);
+std::vector<std::string> title_animation_names();
 std::vector<std::string> fit_names();
 
 // Checks a media path (resolved against `base_dir` unless absolute): exists, is a regular file.

@@ -64,6 +64,70 @@ CueBitmap bitmap_from_argb(const uint8_t* px, int stride, int w, int h, int ox, 
     return b;
 }
 
+namespace {
+
+// Bilinear sample of a w×h plane at (x, y) in source pixel units (pixel centres at +0.5); outside is 0.
+template <class T>
+double sample(const std::vector<T>& p, int w, int h, double x, double y)
+{
+    x -= 0.5, y -= 0.5;
+    int x0 = (int)std::floor(x), y0 = (int)std::floor(y);
+    double fx = x - x0, fy = y - y0;
+    auto at = [&](int xx, int yy) -> double {
+        if (xx < 0 || yy < 0 || xx >= w || yy >= h)
+            return 0;
+        return p[(size_t)yy * w + xx];
+    };
+    return (at(x0, y0) * (1 - fx) + at(x0 + 1, y0) * fx) * (1 - fy) +
+           (at(x0, y0 + 1) * (1 - fx) + at(x0 + 1, y0 + 1) * fx) * fy;
+}
+
+}  // namespace
+
+CueBitmap scale_bitmap(const CueBitmap& b, double scale)
+{
+    if (b.empty() || scale <= 0)
+        return {};
+    CueBitmap o;
+    o.lines = b.lines;
+    o.w = std::max(2, (int)std::lround(b.w * scale) & ~1);
+    o.h = std::max(2, (int)std::lround(b.h * scale) & ~1);
+    // Keep the centre where it was (rounded to even, as every bitmap position is).
+    o.x = (int)std::lround(b.x + (b.w - o.w) / 2.0) & ~1;
+    o.y = (int)std::lround(b.y + (b.h - o.h) / 2.0) & ~1;
+    const double sx = (double)b.w / o.w, sy = (double)b.h / o.h;
+    const size_t n = (size_t)o.w * o.h;
+    o.alpha.assign(n, 0);
+    o.luma.assign(n, 0);
+    o.row_first.assign(o.h, o.w);
+    o.row_last.assign(o.h, -1);
+    for (int y = 0; y < o.h; ++y)
+        for (int x = 0; x < o.w; ++x) {
+            double fx = (x + 0.5) * sx, fy = (y + 0.5) * sy;
+            double a = sample(b.alpha, b.w, b.h, fx, fy);
+            if (a < 0.5)
+                continue;
+            size_t i = (size_t)y * o.w + x;
+            o.alpha[i] = (uint16_t)std::lround(a);
+            o.luma[i] = (uint16_t)std::lround(sample(b.luma, b.w, b.h, fx, fy));
+            o.row_first[y] = std::min(o.row_first[y], x & ~1);
+            o.row_last[y] = std::max(o.row_last[y], x | 1);
+        }
+    const int cw = o.w / 2, ch = o.h / 2, bcw = b.w / 2, bch = b.h / 2;
+    o.calpha.assign((size_t)cw * ch, 0);
+    o.cu.assign((size_t)cw * ch, 0);
+    o.cv.assign((size_t)cw * ch, 0);
+    for (int y = 0; y < ch; ++y)
+        for (int x = 0; x < cw; ++x) {
+            double fx = (x + 0.5) * sx, fy = (y + 0.5) * sy;
+            size_t c = (size_t)y * cw + x;
+            o.calpha[c] = (uint16_t)std::lround(sample(b.calpha, bcw, bch, fx, fy));
+            o.cu[c] = (int16_t)std::lround(sample(b.cu, bcw, bch, fx, fy));
+            o.cv[c] = (int16_t)std::lround(sample(b.cv, bcw, bch, fx, fy));
+        }
+    return o;
+}
+
 void blend(core::Frame& f, const CueBitmap& b, double opacity)
 {
     if (b.empty() || opacity <= 0)

@@ -31,6 +31,10 @@ struct CueBitmap {
 // odd positions are rounded down to even.
 CueBitmap bitmap_from_argb(const uint8_t* px, int stride, int w, int h, int ox, int oy);
 
+// The bitmap scaled by `scale` (> 0) about its centre, resampled bilinearly (its planes are
+// premultiplied, so this is exact for coverage). Used for animated titles ("pop").
+CueBitmap scale_bitmap(const CueBitmap& b, double scale);
+
 // Blends the bitmap into the frame at its position with an overall opacity (0..1), clipped to
 // the frame.
 void blend(core::Frame& frame, const CueBitmap& bitmap, double opacity = 1.0);

@@ -16,6 +16,17 @@ const char* to_string(Move m)
     return "none";
 }
 
+const char* to_string(TitleAnimation a)
+{
+    switch (a) {
+    case TitleAnimation::SlideUp: return "slide-up";
+    case TitleAnimation::Fade: return "fade";
+    case TitleAnimation::Pop: return "pop";
+    case TitleAnimation::None: return "none";
+    }
+    return "slide-up";
+}
+
 const char* to_string(Fit f)
 {
     switch (f) {

@@ -34,7 +34,12 @@ enum class Fit {
     Stretch,  // fill the frame, distorting the aspect ratio
 };
 
+// How a shot's `title:` enters and leaves: fading while rising a little (default), fading in
+// place, popping up from smaller with a slight overshoot, or simply shown.
+enum class TitleAnimation { SlideUp, Fade, Pop, None };
+
 const char* to_string(Move m);
+const char* to_string(TitleAnimation a);
 const char* to_string(Fit f);
 const char* to_string(VisualKind k);
 const char* to_string(MediaType t);
@@ -75,6 +80,8 @@ struct Shot {
     std::optional<TransitionSpec> transition_out;  // into the next shot; else the project default
     std::string title;                    // `title: ...`: drawn over the picture
     SourceLoc title_loc;
+    std::optional<TitleAnimation> title_animation;  // `title-animation: pop`; else the project's
+    SourceLoc title_animation_loc;
     std::string voice;                    // `voice: en` for this shot only (else the project's)
     SourceLoc voice_loc;
     bool keep_audio = false;              // `audio: keep`: a video shot's own sound is mixed in
@@ -91,6 +98,8 @@ struct MusicSpec {
     std::filesystem::path path;
     double volume_db = 0;  // gain before the mix is normalised (matters once a voice is ducked over it)
     double duck_db = -12;  // how far it dips while the voice speaks (`duck=-12dB`; 0 = no ducking)
+    int64_t fade_in_us = 1'000'000;   // `fade-in=1s` (0 = starts at full level)
+    int64_t fade_out_us = 2'000'000;  // `fade-out=2s`, ending with the video
     SourceLoc loc;
 };
 
@@ -140,7 +149,12 @@ struct Project {
         bool box = false;
         core::Rgb color{255, 255, 255};
         std::string font;                 // empty = Noto Sans CJK SC
+        double outline_px = -1;           // outline width in output pixels; < 0 = 8 % of the text size
+        core::Rgb outline_color{0, 0, 0};
+        double shadow = -1;               // drop-shadow opacity 0..1; < 0 = default (0.5)
     } subtitle_look;
+    TitleAnimation title_animation = TitleAnimation::SlideUp;  // `title-animation:` in the front matter
+    SourceLoc title_animation_loc;
     std::vector<Shot> shots;
 };
 

@@ -465,6 +465,61 @@ TEST_F(Render, TitleFadesInOverThePicture)
     EXPECT_GT(bright_in_title_band(30), 800) << "the title should be on screen mid-shot";
 }
 
+namespace {
+
+struct Box {
+    int x0 = 1 << 30, y0 = 1 << 30, x1 = -1, y1 = -1;
+    int width() const { return x1 - x0 + 1; }
+};
+
+// Bounding box of the title's ink (brighter than the red backdrop, Y = 63) in the middle band.
+Box title_box(const fs::path& video, int64_t idx)
+{
+    auto f = decode_frame_yuv(video, idx, 360, 640);
+    Box b;
+    for (int y = 150; y < 400; ++y)
+        for (int x = 0; x < 360; ++x)
+            if (f[size_t(y) * 360 + x] > 95)
+                b.x0 = std::min(b.x0, x), b.x1 = std::max(b.x1, x), b.y0 = std::min(b.y0, y), b.y1 = std::max(b.y1, y);
+    return b;
+}
+
+}  // namespace
+
+TEST_F(Render, TitleAnimationsSlideFadeAndPop)
+{
+    write_file(dir / "a.md", "---\nsize: 360x640\nsubtitles: off\ntitle-animation: fade\n---\n"
+                             "# Fade\nred.png\ntitle: HARBIN\nduration: 2s\n"
+                             "# Slide\nred.png\ntitle: HARBIN\ntitle-animation: slide-up\nduration: 2s\n"
+                             "# Pop\nred.png\ntitle: HARBIN\ntitle-animation: pop\nduration: 2s\n");
+    auto out = dir / "a.mp4";
+    auto r = run({cli(), "render", (dir / "a.md").string(), "-o", out.string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    // Early in each shot's title (a third of the way in; pop: a sixth) against the settled title
+    // mid-shot (cuts: shots start at 0, 60, 120).
+    for (int64_t start : {0, 60, 120}) {
+        Box early = title_box(out, start + (start == 120 ? 1 : 3)), settled = title_box(out, start + 30);
+        ASSERT_GT(settled.width(), 100) << "shot at " << start;
+        ASSERT_GT(early.width(), 0) << "title invisible two frames in, shot at " << start;
+        if (start == 0) {  // fade: in place, full size
+            EXPECT_NEAR(early.width(), settled.width(), 10);  // faint edges may fall below the ink threshold
+            EXPECT_NEAR(early.y0, settled.y0, 3);
+        } else if (start == 60) {  // slide-up: full size, lower, rising
+            EXPECT_NEAR(early.width(), settled.width(), 10);
+            EXPECT_GT(early.y0, settled.y0 + 8);
+        } else {  // pop: smaller, growing about its centre
+            EXPECT_LT(early.width(), 0.92 * settled.width());
+            EXPECT_NEAR((early.x0 + early.x1) / 2.0, (settled.x0 + settled.x1) / 2.0, 3);
+        }
+    }
+    // A misspelt animation is named with a suggestion.
+    write_file(dir / "bad.md", "---\nsize: 360x640\n---\n# A\nred.png\ntitle: X\ntitle-animation: popp\n");
+    auto c = run({cli(), "check", (dir / "bad.md").string()});
+    EXPECT_EQ(c.exit_code, 2);
+    EXPECT_NE(c.err.find("bad.md:7:18"), std::string::npos) << c.err;
+    EXPECT_NE(c.err.find("did you mean \"pop\""), std::string::npos) << c.err;
+}
+
 TEST_F(Render, MusicIsDuckedUnderTheVoice)
 {
     // The music is a 55 Hz hum (far below the voice's pitch), so a narrow band-pass hears only it.
@@ -640,4 +695,33 @@ TEST_F(Render, ClipSoundIsKeptOnlyWhenAsked)
     auto b = run({cli(), "check", (dir / "bad.md").string()});
     EXPECT_EQ(b.exit_code, 2);
     EXPECT_NE(b.err.find("bad.md:6:8"), std::string::npos) << b.err;
+}
+
+TEST_F(Render, RecordedNarrationTimedByItsSubtitlesFile)
+{
+    // Two tone bursts stand for two spoken lines, at 0.5-1.5 s and 2.0-3.2 s of a 4 s recording;
+    // the .srt beside it says exactly that, so the subtitles follow it rather than a guess.
+    ffmpeg({"-f", "lavfi", "-i", "sine=f=440:d=4:r=48000", "-af",
+            "volume=enable='not(between(t,0.5,1.5)+between(t,2.0,3.2))':volume=0", (dir / "vo.wav").string()});
+    write_file(dir / "vo.srt", "\xEF\xBB\xBF" "1\r\n00:00:00,500 --> 00:00:01,500\r\nWelcome <i>aboard</i>.\r\n\r\n"
+                               "2\r\n00:00:02,000 --> 00:00:03,200\r\nEnjoy the ride.\r\n");
+    write_file(dir / "r.md", "---\nsize: 180x320\n---\n# Recorded\nred.png\nvoice-file: vo.wav\n"
+                             "Welcome aboard.\nEnjoy the ride.\n");
+    auto r = run({cli(), "render", (dir / "r.md").string(), "-o", (dir / "r.mp4").string(), "-q", "--subtitles", "srt"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::string srt = read_file(dir / "r.srt");
+    // The voice starts 0.2 s into the shot (its lead-in), so the cues start at 0.7 s and 2.2 s.
+    EXPECT_NE(srt.find("00:00:00,700 --> "), std::string::npos) << srt;
+    EXPECT_NE(srt.find("00:00:02,200 --> "), std::string::npos) << srt;
+    EXPECT_NE(srt.find("Welcome aboard."), std::string::npos) << srt;
+
+    // An .srt that says something else is named, and timings fall back to the pauses.
+    write_file(dir / "vo.srt", "1\n00:00:00,500 --> 00:00:01,500\nGood night.\n");
+    auto c = run({cli(), "check", (dir / "r.md").string()});
+    EXPECT_EQ(c.exit_code, 0) << c.err;
+    EXPECT_NE(c.err.find("cue 1 of vo.srt (\"Good night.\") is not in the shot's narration"), std::string::npos) << c.err;
+    // A broken timing line is named with the file and line.
+    write_file(dir / "vo.srt", "1\n00:00:00,500 -> 00:00:01,500\nWelcome aboard.\n\n2\n00:00:02 --> 3\nx\n");
+    c = run({cli(), "check", (dir / "r.md").string()});
+    EXPECT_NE(c.err.find("vo.srt:6: \"00:00:02 --> 3\" is not a valid SRT timing line"), std::string::npos) << c.err;
 }

@@ -67,3 +67,26 @@ TEST(SubtitlesExport, FfmpegParsesWrittenFiles)
     // A write into a missing folder fails cleanly.
     EXPECT_FALSE(write_text_file_atomic(dir / "no/such/dir/x.srt", "x").has_value());
 }
+
+TEST(Srt, ReadsWhatPeopleAndToolsWrite)
+{
+    auto cues = parse_srt("\xEF\xBB\xBF" "1\r\n00:00:01,200 --> 00:00:03,500\r\n<i>Hello</i>\r\nworld\r\n\r\n"
+                          "00:00:04.000 --> 00:00:05.250 X1:10 X2:20\nSecond\n",
+                          "a.srt");
+    ASSERT_TRUE(cues) << cues.error().message;
+    ASSERT_EQ(cues->size(), 2u);
+    EXPECT_EQ((*cues)[0].start_us, 1'200'000);
+    EXPECT_EQ((*cues)[0].end_us, 3'500'000);
+    EXPECT_EQ((*cues)[0].text, "Hello\nworld");
+    EXPECT_EQ((*cues)[1].start_us, 4'000'000);
+    EXPECT_EQ((*cues)[1].end_us, 5'250'000);
+    EXPECT_EQ((*cues)[1].text, "Second");
+    // What the writer writes, the reader reads back.
+    auto again = parse_srt(to_srt(*cues), "b.srt");
+    ASSERT_TRUE(again);
+    ASSERT_EQ(again->size(), 2u);
+    EXPECT_EQ((*again)[1].end_us, 5'250'000);
+    auto bad = parse_srt("1\n00:00:03,000 --> 00:00:01,000\nbackwards\n", "c.srt");
+    ASSERT_FALSE(bad);
+    EXPECT_NE(bad.error().message.find("c.srt:2:"), std::string::npos) << bad.error().message;
+}

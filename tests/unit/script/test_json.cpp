@@ -158,10 +158,93 @@ TEST(JsonSchema, FieldsInSchemaAreTheOnesTheReaderKnows)
         return k;
     };
     EXPECT_EQ(keys(schema.at("properties")),
-              (std::vector<std::string>{"$schema", "background", "fps", "logo", "music", "schema_version", "shots", "size", "subtitles",
-                                        "title", "transition", "tts", "tts_command", "voice", "voice_pitch", "voice_rate"}));
+              (std::vector<std::string>{"$schema", "background", "fps", "logo", "loudness", "music", "schema_version", "shots", "size",
+                                        "subtitles", "title", "title_animation", "transition", "tts", "tts_command", "voice",
+                                        "voice_pitch", "voice_rate"}));
     EXPECT_EQ(keys(schema.at("$defs").at("shot").at("properties")),
-              (std::vector<std::string>{"duration", "name", "narration", "title", "transition", "visual"}));
+              (std::vector<std::string>{"audio", "duration", "name", "narration", "title", "title_animation", "transition",
+                                        "visual", "voice", "voice_file"}));
     EXPECT_EQ(keys(schema.at("$defs").at("visual").at("properties")),
               (std::vector<std::string>{"description", "fit", "from", "media", "move", "to"}));
+}
+
+// Everything the front matter and shot keys can say, the JSON form says too, to the same effect.
+TEST(Json, SameSettingsAsTheScriptForm)
+{
+    TempDir t;
+    t.write("media/bgm.ogg");
+    t.write("media/clip.mp4");
+    t.write("vo/one.wav");
+    core::Diagnostics dj, dm;
+    auto j = read_json(R"({
+  "voice": "zh",
+  "loudness": {"lufs": -16, "peak_dbtp": -1.5},
+  "title_animation": "pop",
+  "subtitles": {"burn": false, "position": "30%", "size_percent": 5, "box": true, "color": "#ffd400",
+                "outline_px": 3, "outline_color": "navy", "shadow": 0, "font": "Noto Serif CJK SC"},
+  "music": {"media": "media/bgm.ogg", "volume_db": -6, "duck_db": -18, "fade_in": "0.5s", "fade_out": 3},
+  "shots": [
+    {"name": "A", "visual": {"media": "media/clip.mp4"}, "audio": "keep", "voice": "en", "title": "T",
+     "title_animation": "fade", "narration": "Hello."},
+    {"name": "B", "voice_file": "vo/one.wav"}
+  ]
+})",
+                       dj, t.path());
+    auto m = script::read_script_text(R"(---
+voice: zh
+loudness: -16 peak=-1.5
+title-animation: pop
+subtitles: off position=30% size=5% box color=#ffd400 outline=3px outline-color=navy shadow=off font="Noto Serif CJK SC"
+music: media/bgm.ogg -6dB duck=-18dB fade-in=0.5s fade-out=3s
+---
+# A
+media/clip.mp4
+audio: keep
+voice: en
+title: T
+title-animation: fade
+Hello.
+# B
+voice-file: vo/one.wav
+)",
+                                      "p.md", script::Format::Markdown, t.path(), dm);
+    ASSERT_TRUE(j) << dj.to_string();
+    ASSERT_TRUE(m) << dm.to_string();
+    EXPECT_EQ(dj.error_count(), 0u) << dj.to_string();
+    EXPECT_EQ(dm.error_count(), 0u) << dm.to_string();
+    for (const Project* p : {&*j, &*m}) {
+        SCOPED_TRACE(p == &*j ? "json" : "markdown");
+        EXPECT_EQ(p->loudness_lufs, -16);
+        EXPECT_EQ(p->true_peak_dbtp, -1.5);
+        EXPECT_EQ(p->title_animation, TitleAnimation::Pop);
+        EXPECT_FALSE(p->burn_subtitles);
+        const auto& l = p->subtitle_look;
+        EXPECT_EQ(l.position, "percent");
+        EXPECT_DOUBLE_EQ(l.percent, 0.3);
+        EXPECT_DOUBLE_EQ(l.size_frac, 0.05);
+        EXPECT_TRUE(l.box);
+        EXPECT_EQ(l.color.r, 255);
+        EXPECT_EQ(l.color.g, 0xd4);
+        EXPECT_EQ(l.outline_px, 3);
+        EXPECT_EQ(l.outline_color.b, 128);
+        EXPECT_EQ(l.shadow, 0);
+        EXPECT_EQ(l.font, "Noto Serif CJK SC");
+        ASSERT_TRUE(p->music);
+        EXPECT_EQ(p->music->volume_db, -6);
+        EXPECT_EQ(p->music->duck_db, -18);
+        EXPECT_EQ(p->music->fade_in_us, 500000);
+        EXPECT_EQ(p->music->fade_out_us, 3000000);
+        ASSERT_EQ(p->shots.size(), 2u);
+        EXPECT_TRUE(p->shots[0].keep_audio);
+        EXPECT_EQ(p->shots[0].voice, "en");
+        EXPECT_EQ(p->shots[0].title_animation, TitleAnimation::Fade);
+        EXPECT_EQ(p->shots[1].voice_file, t.path() / "vo/one.wav");
+    }
+    // Mistakes are named at the value, with the fix.
+    core::Diagnostics bad;
+    read_json(R"({"title_animation": "popp", "subtitles": {"shadow": 2}, "shots": [{"audio": "loud"}]})", bad, t.path());
+    std::string msg = bad.to_string();
+    EXPECT_NE(msg.find("did you mean \"pop\""), std::string::npos) << msg;
+    EXPECT_NE(msg.find("shadow must be a number from 0 to 1"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("neither \"keep\" nor \"mute\""), std::string::npos) << msg;
 }
