@@ -1,6 +1,7 @@
 // End-to-end: scripts rendered by the real `shotweave` binary, outputs checked with ffprobe and
 // by decoding frames with ffmpeg.
 
+#include <cmath>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -320,6 +321,73 @@ TEST_F(Render, MusicIsFittedAndNormalised)
     auto l = measure_loudness(out);
     EXPECT_NEAR(l.integrated, -14.0, 1.0) << l.summary;
     EXPECT_LE(l.true_peak, -1.0) << l.summary;  // the -1 dBTP ceiling holds after AAC encoding
+}
+
+namespace {
+
+// RMS level (dBFS) of the first audio channel over [from, to) seconds.
+double rms_db(const fs::path& media, double from, double to)
+{
+    auto r = run({"ffmpeg", "-v", "error", "-nostdin", "-i", media.string(), "-map", "0:a", "-ac", "1", "-ar", "48000",
+                  "-f", "f32le", "-"});
+    const float* x = reinterpret_cast<const float*>(r.out.data());
+    size_t n = r.out.size() / 4, a = size_t(from * 48000), b = std::min(n, size_t(to * 48000));
+    double sum = 0;
+    for (size_t i = a; i < b; ++i)
+        sum += double(x[i]) * x[i];
+    return 10 * std::log10(sum / std::max<size_t>(1, b - a) + 1e-12);
+}
+
+}  // namespace
+
+TEST_F(Render, MusicFadeLengthsFollowTheScript)
+{
+    ffmpeg({"-f", "lavfi", "-i", "sine=f=330:d=6:sample_rate=48000,volume=-20dB", "-ac", "2", (dir / "bgm.wav").string()});
+    write_file(dir / "long.md", "---\nsize: 180x320\nmusic: bgm.wav fade-in=3s fade-out=0\n---\n# A\nred.png\nduration: 6s\n");
+    write_file(dir / "none.md", "---\nsize: 180x320\nmusic: bgm.wav fade-in=0 fade-out=0\n---\n# A\nred.png\nduration: 6s\n");
+    for (const char* n : {"long", "none"}) {
+        auto r = run({cli(), "render", (dir / (std::string(n) + ".md")).string(), "-o", (dir / (std::string(n) + ".mp4")).string(), "-q"});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    // A 3 s equal-power fade-in: the first half second is far below the steady level; without
+    // fades the music starts (after AAC's priming) and ends at that level.
+    double steady = rms_db(dir / "long.mp4", 4.0, 5.0);
+    EXPECT_LT(rms_db(dir / "long.mp4", 0.05, 0.5), steady - 10);
+    EXPECT_NEAR(rms_db(dir / "long.mp4", 5.5, 5.95), steady, 1.0) << "fade-out=0 keeps the level to the end";
+    double steady_none = rms_db(dir / "none.mp4", 3.0, 4.0);
+    EXPECT_NEAR(rms_db(dir / "none.mp4", 0.05, 0.5), steady_none, 1.0);
+    // The default fades out over the last 2 s.
+    write_file(dir / "def.md", "---\nsize: 180x320\nmusic: bgm.wav\n---\n# A\nred.png\nduration: 6s\n");
+    auto r = run({cli(), "render", (dir / "def.md").string(), "-o", (dir / "def.mp4").string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_LT(rms_db(dir / "def.mp4", 5.6, 5.95), rms_db(dir / "def.mp4", 2.0, 3.0) - 10);
+}
+
+TEST_F(Render, SubtitleOutlineAndShadowCanBeTurnedOff)
+{
+    // White text over red (Y = 63): the outline and shadow are the only pixels darker than red.
+    auto dark_in_band = [&](const std::string& look) {
+        write_file(dir / "o.md", "---\nsize: 360x640\nsubtitles: on " + look + "\n---\n# A\nred.png\nduration: 2s\n"
+                                 "Snow falls on the harbour.\n");
+        auto r = run({cli(), "render", (dir / "o.md").string(), "-o", (dir / "o.mp4").string(), "-q"});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        auto f = decode_frame_yuv(dir / "o.mp4", 30, 360, 640);
+        int dark = 0, bright = 0;
+        for (int y = 400; y < 560; ++y)
+            for (int x = 0; x < 360; ++x) {
+                dark += f[size_t(y) * 360 + x] < 35;
+                bright += f[size_t(y) * 360 + x] > 200;
+            }
+        return std::pair{dark, bright};
+    };
+    auto [dark_default, bright_default] = dark_in_band("");
+    auto [dark_off, bright_off] = dark_in_band("outline=off shadow=off");
+    auto [dark_thick, bright_thick] = dark_in_band("outline=6px shadow=off");
+    EXPECT_GT(bright_default, 300);
+    EXPECT_GT(bright_off, 300);
+    EXPECT_GT(dark_default, 300) << "default: outlined";
+    EXPECT_LT(dark_off, 30) << "outline=off shadow=off: nothing drawn darker than the picture";
+    EXPECT_GT(dark_thick, dark_default) << "a 6 px outline is thicker than the default";
 }
 
 TEST_F(Render, MusicWithoutSoundIsRefused)
