@@ -260,6 +260,7 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
         style.color = look.color;
         style.box = look.box;
         style.outline_px = look.outline_px;
+        style.max_lines = look.max_lines;
         style.outline_color = look.outline_color;
         if (look.shadow >= 0)
             style.shadow = look.shadow;

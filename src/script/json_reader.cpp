@@ -453,7 +453,7 @@ private:
             type_error(ptr, v, "true, false or an object like {\"position\": \"top\", \"box\": true}");
             return;
         }
-        check_fields(v, ptr, {"burn", "position", "size_percent", "box", "color", "outline_px", "outline_color", "shadow", "font"});
+        check_fields(v, ptr, {"burn", "position", "size_percent", "box", "color", "outline_px", "outline_color", "shadow", "font", "max_lines"});
         auto& look = m_project.subtitle_look;
         if (auto it = v.find("burn"); it != v.end()) {
             if (it->is_boolean())
@@ -486,6 +486,8 @@ private:
             look.outline_px = *n;
         if (auto n = number_in(v, ptr, "shadow", 0, 1, "0.5"))
             look.shadow = *n;
+        if (auto n = number_in(v, ptr, "max_lines", 1, 4, "2"))
+            look.max_lines = (int)*n;
         for (const char* key : {"color", "outline_color"}) {
             if (auto c = get_string(v, ptr, key)) {
                 if (auto rgb = parse_color(*c))

@@ -482,6 +482,8 @@ private:
                 ok = !v.empty() && end && *end == 0 && px >= 0 && px <= 40;
                 if (ok)
                     look.outline_px = px;
+            } else if (name == "lines" && value.size() == 1 && value[0] >= '1' && value[0] <= '4') {
+                look.max_lines = value[0] - '0';
             } else if (name == "outline-color") {
                 if (auto c = parse_color(value))
                     look.outline_color = *c;
@@ -500,7 +502,7 @@ private:
             if (!ok)
                 m_diag.error(val.at(start), "unknown subtitle setting \"" + word + "\"",
                              "write on/off, position=bottom|center|top|NN%, size=N% (1.5-10), box, color=#rrggbb, "
-                             "outline=3px (0-40, or off), outline-color=#rrggbb, shadow=0.5 (0-1, or off) "
+                             "lines=2 (1-4), outline=3px (0-40, or off), outline-color=#rrggbb, shadow=0.5 (0-1, or off) "
                              "or font=\"Family\"");
         }
     }

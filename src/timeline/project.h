@@ -152,6 +152,7 @@ struct Project {
         double outline_px = -1;           // outline width in output pixels; < 0 = 8 % of the text size
         core::Rgb outline_color{0, 0, 0};
         double shadow = -1;               // drop-shadow opacity 0..1; < 0 = default (0.5)
+        int max_lines = 2;                // lines per cue (1-4); longer sentences become several cues
     } subtitle_look;
     TitleAnimation title_animation = TitleAnimation::SlideUp;  // `title-animation:` in the front matter
     SourceLoc title_animation_loc;

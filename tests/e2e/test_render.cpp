@@ -390,6 +390,25 @@ TEST_F(Render, SubtitleOutlineAndShadowCanBeTurnedOff)
     EXPECT_GT(dark_thick, dark_default) << "a 6 px outline is thicker than the default";
 }
 
+TEST_F(Render, SubtitleLinesPerCueSetting)
+{
+    auto cue_count = [&](const std::string& look) {
+        write_file(dir / "l.md", "---\nsize: 360x640\nsubtitles: off " + look + "\n---\n# A\nred.png\nduration: 6s\n"
+                                 "清晨的中央大街，百年面包石路静静延伸，两旁是风格各异的欧式建筑，游客们在这里漫步拍照。\n");
+        auto r = run({cli(), "render", (dir / "l.md").string(), "-o", (dir / "l.mp4").string(), "-q", "--subtitles", "srt"});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        std::string srt = read_file(dir / "l.srt");
+        size_t n = 0;
+        for (size_t p = 0; (p = srt.find(" --> ", p)) != std::string::npos; ++p)
+            ++n;
+        return n;
+    };
+    size_t one = cue_count("lines=1"), two = cue_count("lines=2"), four = cue_count("lines=4");
+    EXPECT_GT(one, two);
+    EXPECT_GE(two, four);
+    EXPECT_GE(one, 3u);
+}
+
 TEST_F(Render, MusicWithoutSoundIsRefused)
 {
     write_file(dir / "m.md", "---\nsize: 180x320\nmusic: clip.mp4\n---\n# A\nred.png\nduration: 1s\n");

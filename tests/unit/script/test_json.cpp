@@ -181,7 +181,7 @@ TEST(Json, SameSettingsAsTheScriptForm)
   "loudness": {"lufs": -16, "peak_dbtp": -1.5},
   "title_animation": "pop",
   "subtitles": {"burn": false, "position": "30%", "size_percent": 5, "box": true, "color": "#ffd400",
-                "outline_px": 3, "outline_color": "navy", "shadow": 0, "font": "Noto Serif CJK SC"},
+                "outline_px": 3, "outline_color": "navy", "shadow": 0, "font": "Noto Serif CJK SC", "max_lines": 1},
   "music": {"media": "media/bgm.ogg", "volume_db": -6, "duck_db": -18, "fade_in": "0.5s", "fade_out": 3},
   "shots": [
     {"name": "A", "visual": {"media": "media/clip.mp4"}, "audio": "keep", "voice": "en", "title": "T",
@@ -194,7 +194,7 @@ TEST(Json, SameSettingsAsTheScriptForm)
 voice: zh
 loudness: -16 peak=-1.5
 title-animation: pop
-subtitles: off position=30% size=5% box color=#ffd400 outline=3px outline-color=navy shadow=off font="Noto Serif CJK SC"
+subtitles: off position=30% size=5% box color=#ffd400 outline=3px outline-color=navy shadow=off lines=1 font="Noto Serif CJK SC"
 music: media/bgm.ogg -6dB duck=-18dB fade-in=0.5s fade-out=3s
 ---
 # A
@@ -229,6 +229,7 @@ voice-file: vo/one.wav
         EXPECT_EQ(l.outline_color.b, 128);
         EXPECT_EQ(l.shadow, 0);
         EXPECT_EQ(l.font, "Noto Serif CJK SC");
+        EXPECT_EQ(l.max_lines, 1);
         ASSERT_TRUE(p->music);
         EXPECT_EQ(p->music->volume_db, -6);
         EXPECT_EQ(p->music->duck_db, -18);
