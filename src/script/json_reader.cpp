@@ -588,7 +588,7 @@ private:
 
     void read_project(const json& root)
     {
-        check_fields(root, "", {"$schema", "schema_version", "title", "size", "fps", "transition", "background", "music", "voice", "voice_rate", "voice_pitch", "tts", "tts_command", "subtitles", "logo", "loudness", "title_animation", "shots"});
+        check_fields(root, "", {"$schema", "schema_version", "title", "size", "fps", "transition", "background", "music", "voice", "voice_rate", "voice_pitch", "tts", "tts_command", "subtitles", "logo", "loudness", "title_animation", "library", "seed", "shots"});
         if (auto it = root.find("schema_version"); it != root.end()) {
             if (!it->is_number_integer() || it->get<int64_t>() != 1)
                 m_diag.error(val_loc("/schema_version"), "schema_version must be 1",
@@ -635,6 +635,23 @@ private:
             read_subtitles(*it);
         if (auto it = root.find("loudness"); it != root.end())
             read_loudness(*it);
+        if (auto lib = get_string(root, "", "library")) {
+            m_project.library_as_written = *lib;
+            m_project.library_dir = fs::path(*lib).is_absolute() ? fs::path(*lib) : m_project.base_dir / *lib;
+            m_project.library_loc = val_loc("/library");
+            std::error_code ec;
+            if (!fs::is_directory(m_project.library_dir, ec))
+                m_diag.error(m_project.library_loc, "the library folder \"" + *lib + "\" does not exist",
+                             "give a folder of photos and videos, relative to the JSON file (looked for " +
+                                 m_project.library_dir.string() + ")");
+        }
+        if (auto it = root.find("seed"); it != root.end()) {
+            m_project.seed_loc = val_loc("/seed");
+            if (it->is_number_unsigned())
+                m_project.seed = it->get<uint64_t>();
+            else
+                m_diag.error(m_project.seed_loc, "seed must be a whole number, 0 or more", "e.g. \"seed\": 2");
+        }
         if (auto a = get_string(root, "", "title_animation")) {
             m_project.title_animation_loc = val_loc("/title_animation");
             if (auto anim = title_animation_at("/title_animation", *a))
@@ -784,9 +801,30 @@ private:
             type_error(ptr, v, "an object like {\"media\": \"photo.jpg\"} or {\"description\": \"...\"}");
             return;
         }
-        check_fields(v, ptr, {"media", "description", "move", "fit", "from", "to"});
+        check_fields(v, ptr, {"media", "description", "generate", "card", "move", "fit", "from", "to"});
         timeline::Visual& vis = s.visual;
         vis.loc = val_loc(ptr);
+        // {"generate": "<words>"} = `visual: generate <words>`; {"card": true} = `visual: card`.
+        if (auto gen = get_string(v, ptr, "generate")) {
+            vis.kind = timeline::VisualKind::Generate;
+            vis.description = *gen;
+            vis.loc = string_span(ptr + "/generate", *gen).at(0);
+            if (v.contains("media") || v.contains("description") || v.contains("card"))
+                m_diag.error(key_loc(ptr + "/generate"), readable(ptr) + " has \"generate\" and another kind of visual",
+                             "a shot has one visual; keep one");
+            return;
+        }
+        if (auto it = v.find("card"); it != v.end()) {
+            if (*it != true) {
+                type_error(ptr + "/card", *it, "true");
+                return;
+            }
+            vis.kind = timeline::VisualKind::Card;
+            if (v.contains("media") || v.contains("description"))
+                m_diag.error(key_loc(ptr + "/card"), readable(ptr) + " has \"card\" and another kind of visual",
+                             "a shot has one visual; keep one");
+            return;
+        }
         auto media = get_string(v, ptr, "media");
         auto desc = get_string(v, ptr, "description");
         if (media && desc) {
@@ -813,7 +851,7 @@ private:
             vis.description = *desc;
             vis.loc = string_span(ptr + "/description", *desc).at(0);
         } else if (!v.contains("media") && !v.contains("description")) {
-            m_diag.error(val_loc(ptr), readable(ptr) + " needs \"media\" or \"description\"",
+            m_diag.error(val_loc(ptr), readable(ptr) + " needs \"media\", \"description\", \"generate\" or \"card\"",
                          "e.g. {\"media\": \"media/photo.jpg\"} or {\"description\": \"a snowy street at night\"}");
         }
         bool is_video = vis.kind == timeline::VisualKind::Media && vis.media_type == timeline::MediaType::Video;

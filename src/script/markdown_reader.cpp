@@ -17,7 +17,7 @@ using timeline::Shot;
 
 const std::vector<std::string>& front_matter_keys()
 {
-    static const std::vector<std::string> k{"title", "size", "fps", "transition", "background", "music", "voice", "subtitles", "tts", "logo", "loudness", "title-animation"};
+    static const std::vector<std::string> k{"title", "size", "fps", "transition", "background", "music", "voice", "subtitles", "tts", "logo", "loudness", "title-animation", "library", "seed"};
     return k;
 }
 
@@ -287,7 +287,7 @@ private:
                                  "move it below the shot's `# heading`");
                 else
                     m_diag.error(key_loc, "unknown key \"" + std::string(kl.key) + "\" in the front matter",
-                                 dym.empty() ? "known keys: title, size, fps, transition, background, music, voice, tts, subtitles, logo, loudness, title-animation"
+                                 dym.empty() ? "known keys: title, size, fps, transition, background, music, voice, tts, subtitles, logo, loudness, title-animation, library, seed"
                                              : "did you mean \"" + dym + "\"?");
                 continue;
             }
@@ -363,6 +363,28 @@ private:
                                  dym.empty() ? "use `espeak` (built in), `http` or `command <template>`"
                                              : "did you mean \"" + dym + "\"?");
                 }
+            } else if (key == "library") {
+                std::string dir(core::trim(kl.value));
+                if (dir.size() >= 2 && dir.front() == '"' && dir.back() == '"')
+                    dir = dir.substr(1, dir.size() - 2);
+                m_project.library_as_written = dir;
+                m_project.library_dir = fs::path(dir).is_absolute() ? fs::path(dir) : m_base / dir;
+                m_project.library_loc = val.at(0);
+                std::error_code ec;
+                if (!fs::is_directory(m_project.library_dir, ec))
+                    m_diag.error(val.at(0), "the library folder \"" + dir + "\" does not exist" +
+                                                (fs::exists(m_project.library_dir, ec) ? " as a folder" : ""),
+                                 "give a folder of photos and videos, relative to the script (looked for " +
+                                     m_project.library_dir.string() + ")");
+            } else if (key == "seed") {
+                m_project.seed_loc = val.at(0);
+                char* end = nullptr;
+                std::string v(core::trim(kl.value));
+                unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+                if (v.empty() || !end || *end || v[0] == '-')
+                    m_diag.error(val.at(0), "seed must be a whole number", "write e.g. `seed: 2` for another pick");
+                else
+                    m_project.seed = n;
             } else if (key == "title-animation") {
                 m_project.title_animation_loc = val.at(0);
                 if (auto a = read_title_animation(val))
@@ -641,6 +663,10 @@ private:
             return "contain";
         if (key == "title-animation")
             return "pop";
+        if (key == "library")
+            return "media/";
+        if (key == "seed")
+            return "1";
         return "...";
     }
 
@@ -788,6 +814,20 @@ private:
             s.visual.kind = timeline::VisualKind::Description;
             s.visual.description = std::string(kl.value);
             s.visual.loc = val.at(0);
+            // `visual: generate <words>` always uses the scene generator; `visual: card` is a
+            // title card on an abstract moving background.
+            auto words = split_words(kl.value);
+            std::string first = words.empty() ? "" : core::to_lower_ascii(words[0].second);
+            if (first == "generate") {
+                s.visual.kind = timeline::VisualKind::Generate;
+                s.visual.description = std::string(core::trim(kl.value.substr(words[0].first + words[0].second.size())));
+                if (s.visual.description.empty())
+                    m_diag.error(val.at(0), "`visual: generate` needs a description of the scene",
+                                 "write e.g. `visual: generate 雪夜里的冰雕城堡` or `visual: generate sunset over the sea`");
+            } else if (first == "card" && words.size() == 1) {
+                s.visual.kind = timeline::VisualKind::Card;
+                s.visual.description.clear();
+            }
         } else if (key == "duration") {
             if (st.duration_line)
                 return dup(st.duration_line), true;

@@ -65,9 +65,13 @@ static std::string visual_text(const timeline::Visual& v)
 {
     switch (v.kind) {
     case VisualKind::None:
-        return "(colour card)";
+        return "(generated from the narration)";
     case VisualKind::Description:
         return "[" + v.description + "]";
+    case VisualKind::Generate:
+        return "generate [" + v.description + "]";
+    case VisualKind::Card:
+        return "(title card)";
     case VisualKind::Media: {
         std::string s = v.path_as_written.empty() ? v.path.string() : v.path_as_written;
         if (v.move != timeline::Move::None)
@@ -166,6 +170,34 @@ std::string storyboard_text(const timeline::Project& project, const timeline::Pl
                       project.loudness_lufs);
         out += buf;
     }
+    // Why each shot looks as it does when the script did not name a file.
+    for (size_t i = 0; i < project.shots.size(); ++i) {
+        const auto& c = project.shots[i].choice;
+        auto list = [](const std::vector<std::string>& v) {
+            std::string o;
+            for (auto& x : v)
+                o += (o.empty() ? "" : ", ") + x;
+            return o;
+        };
+        char score[64];
+        if (c.how == timeline::VisualChoice::How::Library) {
+            std::snprintf(score, sizeof score, "%.2f", c.score);
+            out += "shot " + std::to_string(i + 1) + ": library " + c.asset + " (score " + score + "; matched " + list(c.matched);
+            if (!c.runner_up.empty()) {
+                std::snprintf(score, sizeof score, "%.2f", c.runner_up_score);
+                out += "; runner-up " + c.runner_up + " " + score;
+            }
+            out += ")\n";
+        } else if (c.how == timeline::VisualChoice::How::Generated || c.how == timeline::VisualChoice::How::Card) {
+            out += "shot " + std::to_string(i + 1) + ": " +
+                   (c.how == timeline::VisualChoice::How::Card ? "title card" : "generated scene") + " — " + list(c.elements);
+            if (!c.understood.empty())
+                out += " (from " + list(c.understood) + ")";
+            if (!c.asset.empty())
+                out += "; best library match " + c.asset + " scored too low";
+            out += "\n";
+        }
+    }
     bool any_estimated = false;
     for (auto& ps : plan.shots)
         any_estimated |= ps.duration_estimated;
@@ -245,9 +277,26 @@ nlohmann::json storyboard_json(const timeline::Project& project, const timeline:
             v["fit"] = timeline::to_string(s.visual.fit);
             v["trim_from_seconds"] = s.visual.trim_from_us ? json(double(*s.visual.trim_from_us) / 1e6) : json(nullptr);
             v["trim_to_seconds"] = s.visual.trim_to_us ? json(double(*s.visual.trim_to_us) / 1e6) : json(nullptr);
-        } else if (s.visual.kind == VisualKind::Description) {
+        } else if (s.visual.kind == VisualKind::Description || s.visual.kind == VisualKind::Generate) {
             v["description"] = s.visual.description;
         }
+        // How it was chosen (library pick or generated scene); "written" when the script named it.
+        const auto& c = s.choice;
+        using How = timeline::VisualChoice::How;
+        json ch{{"how", c.how == How::Library ? "library" : c.how == How::Generated ? "generated" : c.how == How::Card ? "card" : "written"}};
+        if (c.how == How::Library) {
+            ch["asset"] = c.asset;
+            ch["score"] = c.score;
+            ch["matched"] = c.matched;
+            ch["runner_up"] = c.runner_up.empty() ? json(nullptr) : json{{"asset", c.runner_up}, {"score", c.runner_up_score}};
+        } else if (c.how == How::Generated || c.how == How::Card) {
+            ch["elements"] = c.elements;
+            ch["understood"] = c.understood;
+            ch["best_library_match"] = c.asset.empty() ? json(nullptr) : json{{"asset", c.asset}, {"score", c.score}};
+        }
+        if (!c.query.empty())
+            ch["query"] = c.query;
+        v["choice"] = ch;
         js["visual"] = v;
         // The transition into the next shot, as planned (null after the last shot).
         json tr = nullptr;

@@ -43,6 +43,8 @@ const char* to_string(VisualKind k)
     case VisualKind::None: return "none";
     case VisualKind::Media: return "media";
     case VisualKind::Description: return "description";
+    case VisualKind::Generate: return "generate";
+    case VisualKind::Card: return "card";
     }
     return "none";
 }

@@ -19,9 +19,11 @@ namespace sw::timeline {
 using core::SourceLoc;
 
 enum class VisualKind {
-    None,         // nothing given: rendered as a colour card with the shot's name
-    Media,        // a user's image or video file
-    Description,  // `visual: <words>`: what should be seen (colour card until generators exist)
+    None,         // nothing given: a library asset matching the narration, else a generated scene
+    Media,        // a user's image or video file (written in the script, or picked from the library)
+    Description,  // `visual: <words>`: the best library match, else a scene generated from the words
+    Generate,     // `visual: generate <words>`: always the built-in scene generator
+    Card,         // `visual: card`: an abstract motion background for the shot's title (intros, outros)
 };
 
 enum class MediaType { Image, Video };
@@ -59,6 +61,21 @@ struct Visual {
     SourceLoc loc;  // where the visual line is
 };
 
+// How a shot's visual was chosen when the script did not name a file (for `check`): a library
+// asset (with its score, the words that matched and the runner-up), or a generated scene (with
+// the words the generator understood and what it draws).
+struct VisualChoice {
+    enum class How { Written, Library, Generated, Card } how = How::Written;
+    std::string query;                    // the words searched / read
+    std::string asset;                    // library: path relative to the library folder
+    double score = 0;
+    std::vector<std::string> matched;     // library: matched query terms
+    std::string runner_up;                // library: the next-best asset ("" if none)
+    double runner_up_score = 0;
+    std::vector<std::string> understood;  // generated: words the generator recognised
+    std::vector<std::string> elements;    // generated: what it draws
+};
+
 struct TransitionSpec {
     std::string name = "cut";  // an effects registry name ("cut" = none)
     int64_t duration_us = 0;   // 0 for cut
@@ -70,6 +87,7 @@ struct Shot {
     std::string name;  // the heading text (or "Shot N" for plain articles)
     SourceLoc loc;     // the heading
     Visual visual;
+    VisualChoice choice;                  // filled when visuals are resolved (library / generator)
     std::vector<std::string> narration;   // one entry per narration line
     // The narration as one text, lines joined by '\n': what is spoken, and what speech timings'
     // byte ranges refer to.
@@ -154,6 +172,14 @@ struct Project {
         double shadow = -1;               // drop-shadow opacity 0..1; < 0 = default (0.5)
         int max_lines = 2;                // lines per cue (1-4); longer sentences become several cues
     } subtitle_look;
+    // `library: media/` — a folder of the user's photos and footage; described shots get the best
+    // match (docs/library.md). Empty = none. `seed:` asks for an alternative pick among near-equal
+    // matches and varies generated scenes.
+    std::string library_as_written;
+    std::filesystem::path library_dir;
+    SourceLoc library_loc;
+    uint64_t seed = 0;
+    SourceLoc seed_loc;
     TitleAnimation title_animation = TitleAnimation::SlideUp;  // `title-animation:` in the front matter
     SourceLoc title_animation_loc;
     std::vector<Shot> shots;

@@ -157,6 +157,7 @@ struct Pick {
     double score = 0;                        // the chosen asset's relevance (SearchHit::score)
     std::vector<std::string> matched_terms;
     std::optional<Asset> runner_up;          // the next best candidate, if any
+    double runner_up_score = 0;              // its relevance
 };
 
 // One optional pick per request, in order. Relevance first, adjusted by suitability (wrong

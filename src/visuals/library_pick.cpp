@@ -84,6 +84,7 @@ core::Result<std::vector<std::optional<Pick>>> pick_assets(const Library& librar
         for (size_t i = 0; i < cands.size(); ++i)
             if (i != chosen) {
                 p.runner_up = cands[i].hit->asset;
+                p.runner_up_score = cands[i].hit->score;
                 break;
             }
         ++uses[p.chosen.rel_path];

@@ -158,14 +158,14 @@ TEST(JsonSchema, FieldsInSchemaAreTheOnesTheReaderKnows)
         return k;
     };
     EXPECT_EQ(keys(schema.at("properties")),
-              (std::vector<std::string>{"$schema", "background", "fps", "logo", "loudness", "music", "schema_version", "shots", "size",
-                                        "subtitles", "title", "title_animation", "transition", "tts", "tts_command", "voice",
-                                        "voice_pitch", "voice_rate"}));
+              (std::vector<std::string>{"$schema", "background", "fps", "library", "logo", "loudness", "music", "schema_version",
+                                        "seed", "shots", "size", "subtitles", "title", "title_animation", "transition", "tts",
+                                        "tts_command", "voice", "voice_pitch", "voice_rate"}));
     EXPECT_EQ(keys(schema.at("$defs").at("shot").at("properties")),
               (std::vector<std::string>{"audio", "duration", "name", "narration", "title", "title_animation", "transition",
                                         "visual", "voice", "voice_file"}));
     EXPECT_EQ(keys(schema.at("$defs").at("visual").at("properties")),
-              (std::vector<std::string>{"description", "fit", "from", "media", "move", "to"}));
+              (std::vector<std::string>{"card", "description", "fit", "from", "generate", "media", "move", "to"}));
 }
 
 // Everything the front matter and shot keys can say, the JSON form says too, to the same effect.
