@@ -24,6 +24,7 @@
 #include "render/inspect.h"
 #include "render/renderer.h"
 #include "render/subtitles.h"
+#include "render/visual_pick.h"
 #include "script/script.h"
 #include "script/storyboard.h"
 #include "timeline/plan.h"
@@ -38,7 +39,8 @@ constexpr int kExitOk = 0, kExitRender = 1, kExitInput = 2;
 const char* kUsage = R"(shotweave — turn a written script into a finished short video
 
 usage:
-  shotweave check SCRIPT [--json]          validate; print the storyboard (or JSON)
+  shotweave check SCRIPT [--json] [--library DIR] [--seed N]
+                                           validate; print the storyboard (or JSON)
   shotweave render SCRIPT [-o OUT.mp4] [options]
   shotweave list transitions [--json]      every transition and its parameters
   shotweave library index DIR              index a folder of your photos and footage
@@ -55,6 +57,8 @@ render options:
   --threads N           encoder threads (default: all cores)
   --subtitles srt,ass   also write the cues beside the video (OUT.srt, OUT.ass)
   -q, --quiet           no progress bar
+  --library DIR         pick visuals for described shots from this folder (overrides `library:`)
+  --seed N              another pick among near-equal library matches / another generated scene
 
 SCRIPT is a .md/.txt/.json file; see docs/script.md. Exit codes: 0 ok, 1 render failure,
 2 script or input error, 130/143 interrupted.
@@ -85,8 +89,42 @@ struct Loaded {
     bool ok = false;
 };
 
+// Options of check and render that change what the script means.
+struct LoadOptions {
+    std::string library;              // --library DIR (overrides `library:`)
+    std::optional<uint64_t> seed;     // --seed N (overrides `seed:`)
+};
+
+// Parses --library/--seed at args[i]; returns false (after printing) on a usage error. `used` is
+// set when the argument was one of them.
+bool parse_load_option(const std::vector<std::string>& args, size_t& i, LoadOptions& o, bool& used, int& rc)
+{
+    used = false;
+    const std::string& a = args[i];
+    if (a != "--library" && a != "--seed")
+        return true;
+    used = true;
+    if (i + 1 >= args.size()) {
+        rc = usage_error(a == "--library" ? "--library needs a folder, e.g. --library media/" : "--seed needs a number, e.g. --seed 2");
+        return false;
+    }
+    const std::string& v = args[++i];
+    if (a == "--library") {
+        o.library = v;
+        return true;
+    }
+    char* end = nullptr;
+    unsigned long long n = std::strtoull(v.c_str(), &end, 10);
+    if (v.empty() || *end || v[0] == '-') {
+        rc = usage_error("--seed needs a whole number, e.g. --seed 2");
+        return false;
+    }
+    o.seed = n;
+    return true;
+}
+
 // Reads, inspects media and plans; every problem lands in `diag`.
-Loaded load(const fs::path& script)
+Loaded load(const fs::path& script, const LoadOptions& opts = {})
 {
     Loaded l;
     auto project = script::read_script(script, l.diag);
@@ -100,8 +138,23 @@ Loaded load(const fs::path& script)
         return l;
     }
     l.project = std::move(*project);
-    auto source_frames = render::inspect_media(l.project, l.diag);
+    if (!opts.library.empty()) {
+        l.project.library_as_written = opts.library;
+        l.project.library_dir = opts.library;
+        l.project.library_loc = core::SourceLoc{"--library", 0, 0};
+        std::error_code ec;
+        if (!fs::is_directory(l.project.library_dir, ec))
+            l.diag.error(l.project.library_loc, "the library folder \"" + opts.library + "\" does not exist",
+                         "give a folder of photos and videos");
+    }
+    if (opts.seed)
+        l.project.seed = *opts.seed;
     l.voice = render::prepare_voice(l.project, l.diag);  // cached: a re-check or render re-uses it
+    // Described shots take a library asset or a generated scene; a picked clip is then inspected
+    // and planned like any other.
+    if (!l.diag.has_errors())
+        render::resolve_visuals(l.project, l.voice.speech_us, l.diag);
+    auto source_frames = render::inspect_media(l.project, l.diag);
     render::check_subtitle_glyphs(l.project, l.diag);
     l.plan = timeline::plan_project(l.project, l.diag, source_frames, l.voice.speech_us);
     l.ok = !l.diag.has_errors();
@@ -112,7 +165,15 @@ int cmd_check(const std::vector<std::string>& args)
 {
     std::string file;
     bool json = false;
-    for (auto& a : args) {
+    LoadOptions lo;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const std::string& a = args[i];
+        bool used = false;
+        int rc = 0;
+        if (!parse_load_option(args, i, lo, used, rc))
+            return rc;
+        if (used)
+            continue;
         if (a == "--json")
             json = true;
         else if (!a.empty() && a[0] == '-')
@@ -124,7 +185,7 @@ int cmd_check(const std::vector<std::string>& args)
     }
     if (file.empty())
         return usage_error("check: which script? e.g. `shotweave check promo.md`");
-    Loaded l = load(file);
+    Loaded l = load(file, lo);
     if (json) {
         std::cout << script::storyboard_json(l.project, l.plan, l.diag).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     } else {
@@ -181,8 +242,15 @@ int cmd_render(const std::vector<std::string>& args)
     bool preview = false, quiet = false;
     render::RenderOptions opt;
     bool preset_given = false;
+    LoadOptions lo;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
+        bool used = false;
+        int rc = 0;
+        if (!parse_load_option(args, i, lo, used, rc))
+            return rc;
+        if (used)
+            continue;
         auto value = [&](const char* what) -> const std::string* {
             if (i + 1 >= args.size())
                 return nullptr;
@@ -254,7 +322,7 @@ int cmd_render(const std::vector<std::string>& args)
     if (file.empty())
         return usage_error("render: which script? e.g. `shotweave render promo.md -o promo.mp4`");
 
-    Loaded l = load(file);
+    Loaded l = load(file, lo);
     print_diagnostics(l.diag);
     if (!l.ok) {
         std::fprintf(stderr, "shotweave: not rendering: %zu error(s) in %s\n", l.diag.error_count(), file.c_str());

@@ -282,7 +282,7 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
     std::optional<text::CueBitmap> cue_bitmap;
     int64_t cue_end = -1;
 
-    // Titles (`title:` on a shot with a picture; cards already show theirs): large text at 40 %
+    // Titles (`title:`, or a title card's shot name): large text at 40 %
     // of the height that enters after the incoming transition and leaves before the outgoing one,
     // animated as the script says (slide-up, fade, pop, none). Rasterised when the shot starts, dropped when it ends.
     text::SubtitleStyle title_style;
@@ -389,14 +389,17 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
         // The title of the shot whose own part (between its transitions) this frame is in.
         const auto& cs = plan.shots[cur];
         const auto& cshot = project.shots[cur];
-        const bool titled = !cshot.title.empty() && cshot.visual.kind == timeline::VisualKind::Media;
+        // Cards without a title show the shot's name.
+        const std::string& title_text =
+            cshot.title.empty() && cshot.visual.kind == timeline::VisualKind::Card ? cshot.name : cshot.title;
+        const bool titled = !title_text.empty();
         if (title_shot != cur) {
             title_bitmap.reset();
             title_shot = cur;
             if (titled) {
                 if (!title_renderer)
                     title_renderer.emplace(ctx.width, ctx.height, title_style);
-                auto bmp = title_renderer->render(cshot.title);
+                auto bmp = title_renderer->render(title_text);
                 if (!bmp) {
                     core::Error e = bmp.error();
                     e.message = "title of shot \"" + cshot.name + "\": " + e.message;

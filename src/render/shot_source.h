@@ -35,6 +35,10 @@ core::Result<std::unique_ptr<ShotSource>> make_shot_source(const timeline::Shot&
                                                            const timeline::PlannedShot& planned,
                                                            const RenderContext& ctx);
 
+// The words a generated scene is drawn from: what visuals were resolved from (the library query),
+// else the description, the title (cards), the narration or the shot's name.
+std::string scene_words(const timeline::Shot& shot);
+
 // The colour card used for shots without media (until generators exist): a soft gradient with
 // the shot's title or name. Its hue comes from the project's `background` colour when one is
 // set (not black), else from the shot's words. Exposed for tests.

@@ -38,6 +38,7 @@ void describe_generated(timeline::Shot& s, const std::string& words, uint64_t se
 {
     auto spec = visuals::parse_scene(words, seed);
     s.choice.how = how;
+    s.choice.seed = seed;
     s.choice.query = words;
     s.choice.understood = spec.understood;
     s.choice.elements = spec.elements;
@@ -54,9 +55,9 @@ void resolve_visuals(timeline::Project& project, const std::vector<int64_t>& spe
         if (s.visual.kind == VK::None || s.visual.kind == VK::Description)
             wanted.push_back(i);
         else if (s.visual.kind == VK::Generate)
-            describe_generated(s, s.visual.description, project.seed, How::Generated);
+            describe_generated(s, s.visual.description, project.seed + i, How::Generated);
         else if (s.visual.kind == VK::Card)
-            describe_generated(s, s.title.empty() ? s.name : s.title, project.seed, How::Card);
+            describe_generated(s, s.title.empty() ? s.name : s.title, project.seed + i, How::Card);
     }
     std::optional<visuals::Library> library;
     if (!project.library_dir.empty() && !wanted.empty()) {

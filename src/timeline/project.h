@@ -74,6 +74,7 @@ struct VisualChoice {
     double runner_up_score = 0;
     std::vector<std::string> understood;  // generated: words the generator recognised
     std::vector<std::string> elements;    // generated: what it draws
+    uint64_t seed = 0;                    // generated: the scene's seed (project seed + shot index)
 };
 
 struct TransitionSpec {
