@@ -57,6 +57,18 @@ for _ in $(seq 1 "${BENCH_REPEAT:-2}"); do
 done
 measure ffmpeg_graph bash "$SHARED/p1_ffmpeg.sh" "$W/out/p1.mp4"
 measure preview "$CLI" render "$W/promo60.md" --preview -o "$W/out/promo60-preview.mp4" -q
+# The scene generator: 30 s of generated scenes (six 5 s shots) at 1080x1920 against re-encoding
+# that same video — how much generating adds to encoding.
+{
+  printf -- "---\ntitle: scenes\nsize: 1080x1920\nfps: 30\nsubtitles: off\n---\n\n"
+  for d in "夜晚的冰雕城堡,彩灯闪烁,雪花飘落" "sunset over the sea with clouds" "清晨的山间湖泊,薄雾" \
+           "city skyline at night with fireworks" "春天的樱花林" "quarterly revenue report"; do
+    printf "# %s\nvisual: generate %s\nduration: 5s\n\n" "$d" "$d"
+  done
+} > "$W/scenes.md"
+measure scenes "$CLI" render "$W/scenes.md" -o "$W/out/scenes.mp4" -q
+measure scenes_encoder ffmpeg -hide_banner -nostdin -y -loglevel error -i "$W/out/scenes.mp4" -an \
+  -c:v libx264 -preset veryfast -crf 23 -pix_fmt yuv420p "$W/out/scenes-encoder.mp4"
 if [ "${BENCH_LONG:-0}" = 1 ]; then
   write_script "$W/promo600.md" 10
   measure shotweave_10min "$CLI" render "$W/promo600.md" -o "$W/out/promo600.mp4" -q
@@ -74,13 +86,22 @@ awk -v frames="$frames" '
     e = idx["encoder"]
     for (i = 1; i <= n; i++)
       printf "%-16s %9.2f %9.2f %10.1f %9.1f %11.2fx %5d\n", name[i], wall[i], cpu[i], rss[i], \
-             (name[i] ~ /10min/ ? frames*10 : frames) / wall[i], wall[i] / wall[e], runs[i]
+             (name[i] ~ /10min/ ? frames*10 : name[i] ~ /scenes/ ? 900 : frames) / wall[i], wall[i] / wall[e], runs[i]
     s = idx["shotweave"]; g = idx["ffmpeg_graph"]
     printf "\nshotweave / encoder limit (a): %.2fx wall, %.2fx cpu (target <= 1.15)\n", wall[s] / wall[e], cpu[s] / cpu[e]
     printf "ffmpeg graph (b) / shotweave: %.2fx wall (target >= 1.5)\n", wall[g] / wall[s]
     printf "shotweave peak RSS: %.0f MB (target <= 300)\n", rss[s]
+    c = idx["scenes"]; ce = idx["scenes_encoder"]
+    printf "generated scenes (30 s) / re-encoding them: %.2fx wall, %.2fx cpu\n", wall[c] / wall[ce], cpu[c] / cpu[ce]
     if ("shotweave_10min" in idx) {
       l = idx["shotweave_10min"]
       printf "10-min / 1-min peak RSS: %.2f (target < 1.10); 10-min wall per minute of video: %.1f s\n", rss[l] / rss[s], wall[l] / 10
     }
   }' "$W/results" | tee "$W/summary.txt"
+
+# The generator's own cost per 1080x1920 frame (one core), from its unit benchmark.
+SCENE_TEST="$ROOT/build/tests/unit/visuals/test_visuals_scene"
+if [ -x "$SCENE_TEST" ]; then
+  echo
+  "$SCENE_TEST" --gtest_also_run_disabled_tests --gtest_filter='SceneCost.DISABLED_Five*' 2>&1 | grep -iE "ms|frame" | grep -v "^\[" | tee -a "$W/summary.txt" || true
+fi
