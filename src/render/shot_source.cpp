@@ -46,37 +46,7 @@ Placement place(Fit fit, int src_w, int src_h, int dst_w, int dst_h)
     return p;
 }
 
-// --- colour card ---------------------------------------------------------------------------
-
-static uint32_t fnv1a(std::string_view s)
-{
-    uint32_t h = 2166136261u;
-    for (unsigned char c : s)
-        h = (h ^ c) * 16777619u;
-    return h;
-}
-
-static core::Rgb hsv(double h, double s, double v)
-{
-    h = std::fmod(h, 360.0);
-    if (h < 0)
-        h += 360;
-    double c = v * s, x = c * (1 - std::fabs(std::fmod(h / 60.0, 2.0) - 1)), m = v - c;
-    double r = 0, g = 0, b = 0;
-    int seg = int(h / 60) % 6;
-    switch (seg) {
-    case 0: r = c, g = x; break;
-    case 1: r = x, g = c; break;
-    case 2: g = c, b = x; break;
-    case 3: g = x, b = c; break;
-    case 4: r = x, b = c; break;
-    default: r = c, b = x; break;
-    }
-    auto q = [](double t) { return uint8_t(std::clamp((int)std::lround(t * 255), 0, 255)); };
-    return {q(r + m), q(g + m), q(b + m)};
-}
-
-// RGB (0-255) → hue in degrees, saturation and value (0-1).
+// Hue (degrees), saturation and value of a colour: a title card takes its hue from `background`.
 static void to_hsv(core::Rgb c, double& h, double& s, double& v)
 {
     double r = c.r / 255.0, g = c.g / 255.0, b = c.b / 255.0;
@@ -91,77 +61,6 @@ static void to_hsv(core::Rgb c, double& h, double& s, double& v)
         h = 60 * ((b - r) / d + 2);
     else
         h = 60 * ((r - g) / d + 4);
-}
-
-Frame make_card(const timeline::Shot& shot, int width, int height, core::Rgb background)
-{
-    std::string key = shot.visual.description.empty() ? shot.name : shot.visual.description;
-    uint32_t h = fnv1a(key);
-    double hue = (h % 360), sat = 0.55, val = 0.42;
-    if (background.r || background.g || background.b) {
-        // A project colour: every card is built on it (brand look), each shot's words only
-        // nudging the hue a little so consecutive cards stay distinguishable.
-        double bh, bs, bv;
-        to_hsv(background, bh, bs, bv);
-        hue = bh + double(int(h % 31) - 15);
-        sat = std::clamp(bs, 0.0, 0.8);
-        val = std::clamp(bv * 1.6, 0.18, 0.6);
-    }
-    // Deep, slightly desaturated two-colour gradient with a soft glow: reads as a deliberate
-    // background, not a test pattern.
-    core::Rgb top = hsv(hue, sat, val), bottom = hsv(hue + 35, std::min(1.0, sat * 1.2), val / 3),
-              glow = hsv(hue - 10, sat * 0.6, std::min(1.0, val * 1.8));
-    Frame f(width, height);
-    const double gx = 0.5 + ((h >> 9) % 21 - 10) / 100.0, gy = 0.33;
-    const double diag = std::hypot(width, height);
-    // Luma at full resolution, chroma at half; a tiny ordered dither keeps gradients free of banding.
-    static const int bayer[4][4] = {{0, 8, 2, 10}, {12, 4, 14, 6}, {3, 11, 1, 9}, {15, 7, 13, 5}};
-    auto colour_at = [&](double x, double y, double out[3]) {
-        double t = y / height;
-        double r = top.r + (bottom.r - top.r) * t, g = top.g + (bottom.g - top.g) * t,
-               b = top.b + (bottom.b - top.b) * t;
-        double d = std::hypot(x - gx * width, y - gy * height) / (0.55 * diag);
-        double k = 0.35 * std::exp(-d * d * 4.0);
-        out[0] = r + (glow.r - r) * k;
-        out[1] = g + (glow.g - g) * k;
-        out[2] = b + (glow.b - b) * k;
-    };
-    for (int y = 0; y < height; ++y) {
-        uint8_t* row = f.row(0, y);
-        for (int x = 0; x < width; ++x) {
-            double c[3];
-            colour_at(x + 0.5, y + 0.5, c);
-            double yy = 16 + 219 * (0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]) / 255.0;
-            row[x] = uint8_t(std::clamp((int)(yy + bayer[y & 3][x & 3] / 16.0), 16, 235));
-        }
-    }
-    for (int y = 0; y < height / 2; ++y) {
-        uint8_t* u = f.row(1, y);
-        uint8_t* v = f.row(2, y);
-        for (int x = 0; x < width / 2; ++x) {
-            double c[3];
-            colour_at(2 * x + 1, 2 * y + 1, c);
-            double yl = (0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]) / 255.0;
-            double d = bayer[y & 3][x & 3] / 16.0;
-            u[x] = uint8_t(std::clamp((int)(128 + 224 * (c[2] / 255.0 - yl) / 1.8556 + d), 16, 240));
-            v[x] = uint8_t(std::clamp((int)(128 + 224 * (c[0] / 255.0 - yl) / 1.5748 + d), 16, 240));
-        }
-    }
-    // The shot's name (or its title, when it has one) large, and the description small beneath.
-    const double unit = std::min(width, height) / 1080.0;
-    text::TextStyle big;
-    big.size_px = 84 * unit;
-    std::string heading = shot.title.empty() ? shot.name : shot.title;
-    (void)text::draw_text(f, heading, big, 0.42);
-    if (!shot.visual.description.empty() && shot.visual.description != heading) {
-        text::TextStyle small;
-        small.size_px = 40 * unit;
-        small.bold = false;
-        small.color = {235, 235, 240};
-        small.max_width = 0.7;
-        (void)text::draw_text(f, shot.visual.description, small, 0.56);
-    }
-    return f;
 }
 
 namespace {
@@ -421,6 +320,14 @@ core::Result<std::unique_ptr<ShotSource>> make_scene_source(const timeline::Shot
 {
     auto spec = visuals::parse_scene(scene_words(shot), shot.choice.seed);
     auto style = shot.visual.kind == timeline::VisualKind::Card ? visuals::SceneStyle::Card : visuals::SceneStyle::Landscape;
+    const core::Rgb bg = ctx.background;
+    if (style == visuals::SceneStyle::Card && (bg.r || bg.g || bg.b)) {
+        // A project colour (`background:`) is the brand look of every title card; the words
+        // only nudge the hue so consecutive cards stay distinguishable.
+        double h, sat, val;
+        to_hsv(bg, h, sat, val);
+        spec.hue = std::fmod(h + std::fmod(spec.hue, 21.0) - 10 + 360, 360.0);
+    }
     auto gen = visuals::SceneGenerator::create(spec, style, ctx.width, ctx.height, std::max<int64_t>(1, planned.frames), ctx.fps);
     if (!gen) {
         core::Error e = gen.error();

@@ -39,11 +39,6 @@ core::Result<std::unique_ptr<ShotSource>> make_shot_source(const timeline::Shot&
 // else the description, the title (cards), the narration or the shot's name.
 std::string scene_words(const timeline::Shot& shot);
 
-// The colour card used for shots without media (until generators exist): a soft gradient with
-// the shot's title or name. Its hue comes from the project's `background` colour when one is
-// set (not black), else from the shot's words. Exposed for tests.
-core::Frame make_card(const timeline::Shot& shot, int width, int height, core::Rgb background = {0, 0, 0});
-
 // How a picture of `src_w` x `src_h` (display orientation) is placed in `dst_w` x `dst_h`:
 // the source rectangle to read and the destination rectangle to fill (luma pixels).
 struct Placement {
