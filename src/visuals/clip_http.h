@@ -1,0 +1,101 @@
+#pragma once
+// The HTTP clip backends (stable-diffusion.cpp's server, ComfyUI, a generic asynchronous REST
+// task API) and the small libcurl client they share.
+//
+// Every backend follows the same pattern: submit a job, poll until it is done, fetch the produced
+// file into the work directory. The client honours the GenerateControl deadline and cancel flag
+// during every transfer and every wait, caps downloads, sends the API key (read from the
+// environment variable the config names) as `Authorization: Bearer <key>` and removes the key
+// (and every ${ENV}-expanded header value) from all error messages.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "visuals/clip_adapter.h"
+
+namespace sw::visuals {
+
+// Adapter factories (called by make_clip_adapter). Input error when a required setting is missing.
+core::Result<std::unique_ptr<ClipAdapter>> make_sdcpp_server_adapter(const GeneratorConfig&);
+core::Result<std::unique_ptr<ClipAdapter>> make_comfyui_adapter(const GeneratorConfig&);
+core::Result<std::unique_ptr<ClipAdapter>> make_rest_adapter(const GeneratorConfig&);
+
+// The largest body the HTTP backends accept (a download or a JSON answer), 2 GiB by default.
+// Process-wide; tests lower it to check the "too large" error.
+uint64_t http_max_download_bytes();
+void set_http_max_download_bytes(uint64_t bytes);
+
+namespace http {
+
+struct Response {
+    long status = 0;
+    std::string body;
+    std::string content_type;
+};
+
+// One backend's connection settings plus the control of the generation in progress. Not shared
+// between threads: each generate() call makes its own.
+class Client {
+public:
+    Client(const GeneratorConfig& config, const GenerateControl& ctl);
+
+    // base_url + path (path starting with '/'); an absolute path ("http://...") is kept as is.
+    std::string url(const std::string& path) const;
+
+    // Requests; the body is kept in memory (capped). A non-2xx status is an error naming the
+    // status and an excerpt of the service's answer.
+    core::Result<Response> get(const std::string& url);
+    core::Result<Response> post_json(const std::string& url, const std::string& json);
+    // multipart/form-data with one file field (plus optional plain fields).
+    core::Result<Response> post_file(const std::string& url, const std::string& field, const fs::path& file,
+                                     const std::vector<std::pair<std::string, std::string>>& fields = {});
+    // Streams a GET into `out` (capped). The API key is sent only when the URL is on the
+    // base_url's host (signed CDN links reject or must not see it).
+    core::Status download(const std::string& url, const fs::path& out);
+
+    // Waits poll_interval_s, waking early for the deadline or cancel; error when either fired.
+    core::Status wait_poll();
+    // Error when the deadline passed or cancel was requested (checked between steps).
+    core::Status check_control() const;
+
+    // Replaces the API key and expanded header values by "***".
+    std::string redact(std::string s) const;
+    core::Error redact(core::Error e) const;
+
+    const GeneratorConfig& config() const { return m_config; }
+
+private:
+    core::Result<Response> perform(const std::string& method, const std::string& url, const std::string* body,
+                                   const fs::path* upload, const std::string& upload_field,
+                                   const std::vector<std::pair<std::string, std::string>>* fields,
+                                   const fs::path* download_to);
+
+    const GeneratorConfig& m_config;
+    const GenerateControl& m_ctl;
+    std::chrono::steady_clock::time_point m_start;
+    std::string m_api_key;
+    std::vector<std::string> m_headers;  // "Name: value", expanded
+    std::vector<std::string> m_secrets;  // values to redact
+};
+
+// JSON string literal (quotes included) for a UTF-8 string.
+std::string json_quote(const std::string& s);
+// Percent-encodes a query value.
+std::string url_encode(const std::string& s);
+// Standard base64.
+std::string base64_encode(const std::string& bytes);
+core::Result<std::string> base64_decode(const std::string& text);
+// Container of a produced file by its first bytes: "avi", "webm", "webp", "mp4", "png", "gif"
+// or "" when unknown.
+std::string sniff_container(const std::string& head);
+// Replaces {prompt} {negative} {width} {height} {frames} {fps} {seconds} {seed} {init_image}
+// {end_image} {model} and {extra.KEY} in `text`. With `json_escape`, values are escaped for
+// use inside a JSON string literal.
+std::string substitute(const std::string& text, const ClipRequest& req, const GeneratorConfig& config,
+                       bool json_escape, const std::map<std::string, std::string>& more = {});
+
+}  // namespace http
+}  // namespace sw::visuals
