@@ -2,9 +2,10 @@
 // a Python script, ...) with fork/execvp — never through a shell, so a prompt with quotes,
 // spaces or Chinese arrives as one argument and cannot inject commands.
 //
-// The program runs in its own process group with the work directory as its current directory;
-// stdout and stderr go to work_dir/generate.log. A deadline or a cancel stops the whole group
-// (SIGTERM, then SIGKILL 2 s later), so helpers the program started die with it.
+// The program runs in its own process group, in the config file's folder (so relative model
+// paths in the template work); stdout and stderr go to work_dir/generate.log. A deadline or a
+// cancel stops the whole group (SIGTERM, then SIGKILL 2 s later), so helpers the program started
+// die with it.
 
 #include <fcntl.h>
 #include <signal.h>
@@ -211,12 +212,12 @@ public:
         const fs::path dir = fs::absolute(work_dir, ec);
         const fs::path output = dir / (m_config.output_name.empty() ? std::string("out.avi") : m_config.output_name);
         std::vector<std::string> args = expand_command(m_config, req, output);
-        // A relative program path (with a slash) is relative to the config file's folder; the
-        // child runs in work_dir, so make it absolute now.
-        if (args[0].find('/') != std::string::npos && fs::path(args[0]).is_relative()) {
-            fs::path base = m_config.config_file.empty() ? fs::current_path(ec) : m_config.config_file.parent_path();
-            args[0] = fs::absolute(base / args[0], ec).string();
-        }
+        // Relative paths in the template (the program, model files) are relative to the config
+        // file's folder: the program runs there. Without a config file it inherits our directory.
+        const fs::path run_dir =
+            m_config.config_file.empty() ? fs::path() : fs::absolute(m_config.config_file, ec).parent_path();
+        if (args[0].find('/') != std::string::npos && fs::path(args[0]).is_relative())
+            args[0] = fs::absolute((run_dir.empty() ? fs::current_path(ec) : run_dir) / args[0], ec).string();
         const std::string program = args[0];
         const fs::path log = dir / "generate.log";
 
@@ -224,7 +225,7 @@ public:
         for (auto& a : args)
             argv.push_back(a.data());
         argv.push_back(nullptr);
-        const std::string dir_s = dir.string();
+        const std::string run_dir_s = run_dir.string();
 
         Fd log_fd(::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
         if (log_fd.fd < 0)
@@ -247,11 +248,9 @@ public:
                 ::dup2(devnull, 0);
             ::dup2(log_fd.fd, 1);
             ::dup2(log_fd.fd, 2);
-            int e = 0;
-            if (::chdir(dir_s.c_str()) == 0) {
+            if (run_dir_s.empty() || ::chdir(run_dir_s.c_str()) == 0)
                 ::execvp(argv[0], argv.data());
-            }
-            e = errno;
+            int e = errno;
             [[maybe_unused]] auto n = ::write(exec_pipe[1], &e, sizeof e);
             ::_exit(127);
         }

@@ -144,6 +144,7 @@ if [ "$3" = "--state" ]; then state="$4"; fi
 printf '%s\0' "$@" > "$state/args.$$"
 mv "$state/args.$$" "$state/args"
 echo "$$" >> "$state/calls"
+pwd > "$state/cwd"
 echo "start $(date +%s%N)" >> "$state/times"
 W=64; H=64; frames=17; fps=16; seed=0; init=""; endimg=""; out=""
 while [ $# -gt 0 ]; do
@@ -349,6 +350,19 @@ TEST(ClipCommand, ArgvArrivesIntact)
     EXPECT_EQ(std::find(args.begin(), args.end(), "-n"), args.end());
     // The program's output is in the log.
     EXPECT_NE(test::read_file(tmp / "work" / "generate.log").find("loading model"), std::string::npos);
+}
+
+TEST(ClipCommand, RunsInTheConfigFilesFolder)
+{
+    TempDir tmp("clip-cwd");
+    Fake f = write_fake(tmp);
+    GeneratorConfig c = fake_config(f, "ok");
+    c.config_file = tmp / "shotweave.toml";
+    c.command[0] = "./" + f.script.filename().string();  // relative to the config file
+    auto out = generate(c, small_request(), tmp / "work");
+    ASSERT_TRUE(out) << out.error().to_string();
+    EXPECT_EQ(fs::path(test::read_file(f.state / "cwd").substr(0, test::read_file(f.state / "cwd").size() - 1)),
+              fs::canonical(tmp.path()));
 }
 
 TEST(ClipCommand, FailureSaysExitCodeAndStderrTail)
