@@ -10,6 +10,8 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -64,10 +66,18 @@ public:
     // Replaces the API key and expanded header values by "***".
     std::string redact(std::string s) const;
     core::Error redact(core::Error e) const;
+    // An error "generator NAME (KIND): what", redacted.
+    core::Error failure(core::ErrorCategory category, const std::string& what, const std::string& detail = {}) const;
+    // Parses a JSON answer; a clear error (with an excerpt) when it is not JSON.
+    core::Result<nlohmann::json> parse_json(const Response& r, const std::string& url) const;
 
     const GeneratorConfig& config() const { return m_config; }
 
 private:
+    // Reads the key and expands the headers (first request only): an error names the unset variable.
+    core::Status prepare();
+    std::string elapsed_text() const;
+    static bool core_iequals(const std::string& a, const std::string& b);
     core::Result<Response> perform(const std::string& method, const std::string& url, const std::string* body,
                                    const fs::path* upload, const std::string& upload_field,
                                    const std::vector<std::pair<std::string, std::string>>* fields,
@@ -76,6 +86,7 @@ private:
     const GeneratorConfig& m_config;
     const GenerateControl& m_ctl;
     std::chrono::steady_clock::time_point m_start;
+    bool m_prepared = false;
     std::string m_api_key;
     std::vector<std::string> m_headers;  // "Name: value", expanded
     std::vector<std::string> m_secrets;  // values to redact
@@ -85,12 +96,26 @@ private:
 std::string json_quote(const std::string& s);
 // Percent-encodes a query value.
 std::string url_encode(const std::string& s);
+// A value in a JSON document by JSON pointer ("/data/task_id", "/output/0/url"); strings are
+// returned as is, numbers and booleans as text; nullopt when absent or null.
+std::optional<std::string> json_at(const nlohmann::json& doc, const std::string& pointer);
 // Standard base64.
 std::string base64_encode(const std::string& bytes);
 core::Result<std::string> base64_decode(const std::string& text);
 // Container of a produced file by its first bytes: "avi", "webm", "webp", "mp4", "png", "gif"
 // or "" when unknown.
 std::string sniff_container(const std::string& head);
+// Renames a fetched result `file` to `work_dir/out.<ext>`, the extension chosen by the file's
+// first bytes (sniff_container), else `fallback_ext`; Media error when neither says what it is.
+core::Result<fs::path> name_by_content(const Client& client, const fs::path& file, const fs::path& work_dir,
+                                       const std::string& fallback_ext = {});
+// A request's extra parameters: the config's defaults overlaid by the request's own.
+std::map<std::string, std::string> merged_extra(const ClipRequest& req, const GeneratorConfig& config);
+// A string as a JSON value: integers, decimals and true/false become numbers/booleans.
+nlohmann::json typed_value(const std::string& s);
+// A short stable hash (FNV-1a 64, hex) for ids that must change when a template changes.
+std::string short_hash(const std::string& s);
+
 // Replaces {prompt} {negative} {width} {height} {frames} {fps} {seconds} {seed} {init_image}
 // {end_image} {model} and {extra.KEY} in `text`. With `json_escape`, values are escaped for
 // use inside a JSON string literal.
