@@ -141,6 +141,41 @@ std::string tail_lines(const fs::path& file, int n)
     return r;
 }
 
+// The latest "| step/total" that a progress bar (sd-cli's, tqdm's) left at the end of the log,
+// as a fraction; nullopt when there is none.
+std::optional<double> progress_in_log(const fs::path& log)
+{
+    std::ifstream in(log, std::ios::binary);
+    if (!in)
+        return std::nullopt;
+    in.seekg(0, std::ios::end);
+    std::streamoff size = in.tellg();
+    if (size <= 0)
+        return std::nullopt;
+    std::streamoff start = std::max<std::streamoff>(0, size - 4096);
+    in.seekg(start);
+    std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    for (size_t bar = s.rfind('|'); bar != std::string::npos && bar > 0; bar = s.rfind('|', bar - 1)) {
+        size_t i = bar + 1;
+        while (i < s.size() && s[i] == ' ')
+            ++i;
+        size_t a = i;
+        while (i < s.size() && std::isdigit((unsigned char)s[i]))
+            ++i;
+        if (i == a || i >= s.size() || s[i] != '/')
+            continue;
+        size_t b = ++i;
+        while (i < s.size() && std::isdigit((unsigned char)s[i]))
+            ++i;
+        if (i == b || i - b > 9 || b - 1 - a > 9)
+            continue;
+        double step = std::stod(s.substr(a, b - 1 - a)), total = std::stod(s.substr(b, i - b));
+        if (total > 0 && step <= total)
+            return step / total;
+    }
+    return std::nullopt;
+}
+
 bool is_picture_ext(const fs::path& p)
 {
     std::string e = p.extension().string();
@@ -275,6 +310,8 @@ public:
         enum class Stop { None, Deadline, Cancel } stop = Stop::None;
         clock::time_point term_sent{};
         bool killed = false;
+        clock::time_point next_progress = clock::now() + std::chrono::milliseconds(200);
+        double last_progress = -1;
         for (;;) {
             pid_t w = ::waitpid(pid, &status, WNOHANG);
             if (w == pid)
@@ -294,6 +331,13 @@ public:
             } else if (!killed && now - term_sent >= std::chrono::seconds(2)) {
                 ::kill(-pid, SIGKILL);
                 killed = true;
+            }
+            if (ctl.progress && stop == Stop::None && now >= next_progress) {
+                next_progress = now + std::chrono::milliseconds(200);
+                if (auto f = progress_in_log(log); f && *f != last_progress) {
+                    last_progress = *f;
+                    ctl.progress(*f);
+                }
             }
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }

@@ -365,6 +365,21 @@ TEST(ClipCommand, RunsInTheConfigFilesFolder)
               fs::canonical(tmp.path()));
 }
 
+TEST(ClipCommand, ReportsProgressFromTheProgramsBar)
+{
+    TempDir tmp("clip-progress");
+    Fake f = write_fake(tmp);
+    auto adapter = make_command_adapter(fake_config(f, "slow"));
+    std::vector<double> seen;
+    GenerateControl ctl;
+    ctl.deadline = clk::now() + std::chrono::seconds(20);
+    ctl.progress = [&](double p) { seen.push_back(p); };
+    auto out = (*adapter)->generate(snap_request(small_request(), (*adapter)->capabilities()), tmp / "work", ctl);
+    ASSERT_TRUE(out) << out.error().to_string();
+    ASSERT_FALSE(seen.empty());
+    EXPECT_DOUBLE_EQ(seen.back(), 0.3);  // "sampling: |=====>     | 3/10"
+}
+
 TEST(ClipCommand, FailureSaysExitCodeAndStderrTail)
 {
     TempDir tmp("clip-fail");
