@@ -455,6 +455,20 @@ TEST(ClipCommand, NoOutputAndMissingProgram)
     EXPECT_FALSE(make_command_adapter(empty));
 }
 
+TEST(ClipFactory, KindsAndDidYouMean)
+{
+    GeneratorConfig c = sdcpp_cli_preset("sd-cli", "wan.gguf");
+    auto a = make_clip_adapter(c);
+    ASSERT_TRUE(a) << a.error().to_string();
+    EXPECT_EQ((*a)->kind(), "command");
+    EXPECT_EQ((*a)->capabilities().frame_multiple, 4);
+    c.kind = "comand";
+    auto b = make_clip_adapter(c);
+    ASSERT_FALSE(b);
+    EXPECT_EQ(b.error().category, core::ErrorCategory::Input);
+    EXPECT_NE(b.error().message.find("did you mean \"command\""), std::string::npos) << b.error().message;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Normalisation
 
