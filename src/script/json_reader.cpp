@@ -588,7 +588,7 @@ private:
 
     void read_project(const json& root)
     {
-        check_fields(root, "", {"$schema", "schema_version", "title", "size", "fps", "transition", "background", "music", "voice", "voice_rate", "voice_pitch", "tts", "tts_command", "subtitles", "logo", "loudness", "title_animation", "library", "seed", "shots"});
+        check_fields(root, "", {"$schema", "schema_version", "title", "size", "fps", "transition", "background", "music", "voice", "voice_rate", "voice_pitch", "tts", "tts_command", "subtitles", "logo", "loudness", "title_animation", "library", "seed", "generator", "shots"});
         if (auto it = root.find("schema_version"); it != root.end()) {
             if (!it->is_number_integer() || it->get<int64_t>() != 1)
                 m_diag.error(val_loc("/schema_version"), "schema_version must be 1",
@@ -644,6 +644,12 @@ private:
                 m_diag.error(m_project.library_loc, "the library folder \"" + *lib + "\" does not exist",
                              "give a folder of photos and videos, relative to the JSON file (looked for " +
                                  m_project.library_dir.string() + ")");
+        }
+        if (auto g = get_string(root, "", "generator")) {
+            m_project.generator_as_written = *g;
+            m_project.generator_file = fs::path(*g).is_absolute() ? fs::path(*g) : m_project.base_dir / *g;
+            m_project.generator_loc = val_loc("/generator");
+            check_media_file(*g, m_project.generator_file, m_project.generator_loc, m_diag);
         }
         if (auto it = root.find("seed"); it != root.end()) {
             m_project.seed_loc = val_loc("/seed");
@@ -730,7 +736,14 @@ private:
             return;
         }
         check_fields(v, ptr, {"name", "visual", "narration", "duration", "transition", "title", "title_animation", "voice",
-                              "voice_file", "audio"});
+                              "voice_file", "audio", "continue"});
+        if (auto it = v.find("continue"); it != v.end()) {
+            s.continue_loc = val_loc(ptr + "/continue");
+            if (it->is_boolean())
+                s.continue_previous = it->get<bool>();
+            else
+                type_error(ptr + "/continue", *it, "true or false");
+        }
         if (auto n = get_string(v, ptr, "name"))
             s.name = *n;
         if (auto it = v.find("narration"); it != v.end()) {

@@ -17,13 +17,13 @@ using timeline::Shot;
 
 const std::vector<std::string>& front_matter_keys()
 {
-    static const std::vector<std::string> k{"title", "size", "fps", "transition", "background", "music", "voice", "subtitles", "tts", "logo", "loudness", "title-animation", "library", "seed"};
+    static const std::vector<std::string> k{"title", "size", "fps", "transition", "background", "music", "voice", "subtitles", "tts", "logo", "loudness", "title-animation", "library", "seed", "generator"};
     return k;
 }
 
 const std::vector<std::string>& shot_keys()
 {
-    static const std::vector<std::string> k{"visual", "duration", "transition", "title", "fit", "voice", "voice-file", "audio", "title-animation"};
+    static const std::vector<std::string> k{"visual", "duration", "transition", "title", "fit", "voice", "voice-file", "audio", "title-animation", "continue"};
     return k;
 }
 
@@ -287,7 +287,7 @@ private:
                                  "move it below the shot's `# heading`");
                 else
                     m_diag.error(key_loc, "unknown key \"" + std::string(kl.key) + "\" in the front matter",
-                                 dym.empty() ? "known keys: title, size, fps, transition, background, music, voice, tts, subtitles, logo, loudness, title-animation, library, seed"
+                                 dym.empty() ? "known keys: title, size, fps, transition, background, music, voice, tts, subtitles, logo, loudness, title-animation, library, seed, generator"
                                              : "did you mean \"" + dym + "\"?");
                 continue;
             }
@@ -376,6 +376,18 @@ private:
                                                 (fs::exists(m_project.library_dir, ec) ? " as a folder" : ""),
                                  "give a folder of photos and videos, relative to the script (looked for " +
                                      m_project.library_dir.string() + ")");
+            } else if (key == "generator") {
+                std::string file(core::trim(kl.value));
+                if (file.size() >= 2 && file.front() == '"' && file.back() == '"')
+                    file = file.substr(1, file.size() - 2);
+                m_project.generator_as_written = file;
+                m_project.generator_file = fs::path(file).is_absolute() ? fs::path(file) : m_base / file;
+                m_project.generator_loc = val.at(0);
+                if (core::to_lower_ascii(fs::path(file).extension().string()) != ".toml")
+                    m_diag.error(val.at(0), "the generator settings \"" + file + "\" are not a .toml file",
+                                 "name a TOML file with a [generator] table (see docs/generators.md)");
+                else
+                    check_media_file(file, m_project.generator_file, val.at(0), m_diag);
             } else if (key == "seed") {
                 m_project.seed_loc = val.at(0);
                 char* end = nullptr;
@@ -667,6 +679,10 @@ private:
             return "media/";
         if (key == "seed")
             return "1";
+        if (key == "generator")
+            return "models/wan.toml";
+        if (key == "continue")
+            return "true";
         return "...";
     }
 
@@ -850,6 +866,16 @@ private:
             st.title_line = l.number;
             s.title = std::string(kl.value);
             s.title_loc = val.at(0);
+        } else if (key == "continue") {
+            std::string v = core::to_lower_ascii(core::trim(kl.value));
+            s.continue_loc = val.at(0);
+            if (v == "true" || v == "yes" || v == "on")
+                s.continue_previous = true;
+            else if (v == "false" || v == "no" || v == "off")
+                s.continue_previous = false;
+            else
+                m_diag.error(val.at(0), "continue: \"" + std::string(kl.value) + "\" is neither true nor false",
+                             "write `continue: true` to start this shot's generated clip from the previous shot's last frame");
         } else if (key == "title-animation") {
             if (s.title_animation_loc.valid())
                 return dup(s.title_animation_loc.line), true;

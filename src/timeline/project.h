@@ -108,6 +108,8 @@ struct Shot {
     std::string voice_file_as_written;    // `voice-file: vo/shot3.wav`: a recorded narration
     std::filesystem::path voice_file;
     SourceLoc voice_file_loc;
+    bool continue_previous = false;       // `continue: true`: a generated clip starts from the previous shot's last frame
+    SourceLoc continue_loc;
 };
 
 // Background music: looped or trimmed to the video, faded in and out, and (with the rest of the
@@ -181,6 +183,12 @@ struct Project {
     SourceLoc library_loc;
     uint64_t seed = 0;
     SourceLoc seed_loc;
+    // `generator: models/wan.toml` — an external text-to-video model (docs/generators.md) for
+    // `visual: generate` shots and described shots the library cannot serve. Empty = the
+    // `shotweave.toml` beside the script if it has a [generator] table, else none.
+    std::string generator_as_written;
+    std::filesystem::path generator_file;
+    SourceLoc generator_loc;
     TitleAnimation title_animation = TitleAnimation::SlideUp;  // `title-animation:` in the front matter
     SourceLoc title_animation_loc;
     std::vector<Shot> shots;

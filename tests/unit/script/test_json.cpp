@@ -158,11 +158,11 @@ TEST(JsonSchema, FieldsInSchemaAreTheOnesTheReaderKnows)
         return k;
     };
     EXPECT_EQ(keys(schema.at("properties")),
-              (std::vector<std::string>{"$schema", "background", "fps", "library", "logo", "loudness", "music", "schema_version",
+              (std::vector<std::string>{"$schema", "background", "fps", "generator", "library", "logo", "loudness", "music", "schema_version",
                                         "seed", "shots", "size", "subtitles", "title", "title_animation", "transition", "tts",
                                         "tts_command", "voice", "voice_pitch", "voice_rate"}));
     EXPECT_EQ(keys(schema.at("$defs").at("shot").at("properties")),
-              (std::vector<std::string>{"audio", "duration", "name", "narration", "title", "title_animation", "transition",
+              (std::vector<std::string>{"audio", "continue", "duration", "name", "narration", "title", "title_animation", "transition",
                                         "visual", "voice", "voice_file"}));
     EXPECT_EQ(keys(schema.at("$defs").at("visual").at("properties")),
               (std::vector<std::string>{"card", "description", "fit", "from", "generate", "media", "move", "to"}));
