@@ -24,6 +24,7 @@
 #include "render/inspect.h"
 #include "render/renderer.h"
 #include "render/subtitles.h"
+#include "render/clips.h"
 #include "render/visual_pick.h"
 #include "script/script.h"
 #include "script/storyboard.h"
@@ -42,6 +43,7 @@ usage:
   shotweave check SCRIPT [--json] [--library DIR] [--seed N]
                                            validate; print the storyboard (or JSON)
   shotweave render SCRIPT [-o OUT.mp4] [options]
+  shotweave generate SCRIPT [--offline]    only make the generated clips (cached), with progress
   shotweave list transitions [--json]      every transition and its parameters
   shotweave library index DIR              index a folder of your photos and footage
   shotweave library search DIR "QUERY" [--json] [--limit N]
@@ -59,6 +61,8 @@ render options:
   -q, --quiet           no progress bar
   --library DIR         pick visuals for described shots from this folder (overrides `library:`)
   --seed N              another pick among near-equal library matches / another generated scene
+  --offline             use only generated clips already in the cache; the other shots fall back
+  --strict              a clip the generator fails to make is an error, not a fallback
 
 SCRIPT is a .md/.txt/.json file; see docs/script.md. Exit codes: 0 ok, 1 render failure,
 2 script or input error, 130/143 interrupted.
@@ -93,6 +97,7 @@ struct Loaded {
 struct LoadOptions {
     std::string library;              // --library DIR (overrides `library:`)
     std::optional<uint64_t> seed;     // --seed N (overrides `seed:`)
+    render::ClipOptions clips;        // generated clips: check only looks in the cache
 };
 
 // Parses --library/--seed at args[i]; returns false (after printing) on a usage error. `used` is
@@ -101,6 +106,11 @@ bool parse_load_option(const std::vector<std::string>& args, size_t& i, LoadOpti
 {
     used = false;
     const std::string& a = args[i];
+    if (a == "--offline" || a == "--strict") {
+        used = true;
+        (a == "--offline" ? o.clips.offline : o.clips.strict) = true;
+        return true;
+    }
     if (a != "--library" && a != "--seed")
         return true;
     used = true;
@@ -154,6 +164,8 @@ Loaded load(const fs::path& script, const LoadOptions& opts = {})
     // and planned like any other.
     if (!l.diag.has_errors())
         render::resolve_visuals(l.project, l.voice.speech_us, l.diag);
+    if (!l.diag.has_errors())
+        render::prepare_generated_clips(l.project, l.voice.speech_us, opts.clips, l.diag);
     auto source_frames = render::inspect_media(l.project, l.diag);
     render::check_subtitle_glyphs(l.project, l.diag);
     l.plan = timeline::plan_project(l.project, l.diag, source_frames, l.voice.speech_us);
@@ -185,6 +197,7 @@ int cmd_check(const std::vector<std::string>& args)
     }
     if (file.empty())
         return usage_error("check: which script? e.g. `shotweave check promo.md`");
+    lo.clips.dry_run = true;  // check never calls a model; it says what a render would generate
     Loaded l = load(file, lo);
     if (json) {
         std::cout << script::storyboard_json(l.project, l.plan, l.diag).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
@@ -234,6 +247,50 @@ bool same_file(const fs::path& a, const fs::path& b)
     if (fs::exists(a, ec) && fs::exists(b, ec))
         return fs::equivalent(a, b, ec);
     return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
+}
+
+// `shotweave generate SCRIPT`: only fetch/generate the clips (cached), with per-shot progress.
+int cmd_generate(const std::vector<std::string>& args)
+{
+    std::string file;
+    LoadOptions lo;
+    for (size_t i = 0; i < args.size(); ++i) {
+        bool used = false;
+        int rc = 0;
+        if (!parse_load_option(args, i, lo, used, rc))
+            return rc;
+        if (used)
+            continue;
+        if (!args[i].empty() && args[i][0] == '-')
+            return usage_error("generate: unknown option " + args[i]);
+        if (!file.empty())
+            return usage_error("generate: more than one script given");
+        file = args[i];
+    }
+    if (file.empty())
+        return usage_error("generate: which script? e.g. `shotweave generate promo.md`");
+    core::install_signal_handlers();
+    lo.clips.on_progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
+    Loaded l = load(file, lo);
+    print_diagnostics(l.diag);
+    if (render::generator_config_path(l.project).empty() && !l.diag.has_errors()) {
+        std::fprintf(stderr, "shotweave: %s names no generator — add `generator: FILE.toml` or a shotweave.toml with a "
+                             "[generator] table beside it (docs/generators.md)\n", file.c_str());
+        return kExitInput;
+    }
+    int made = 0;
+    for (size_t i = 0; i < l.project.shots.size(); ++i) {
+        const auto& c = l.project.shots[i].choice;
+        if (c.how != timeline::VisualChoice::How::Model)
+            continue;
+        ++made;
+        std::printf("shot %zu %s: %d clip%s (%d from the cache)%s%s\n", i + 1, l.project.shots[i].name.c_str(), c.clips,
+                    c.clips > 1 ? "s" : "", c.cached_clips, c.continuity.empty() ? "" : "; ", c.continuity.c_str());
+    }
+    std::printf("%d shot%s with generated clips\n", made, made == 1 ? "" : "s");
+    if (core::cancelled())
+        return 128 + core::cancel_signal();
+    return l.diag.has_errors() ? kExitInput : kExitOk;
 }
 
 int cmd_render(const std::vector<std::string>& args)
@@ -322,8 +379,16 @@ int cmd_render(const std::vector<std::string>& args)
     if (file.empty())
         return usage_error("render: which script? e.g. `shotweave render promo.md -o promo.mp4`");
 
+    if (!quiet)
+        lo.clips.on_progress = [](const std::string& line) { std::fprintf(stderr, "generate: %s\n", line.c_str()); };
     Loaded l = load(file, lo);
     print_diagnostics(l.diag);
+    // The continuity of chained generated clips, as `check` shows it.
+    for (size_t i = 0; i < l.project.shots.size() && !quiet; ++i) {
+        const auto& c = l.project.shots[i].choice;
+        if (c.how == timeline::VisualChoice::How::Model && !c.continuity.empty())
+            std::fprintf(stderr, "shot %zu %s: %s\n", i + 1, l.project.shots[i].name.c_str(), c.continuity.c_str());
+    }
     if (!l.ok) {
         std::fprintf(stderr, "shotweave: not rendering: %zu error(s) in %s\n", l.diag.error_count(), file.c_str());
         return kExitInput;
@@ -489,10 +554,12 @@ int main(int argc, char** argv)
         return cmd_check(rest);
     if (cmd == "render")
         return cmd_render(rest);
+    if (cmd == "generate")
+        return cmd_generate(rest);
     if (cmd == "list")
         return cmd_list(rest);
     if (cmd == "library")
         return cli::cmd_library(rest);
-    std::string s = core::did_you_mean(cmd, {"check", "render", "list", "library"});
+    std::string s = core::did_you_mean(cmd, {"check", "render", "generate", "list", "library"});
     return usage_error("unknown command \"" + cmd + "\"" + (s.empty() ? "" : "; did you mean \"" + s + "\"?"));
 }

@@ -4,19 +4,15 @@
 #include <optional>
 
 #include "core/text_util.h"
-
 #include "timeline/plan.h"
 #include "visuals/library.h"
 #include "visuals/scene.h"
 
 namespace sw::render {
 
-namespace {
-
 using How = timeline::VisualChoice::How;
 
-// What a shot without a written file is about: its description, else its narration, else its name.
-std::string query_for(const timeline::Shot& s)
+std::string visual_query(const timeline::Shot& s)
 {
     if (s.visual.kind == timeline::VisualKind::Description || s.visual.kind == timeline::VisualKind::Generate)
         return s.visual.description;
@@ -24,8 +20,7 @@ std::string query_for(const timeline::Shot& s)
     return core::trim(n).empty() ? s.name : n;
 }
 
-// The length a clip should have to fill the shot (0 = unknown, no preference).
-int64_t wanted_us(const timeline::Shot& s, size_t i, const std::vector<int64_t>& speech_us)
+int64_t shot_length_wanted_us(const timeline::Shot& s, size_t i, const std::vector<int64_t>& speech_us)
 {
     if (s.duration_us)
         return *s.duration_us;
@@ -33,6 +28,8 @@ int64_t wanted_us(const timeline::Shot& s, size_t i, const std::vector<int64_t>&
         return speech_us[i] + timeline::kVoiceLeadUs + timeline::kVoiceTailUs;
     return timeline::estimate_reading_us(s.narration);
 }
+
+namespace {
 
 void describe_generated(timeline::Shot& s, const std::string& words, uint64_t seed, How how)
 {
@@ -90,10 +87,10 @@ void resolve_visuals(timeline::Project& project, const std::vector<int64_t>& spe
         std::vector<visuals::PickRequest> req;
         for (size_t i : wanted) {
             visuals::PickRequest r;
-            r.query = query_for(project.shots[i]);
+            r.query = visual_query(project.shots[i]);
             r.width = project.width;
             r.height = project.height;
-            r.min_duration_us = wanted_us(project.shots[i], i, speech_us);
+            r.min_duration_us = shot_length_wanted_us(project.shots[i], i, speech_us);
             req.push_back(std::move(r));
         }
         auto got = visuals::pick_assets(*library, req, project.seed);
@@ -109,7 +106,7 @@ void resolve_visuals(timeline::Project& project, const std::vector<int64_t>& spe
     size_t stills = 0;
     for (size_t k = 0; k < wanted.size(); ++k) {
         auto& s = project.shots[wanted[k]];
-        const std::string query = query_for(s);
+        const std::string query = visual_query(s);
         if (picks[k]) {
             const auto& p = *picks[k];
             s.choice.how = How::Library;

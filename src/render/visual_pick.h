@@ -17,4 +17,11 @@ namespace sw::render {
 // `library:` line; files the index skipped are one warning listing them.
 void resolve_visuals(timeline::Project& project, const std::vector<int64_t>& speech_us, core::Diagnostics& diag);
 
+// The length a picture should have to fill shot `i` (its `duration:`, else its speech with the
+// lead-in and tail, else the reading estimate).
+int64_t shot_length_wanted_us(const timeline::Shot& shot, size_t i, const std::vector<int64_t>& speech_us);
+
+// The words a shot's visual is found or made from: its description, else narration, else name.
+std::string visual_query(const timeline::Shot& shot);
+
 }  // namespace sw::render

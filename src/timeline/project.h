@@ -65,7 +65,8 @@ struct Visual {
 // asset (with its score, the words that matched and the runner-up), or a generated scene (with
 // the words the generator understood and what it draws).
 struct VisualChoice {
-    enum class How { Written, Library, Generated, Card } how = How::Written;
+    // Model: a clip (or a chain of clips) from the configured text-to-video generator.
+    enum class How { Written, Library, Generated, Card, Model } how = How::Written;
     std::string query;                    // the words searched / read
     std::string asset;                    // library: path relative to the library folder
     double score = 0;
@@ -75,6 +76,11 @@ struct VisualChoice {
     std::vector<std::string> understood;  // generated: words the generator recognised
     std::vector<std::string> elements;    // generated: what it draws
     uint64_t seed = 0;                    // generated: the scene's seed (project seed + shot index)
+    std::string generator;                // model: the generator's name
+    int clips = 0;                        // model: clips generated (chained when > 1)
+    int cached_clips = 0;                 // model: of those, served from the clip cache
+    std::string continuity;               // model: the continuity report of a chain
+    std::string note;                     // why the visual is what it is (e.g. a fallback's cause)
 };
 
 struct TransitionSpec {
