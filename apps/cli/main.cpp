@@ -14,7 +14,9 @@
 #include <tuple>
 #include <vector>
 
+#include "batch_cmd.h"
 #include "library_cmd.h"
+#include "project_load.h"
 
 #include "core/cancel.h"
 #include "core/diagnostics.h"
@@ -44,6 +46,8 @@ usage:
                                            validate; print the storyboard (or JSON)
   shotweave render SCRIPT [-o OUT.mp4] [options]
   shotweave generate SCRIPT [--offline]    only make the generated clips (cached), with progress
+  shotweave batch TEMPLATE --data ROWS.csv|.jsonl -o "out/{{field}}.mp4" [--jobs N] [--force]
+                                           one video per data row (docs/batch.md)
   shotweave list transitions [--json]      every transition and its parameters
   shotweave library index DIR              index a folder of your photos and footage
   shotweave library search DIR "QUERY" [--json] [--limit N]
@@ -68,110 +72,12 @@ SCRIPT is a .md/.txt/.json file; see docs/script.md. Exit codes: 0 ok, 1 render 
 2 script or input error, 130/143 interrupted.
 )";
 
-int usage_error(const std::string& msg)
-{
-    std::fprintf(stderr, "shotweave: %s\nRun `shotweave --help` for usage.\n", msg.c_str());
-    return kExitInput;
-}
-
-// In file order (reading, media inspection and planning find problems in separate passes).
-void print_diagnostics(const core::Diagnostics& diag)
-{
-    std::vector<core::Diagnostic> items = diag.items();
-    std::stable_sort(items.begin(), items.end(), [](const core::Diagnostic& a, const core::Diagnostic& b) {
-        return std::tie(a.where.file, a.where.line, a.where.col) < std::tie(b.where.file, b.where.line, b.where.col);
-    });
-    for (auto& d : items)
-        std::fprintf(stderr, "%s\n", d.to_string().c_str());
-}
-
-struct Loaded {
-    timeline::Project project;
-    render::VoiceOver voice;
-    timeline::Plan plan;
-    core::Diagnostics diag;
-    bool ok = false;
-};
-
-// Options of check and render that change what the script means.
-struct LoadOptions {
-    std::string library;              // --library DIR (overrides `library:`)
-    std::optional<uint64_t> seed;     // --seed N (overrides `seed:`)
-    render::ClipOptions clips;        // generated clips: check only looks in the cache
-};
-
-// Parses --library/--seed at args[i]; returns false (after printing) on a usage error. `used` is
-// set when the argument was one of them.
-bool parse_load_option(const std::vector<std::string>& args, size_t& i, LoadOptions& o, bool& used, int& rc)
-{
-    used = false;
-    const std::string& a = args[i];
-    if (a == "--offline" || a == "--strict") {
-        used = true;
-        (a == "--offline" ? o.clips.offline : o.clips.strict) = true;
-        return true;
-    }
-    if (a != "--library" && a != "--seed")
-        return true;
-    used = true;
-    if (i + 1 >= args.size()) {
-        rc = usage_error(a == "--library" ? "--library needs a folder, e.g. --library media/" : "--seed needs a number, e.g. --seed 2");
-        return false;
-    }
-    const std::string& v = args[++i];
-    if (a == "--library") {
-        o.library = v;
-        return true;
-    }
-    char* end = nullptr;
-    unsigned long long n = std::strtoull(v.c_str(), &end, 10);
-    if (v.empty() || *end || v[0] == '-') {
-        rc = usage_error("--seed needs a whole number, e.g. --seed 2");
-        return false;
-    }
-    o.seed = n;
-    return true;
-}
-
-// Reads, inspects media and plans; every problem lands in `diag`.
-Loaded load(const fs::path& script, const LoadOptions& opts = {})
-{
-    Loaded l;
-    auto project = script::read_script(script, l.diag);
-    if (!project) {
-        core::Diagnostic d;
-        d.where = project.error().where.valid() ? project.error().where : core::SourceLoc{script.string(), 0, 0};
-        d.message = project.error().message;
-        if (!project.error().detail.empty())
-            d.message += " (" + project.error().detail + ")";
-        l.diag.add(d);
-        return l;
-    }
-    l.project = std::move(*project);
-    if (!opts.library.empty()) {
-        l.project.library_as_written = opts.library;
-        l.project.library_dir = opts.library;
-        l.project.library_loc = core::SourceLoc{"--library", 0, 0};
-        std::error_code ec;
-        if (!fs::is_directory(l.project.library_dir, ec))
-            l.diag.error(l.project.library_loc, "the library folder \"" + opts.library + "\" does not exist",
-                         "give a folder of photos and videos");
-    }
-    if (opts.seed)
-        l.project.seed = *opts.seed;
-    l.voice = render::prepare_voice(l.project, l.diag);  // cached: a re-check or render re-uses it
-    // Described shots take a library asset or a generated scene; a picked clip is then inspected
-    // and planned like any other.
-    if (!l.diag.has_errors())
-        render::resolve_visuals(l.project, l.voice.speech_us, l.diag);
-    if (!l.diag.has_errors())
-        render::prepare_generated_clips(l.project, l.voice.speech_us, opts.clips, l.diag);
-    auto source_frames = render::inspect_media(l.project, l.diag);
-    render::check_subtitle_glyphs(l.project, l.diag);
-    l.plan = timeline::plan_project(l.project, l.diag, source_frames, l.voice.speech_us);
-    l.ok = !l.diag.has_errors();
-    return l;
-}
+using cli::load;
+using cli::Loaded;
+using cli::LoadOptions;
+using cli::parse_load_option;
+using cli::print_diagnostics;
+using cli::usage_error;
 
 int cmd_check(const std::vector<std::string>& args)
 {
@@ -558,8 +464,10 @@ int main(int argc, char** argv)
         return cmd_generate(rest);
     if (cmd == "list")
         return cmd_list(rest);
+    if (cmd == "batch")
+        return cli::cmd_batch(rest);
     if (cmd == "library")
         return cli::cmd_library(rest);
-    std::string s = core::did_you_mean(cmd, {"check", "render", "generate", "list", "library"});
+    std::string s = core::did_you_mean(cmd, {"check", "render", "generate", "batch", "list", "library"});
     return usage_error("unknown command \"" + cmd + "\"" + (s.empty() ? "" : "; did you mean \"" + s + "\"?"));
 }

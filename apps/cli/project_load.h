@@ -1,0 +1,56 @@
+#pragma once
+// Reading a script the way `check`, `render`, `generate` and `batch` all do: read, prepare the
+// voice, pick visuals, make generated clips, inspect media, plan. Shared so that a batch row is
+// loaded exactly like `shotweave render` loads a script.
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/diagnostics.h"
+#include "render/clips.h"
+#include "render/voice.h"
+#include "script/script.h"
+#include "timeline/plan.h"
+#include "timeline/project.h"
+
+namespace sw::cli {
+
+// Prints "shotweave: MSG" and the pointer to --help; returns the usage exit code (2).
+int usage_error(const std::string& msg);
+
+// In file order (reading, media inspection and planning find problems in separate passes).
+void print_diagnostics(const core::Diagnostics& diag);
+// The same as text (one line each), for callers that print several rows' diagnostics at once.
+std::string diagnostics_text(const core::Diagnostics& diag);
+
+struct Loaded {
+    timeline::Project project;
+    render::VoiceOver voice;
+    timeline::Plan plan;
+    core::Diagnostics diag;
+    bool ok = false;
+};
+
+// Options of check and render that change what the script means.
+struct LoadOptions {
+    std::string library;              // --library DIR (overrides `library:`)
+    std::optional<uint64_t> seed;     // --seed N (overrides `seed:`)
+    render::ClipOptions clips;        // generated clips: check only looks in the cache
+};
+
+// Parses --library/--seed/--offline/--strict at args[i]; returns false (after printing, with the
+// exit code in `rc`) on a usage error. `used` is set when the argument was one of them.
+bool parse_load_option(const std::vector<std::string>& args, size_t& i, LoadOptions& o, bool& used, int& rc);
+
+// Reads, inspects media and plans; every problem lands in `diag`.
+Loaded load(const std::filesystem::path& script, const LoadOptions& opts = {});
+
+// The same for script text in memory (a filled batch template): messages name `script` and
+// relative paths resolve against its folder.
+Loaded load_text(std::string_view text, const std::filesystem::path& script, script::Format format,
+                 const LoadOptions& opts = {});
+
+}  // namespace sw::cli
