@@ -15,6 +15,8 @@
 #include "core/rational.h"
 
 struct AVFrame;
+struct AVCodecParameters;
+struct AVPacket;
 
 namespace sw::media {
 
@@ -107,6 +109,9 @@ struct EncodeSettings {
     int threads = 0;           // x264 threads, 0 = auto
     int audio_sample_rate = 48000;
     int audio_bitrate = 160000;
+    // A segment of a longer video (joined later by join_segments): video only, no faststart
+    // (its index is read once, by the join), starting on an IDR frame like every x264 encode.
+    bool segment = false;
 };
 
 // Writes H.264 (libx264, yuv420p, tagged BT.709, limited range) + AAC (the sound given to
@@ -136,13 +141,37 @@ public:
     core::Status finish();
     // Removes the temporary file (also done by the destructor if finish() was not called).
     void abort();
+
+    // Stream copy: a writer whose H.264 track takes already-encoded packets (join_segments).
+    // `video` gives the stream's parameters (SPS/PPS in its extradata).
+    static core::Result<Mp4Writer> open_copy(const fs::path& target, const EncodeSettings& settings,
+                                             const AVCodecParameters* video);
+    // One packet of the copied track; pts/dts in frames (output frame index, dts may be
+    // negative for B-frame delay). Packets come in decode order.
+    core::Status write_video_packet(AVPacket* packet, int64_t pts_frames, int64_t dts_frames);
     const fs::path& temp_path() const;
 
 private:
     struct Impl;
     explicit Mp4Writer(std::unique_ptr<Impl>);
+    static core::Result<Mp4Writer> open_impl(const fs::path& target, const EncodeSettings& settings,
+                                             const AVCodecParameters* copy);
+    static core::Result<Mp4Writer> finish_open(std::unique_ptr<Impl> impl, const EncodeSettings& settings,
+                                               const fs::path& dir, const std::string& shown);
     std::unique_ptr<Impl> m_impl;
 };
+
+// Joins segments written with EncodeSettings::segment (same size, rate and encoder settings)
+// into one MP4 by stream copy — no re-encode — with the given sound (interleaved stereo float at
+// settings.audio_sample_rate; empty = silence) and faststart; atomic like Mp4Writer. The
+// segments' timestamps are shifted to follow one another, so the result plays as one encode.
+// Errors: a segment missing or unreadable (Input), segments encoded with different parameters
+// (Internal: they cannot share one H.264 stream), writing failures (Io).
+struct JoinResult {
+    int64_t frames = 0;
+};
+core::Result<JoinResult> join_segments(const std::vector<fs::path>& segments, const fs::path& target,
+                                       const EncodeSettings& settings, std::vector<float> audio_stereo = {});
 
 // A rectangle in a picture's coded (stored, unrotated) pixels.
 struct PixelRect {

@@ -46,6 +46,8 @@ struct Mp4Writer::Impl {
     bool touched = false;    // `silence` holds audio samples, not zeros
 
     ~Impl() { discard(); }
+    core::Status open_video_encoder(AVFormatContext* oc, bool global_header);
+    core::Status open_audio_encoder(AVFormatContext* oc, bool global_header);
 
     std::string shown() const { return detail::display_path(target); }
 
@@ -156,6 +158,8 @@ struct Mp4Writer::Impl {
     // partial last one is sent by finish()).
     core::Status catch_up_audio()
     {
+        if (!aenc)  // a segment: video only
+            return {};
         const int64_t target_samples = samples_for_frames(frames_written);
         const int fs = aenc->frame_size;
         while (samples_written + fs <= target_samples)
@@ -175,6 +179,18 @@ Mp4Writer& Mp4Writer::operator=(Mp4Writer&&) noexcept = default;
 const fs::path& Mp4Writer::temp_path() const { return m_impl->temp; }
 
 core::Result<Mp4Writer> Mp4Writer::open(const fs::path& target, const EncodeSettings& s)
+{
+    return open_impl(target, s, nullptr);
+}
+
+core::Result<Mp4Writer> Mp4Writer::open_copy(const fs::path& target, const EncodeSettings& s, const AVCodecParameters* video)
+{
+    if (!video)
+        return make_error(ErrorCategory::Internal, "open_copy without stream parameters");
+    return open_impl(target, s, video);
+}
+
+core::Result<Mp4Writer> Mp4Writer::open_impl(const fs::path& target, const EncodeSettings& s, const AVCodecParameters* copy)
 {
     const std::string shown = detail::display_path(target);
     if (s.width <= 0 || s.height <= 0 || s.width % 2 || s.height % 2 || s.width > kMaxDimension ||
@@ -225,6 +241,27 @@ core::Result<Mp4Writer> Mp4Writer::open(const fs::path& target, const EncodeSett
     AVFormatContext* oc = raw;
     const bool global_header = oc->oformat->flags & AVFMT_GLOBALHEADER;
 
+    if (copy) {  // stream copy: the packets come encoded (join_segments)
+        impl->vst = avformat_new_stream(oc, nullptr);
+        if (!impl->vst || avcodec_parameters_copy(impl->vst->codecpar, copy) < 0)
+            return make_error(ErrorCategory::Media, "out of memory");
+        impl->vst->codecpar->codec_tag = 0;
+        impl->vst->time_base = av_inv_q(impl->fps);
+        impl->vst->avg_frame_rate = impl->fps;
+        impl->vst->r_frame_rate = impl->fps;
+    } else {
+        SW_TRY_STATUS(impl->open_video_encoder(oc, global_header));
+    }
+    if (!s.segment)
+        SW_TRY_STATUS(impl->open_audio_encoder(oc, global_header));
+    return finish_open(std::move(impl), s, dir, shown);
+}
+
+core::Status Mp4Writer::Impl::open_video_encoder(AVFormatContext* oc, bool global_header)
+{
+    const EncodeSettings& s = settings;
+    Impl* impl = this;
+    int ret = 0;
     // --- video: libx264, yuv420p, BT.709 limited range ---
     const AVCodec* vcodec = avcodec_find_encoder_by_name("libx264");
     if (!vcodec)
@@ -272,7 +309,14 @@ core::Result<Mp4Writer> Mp4Writer::open(const fs::path& target, const EncodeSett
     impl->vst->time_base = v->time_base;
     impl->vst->avg_frame_rate = impl->fps;
     impl->vst->r_frame_rate = impl->fps;
+    return {};
+}
 
+core::Status Mp4Writer::Impl::open_audio_encoder(AVFormatContext* oc, bool global_header)
+{
+    const EncodeSettings& s = settings;
+    Impl* impl = this;
+    int ret = 0;
     // --- audio: native AAC, silence ---
     const AVCodec* acodec = avcodec_find_encoder(AV_CODEC_ID_AAC);
     if (!acodec)
@@ -305,9 +349,15 @@ core::Result<Mp4Writer> Mp4Writer::open(const fs::path& target, const EncodeSett
     if ((ret = av_frame_get_buffer(sf, 0)) < 0)
         return make_error(ErrorCategory::Media, "out of memory", av_error_string(ret));
     av_samples_set_silence(sf->extended_data, 0, sf->nb_samples, a->ch_layout.nb_channels, a->sample_fmt);
+    return {};
+}
 
+core::Result<Mp4Writer> Mp4Writer::finish_open(std::unique_ptr<Impl> impl, const EncodeSettings& s, const fs::path& dir,
+                                               const std::string& shown)
+{
+    AVFormatContext* oc = impl->oc.get();
     // --- the file ---
-    ret = avio_open(&oc->pb, detail::av_url(impl->temp).c_str(), AVIO_FLAG_WRITE);
+    int ret = avio_open(&oc->pb, detail::av_url(impl->temp).c_str(), AVIO_FLAG_WRITE);
     if (ret < 0) {
         if (ret == AVERROR(EACCES) || ret == AVERROR(EPERM) || ret == AVERROR(EROFS))
             return make_error(ErrorCategory::Io,
@@ -323,8 +373,9 @@ core::Result<Mp4Writer> Mp4Writer::open(const fs::path& target, const EncodeSett
 
     Dictionary mux_opts;
     // faststart: the index (moov) goes before the media data so players and upload
-    // previews can start without reading the whole file.
-    mux_opts.set("movflags", "+faststart");
+    // previews can start without reading the whole file. (Segments are read once, by the join.)
+    if (!s.segment)
+        mux_opts.set("movflags", "+faststart");
     ret = avformat_write_header(oc, mux_opts.out());
     if (ret < 0)
         return make_error(ErrorCategory::Io, "writing the header of " + shown + " failed", av_error_string(ret));
@@ -342,6 +393,8 @@ core::Status Mp4Writer::write_video(const core::Frame& frame)
                               " given to a " + std::to_string(m.settings.width) + "x" +
                               std::to_string(m.settings.height) + " writer");
 
+    if (!m.venc)
+        return make_error(ErrorCategory::Internal, "write_video() on a stream-copy writer for " + m.shown());
     // Zero copy: the AVFrame references the Frame's own buffer (shared ownership), so whatever
     // libavcodec or x264 keep after this call stays valid until they let go, and the caller's
     // frame pool recycles the buffer only then. Saves a 3 MB copy per 1080x1920 frame.
@@ -408,14 +461,16 @@ core::Status Mp4Writer::finish()
     // total. The encoder marks the short frame's duration so the muxer's edit list trims it.
     if (auto st = m.catch_up_audio(); !st)
         return fail(st.error());
-    int64_t rest = m.samples_for_frames(m.frames_written) - m.samples_written;
+    int64_t rest = m.aenc ? m.samples_for_frames(m.frames_written) - m.samples_written : 0;
     if (rest > 0)
         if (auto st = m.send_silence((int)rest); !st)
             return fail(st.error());
-    if (auto st = m.send(m.venc.get(), m.vst, nullptr); !st)
-        return fail(st.error());
-    if (auto st = m.send(m.aenc.get(), m.ast, nullptr); !st)
-        return fail(st.error());
+    if (m.venc)
+        if (auto st = m.send(m.venc.get(), m.vst, nullptr); !st)
+            return fail(st.error());
+    if (m.aenc)
+        if (auto st = m.send(m.aenc.get(), m.ast, nullptr); !st)
+            return fail(st.error());
 
     int ret = av_write_trailer(m.oc.get());
     if (ret < 0)
@@ -438,6 +493,24 @@ core::Status Mp4Writer::finish()
     m.oc.reset();
     m.done = true;
     return {};
+}
+
+core::Status Mp4Writer::write_video_packet(AVPacket* packet, int64_t pts_frames, int64_t dts_frames)
+{
+    Impl& m = *m_impl;
+    if (m.done || m.failed || m.venc)
+        return make_error(ErrorCategory::Internal, "write_video_packet() on a finished or encoding writer for " + m.shown());
+    const AVRational frame_tb = av_inv_q(m.fps);
+    packet->pts = av_rescale_q(pts_frames, frame_tb, m.vst->time_base);
+    packet->dts = av_rescale_q(dts_frames, frame_tb, m.vst->time_base);
+    packet->duration = av_rescale_q(1, frame_tb, m.vst->time_base);
+    packet->stream_index = m.vst->index;
+    packet->pos = -1;
+    int ret = av_interleaved_write_frame(m.oc.get(), packet);
+    if (ret < 0)
+        return m.io_error("writing", ret);
+    ++m.frames_written;
+    return m.catch_up_audio();
 }
 
 void Mp4Writer::abort()
