@@ -463,12 +463,11 @@ int cmd_batch(const std::vector<std::string>& args)
     std::string data_arg;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        bool used = false;
-        int rc = 0;
-        if (!parse_load_option(args, i, s.lo, used, rc))
-            return rc;
-        if (used)
+        if (auto po = parse_load_option(args, i, s.lo); po != cli::ParsedOption::NotOurs) {
+            if (po == cli::ParsedOption::UsageError)
+                return kExitInput;
             continue;
+        }
         auto value = [&]() -> const std::string* { return i + 1 < args.size() ? &args[++i] : nullptr; };
         long n = 0;
         if (a == "-h" || a == "--help") {

@@ -86,12 +86,11 @@ int cmd_check(const std::vector<std::string>& args)
     LoadOptions lo;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        bool used = false;
-        int rc = 0;
-        if (!parse_load_option(args, i, lo, used, rc))
-            return rc;
-        if (used)
+        if (auto po = parse_load_option(args, i, lo); po != cli::ParsedOption::NotOurs) {
+            if (po == cli::ParsedOption::UsageError)
+                return kExitInput;
             continue;
+        }
         if (a == "--json")
             json = true;
         else if (!a.empty() && a[0] == '-')
@@ -161,12 +160,11 @@ int cmd_generate(const std::vector<std::string>& args)
     std::string file;
     LoadOptions lo;
     for (size_t i = 0; i < args.size(); ++i) {
-        bool used = false;
-        int rc = 0;
-        if (!parse_load_option(args, i, lo, used, rc))
-            return rc;
-        if (used)
+        if (auto po = parse_load_option(args, i, lo); po != cli::ParsedOption::NotOurs) {
+            if (po == cli::ParsedOption::UsageError)
+                return kExitInput;
             continue;
+        }
         if (!args[i].empty() && args[i][0] == '-')
             return usage_error("generate: unknown option " + args[i]);
         if (!file.empty())
@@ -208,12 +206,11 @@ int cmd_render(const std::vector<std::string>& args)
     LoadOptions lo;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        bool used = false;
-        int rc = 0;
-        if (!parse_load_option(args, i, lo, used, rc))
-            return rc;
-        if (used)
+        if (auto po = parse_load_option(args, i, lo); po != cli::ParsedOption::NotOurs) {
+            if (po == cli::ParsedOption::UsageError)
+                return kExitInput;
             continue;
+        }
         auto value = [&](const char* what) -> const std::string* {
             if (i + 1 >= args.size())
                 return nullptr;

@@ -36,35 +36,32 @@ void print_diagnostics(const core::Diagnostics& diag)
     std::fputs(diagnostics_text(diag).c_str(), stderr);
 }
 
-bool parse_load_option(const std::vector<std::string>& args, size_t& i, LoadOptions& o, bool& used, int& rc)
+ParsedOption parse_load_option(const std::vector<std::string>& args, size_t& i, LoadOptions& o)
 {
-    used = false;
     const std::string& a = args[i];
     if (a == "--offline" || a == "--strict") {
-        used = true;
         (a == "--offline" ? o.clips.offline : o.clips.strict) = true;
-        return true;
+        return ParsedOption::Taken;
     }
     if (a != "--library" && a != "--seed")
-        return true;
-    used = true;
+        return ParsedOption::NotOurs;
     if (i + 1 >= args.size()) {
-        rc = usage_error(a == "--library" ? "--library needs a folder, e.g. --library media/" : "--seed needs a number, e.g. --seed 2");
-        return false;
+        usage_error(a == "--library" ? "--library needs a folder, e.g. --library media/" : "--seed needs a number, e.g. --seed 2");
+        return ParsedOption::UsageError;
     }
     const std::string& v = args[++i];
     if (a == "--library") {
         o.library = v;
-        return true;
+        return ParsedOption::Taken;
     }
     char* end = nullptr;
     unsigned long long n = std::strtoull(v.c_str(), &end, 10);
     if (v.empty() || *end || v[0] == '-') {
-        rc = usage_error("--seed needs a whole number, e.g. --seed 2");
-        return false;
+        usage_error("--seed needs a whole number, e.g. --seed 2");
+        return ParsedOption::UsageError;
     }
     o.seed = n;
-    return true;
+    return ParsedOption::Taken;
 }
 
 namespace {

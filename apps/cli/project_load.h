@@ -41,9 +41,10 @@ struct LoadOptions {
     render::ClipOptions clips;        // generated clips: check only looks in the cache
 };
 
-// Parses --library/--seed/--offline/--strict at args[i]; returns false (after printing, with the
-// exit code in `rc`) on a usage error. `used` is set when the argument was one of them.
-bool parse_load_option(const std::vector<std::string>& args, size_t& i, LoadOptions& o, bool& used, int& rc);
+// Parses --library/--seed/--offline/--strict at args[i] (advancing i past a value it takes).
+// UsageError: the problem was printed; exit with usage_error's code (2).
+enum class ParsedOption { NotOurs, Taken, UsageError };
+ParsedOption parse_load_option(const std::vector<std::string>& args, size_t& i, LoadOptions& o);
 
 // Reads, inspects media and plans; every problem lands in `diag`.
 Loaded load(const std::filesystem::path& script, const LoadOptions& opts = {});

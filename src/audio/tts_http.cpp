@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 #include "audio/tts.h"
 #include "audio/tts_timing.h"
@@ -18,29 +19,6 @@ struct CurlDeleter {
 struct SlistDeleter {
     void operator()(curl_slist* s) const { curl_slist_free_all(s); }
 };
-
-std::string json_string(const std::string& s)
-{
-    std::string o = "\"";
-    for (unsigned char c : s) {
-        switch (c) {
-        case '"': o += "\\\""; break;
-        case '\\': o += "\\\\"; break;
-        case '\n': o += "\\n"; break;
-        case '\r': o += "\\r"; break;
-        case '\t': o += "\\t"; break;
-        default:
-            if (c < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                o += buf;
-            } else {
-                o += char(c);
-            }
-        }
-    }
-    return o + "\"";
-}
 
 size_t append_body(char* data, size_t size, size_t n, void* user)
 {
@@ -77,14 +55,12 @@ core::Result<Speech> HttpSpeechEngine::synthesize(const SpeechRequest& req)
     std::string voice = req.voice;
     if (voice.empty() || voice == "zh" || voice == "en")
         voice = m_options.default_voice;
-    std::string body = "{\"model\":" + json_string(m_options.model) + ",\"input\":" + json_string(req.text) +
-                       ",\"voice\":" + json_string(voice) + ",\"response_format\":\"wav\"";
+    nlohmann::ordered_json request{{"model", m_options.model}, {"input", req.text}, {"voice", voice}, {"response_format", "wav"}};
     if (req.rate_wpm > 0) {
         // The API's speed is a factor (0.25-4) around its natural pace (~175 wpm like espeak).
-        double speed = std::clamp(req.rate_wpm / 175.0, 0.25, 4.0);
-        body += ",\"speed\":" + std::to_string(speed);
+        request["speed"] = std::clamp(req.rate_wpm / 175.0, 0.25, 4.0);
     }
-    body += "}";
+    const std::string body = request.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 
     std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
     if (!curl)

@@ -4,13 +4,11 @@
 #include <cmath>
 #include <vector>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
-
 extern "C" {
 #include <libswscale/swscale.h>
 }
+
+#include "core/bilinear.h"
 
 namespace sw::render {
 
@@ -41,159 +39,24 @@ core::Status scale_frame(const Frame& src, int x, int y, int w, int h, Frame& ds
     return {};
 }
 
-namespace {
-
-struct Tap {
-    int index;
-    int weight;  // of index+1, in 1/256
-};
-
-// Tap positions for `n` output samples covering [start, start + len) of a source of `size`.
-void make_taps(std::vector<Tap>& taps, int n, double start, double len, int size)
-{
-    taps.resize(n);
-    double step = len / n;
-    for (int i = 0; i < n; ++i) {
-        double s = start + (i + 0.5) * step - 0.5;
-        s = std::clamp(s, 0.0, double(size - 1));
-        int idx = std::min((int)s, std::max(size - 2, 0));
-        int wgt = (int)std::lround((s - idx) * 256.0);
-        if (size == 1) {
-            idx = 0;
-            wgt = 0;
-        }
-        taps[i] = {idx, std::clamp(wgt, 0, 256)};
-    }
-}
-
-// Vertical pass: blends two source rows. SSE2 (every x86-64 has it): 16 samples per step.
-void vblend(const uint8_t* __restrict a, const uint8_t* __restrict b, uint8_t* __restrict out, int n, int wb)
-{
-    int i = 0;
-#if defined(__SSE2__)
-    const __m128i wa = _mm_set1_epi16(int16_t(256 - wb)), w1 = _mm_set1_epi16(int16_t(wb));
-    const __m128i half = _mm_set1_epi16(128), zero = _mm_setzero_si128();
-    for (; i + 16 <= n; i += 16) {
-        __m128i va = _mm_loadu_si128(reinterpret_cast<const __m128i*>(a + i));
-        __m128i vb = _mm_loadu_si128(reinterpret_cast<const __m128i*>(b + i));
-        __m128i lo = _mm_add_epi16(_mm_mullo_epi16(_mm_unpacklo_epi8(va, zero), wa),
-                                   _mm_mullo_epi16(_mm_unpacklo_epi8(vb, zero), w1));
-        __m128i hi = _mm_add_epi16(_mm_mullo_epi16(_mm_unpackhi_epi8(va, zero), wa),
-                                   _mm_mullo_epi16(_mm_unpackhi_epi8(vb, zero), w1));
-        lo = _mm_srli_epi16(_mm_add_epi16(lo, half), 8);
-        hi = _mm_srli_epi16(_mm_add_epi16(hi, half), 8);
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(out + i), _mm_packus_epi16(lo, hi));
-    }
-#endif
-    for (; i < n; ++i)
-        out[i] = uint8_t((a[i] * (256 - wb) + b[i] * wb + 128) >> 8);
-}
-
-// Horizontal pass: a two-tap gather per output sample, as a + (b − a)·w (one multiply).
-void hgather(const uint8_t* __restrict row, const Tap* __restrict taps, uint8_t* __restrict out, int n)
-{
-    for (int i = 0; i < n; ++i) {
-        const uint8_t* p = row + taps[i].index;
-        const int a = p[0], b = p[1];
-        out[i] = uint8_t(a + (((b - a) * taps[i].weight + 128) >> 8));
-    }
-}
-
-#if defined(__x86_64__)
-// The same gather 8 samples at a time with SSSE3's byte shuffle: when 8 consecutive taps read
-// within 16 source bytes (true for scale factors up to ~1.8, which covers camera moves), one
-// load plus two shuffles fetch all their left and right neighbours. The shuffle masks depend
-// only on the taps, so they are built once per plane and reused for every row.
-struct GatherBlock {
-    int base;           // first source byte of the 16 loaded
-    uint8_t ia[16];     // shuffle: left taps into 16-bit lanes (high bytes zeroed with 0x80)
-    uint8_t ib[16];     // shuffle: right taps
-    uint16_t wa[8];     // 256 − w
-    uint16_t wb[8];     // w
-};
-
-bool build_blocks(const std::vector<Tap>& taps, int src_len, std::vector<GatherBlock>& blocks)
-{
-    const int n = (int)taps.size();
-    blocks.resize(n / 8);
-    for (int k = 0; k < n / 8; ++k) {
-        GatherBlock& g = blocks[k];
-        g.base = taps[8 * k].index;
-        if (g.base + 16 > src_len + 1)  // the 16-byte load must stay inside the row buffer
-            return false;
-        for (int j = 0; j < 8; ++j) {
-            const Tap& t = taps[8 * k + j];
-            int off = t.index - g.base;
-            if (off < 0 || off + 1 > 15)
-                return false;
-            g.ia[2 * j] = uint8_t(off);
-            g.ia[2 * j + 1] = 0x80;
-            g.ib[2 * j] = uint8_t(off + 1);
-            g.ib[2 * j + 1] = 0x80;
-            g.wa[j] = uint16_t(256 - t.weight);
-            g.wb[j] = uint16_t(t.weight);
-        }
-    }
-    return true;
-}
-
-__attribute__((target("ssse3"))) void hgather_ssse3(const uint8_t* __restrict row, const Tap* __restrict taps,
-                                                   const GatherBlock* blocks, uint8_t* __restrict out, int n)
-{
-    const __m128i half = _mm_set1_epi16(128);
-    const int nb = n / 8;
-    for (int k = 0; k < nb; ++k) {
-        const GatherBlock& g = blocks[k];
-        __m128i src = _mm_loadu_si128(reinterpret_cast<const __m128i*>(row + g.base));
-        __m128i a = _mm_shuffle_epi8(src, _mm_loadu_si128(reinterpret_cast<const __m128i*>(g.ia)));
-        __m128i b = _mm_shuffle_epi8(src, _mm_loadu_si128(reinterpret_cast<const __m128i*>(g.ib)));
-        __m128i v = _mm_add_epi16(_mm_mullo_epi16(a, _mm_loadu_si128(reinterpret_cast<const __m128i*>(g.wa))),
-                                  _mm_mullo_epi16(b, _mm_loadu_si128(reinterpret_cast<const __m128i*>(g.wb))));
-        v = _mm_srli_epi16(_mm_add_epi16(v, half), 8);
-        _mm_storel_epi64(reinterpret_cast<__m128i*>(out + 8 * k), _mm_packus_epi16(v, v));
-    }
-    hgather(row, taps + 8 * nb, out + 8 * nb, n - 8 * nb);
-}
-#endif
-
-}  // namespace
-
 void sample_bilinear(const Frame& src, double x, double y, double w, double h, Frame& dst, int y0, int y1)
 {
+    namespace bl = core::bilinear;
     if (y1 < 0)
         y1 = dst.height();
-    std::vector<Tap> xt, yt;
-    std::vector<uint8_t> tmp;
-#if defined(__x86_64__)
-    std::vector<GatherBlock> blocks;
-#endif
+    bl::Axis xa, ya;
+    std::vector<uint8_t> scratch;
     for (int p = 0; p < 3; ++p) {
         const double sc = p == 0 ? 1.0 : 0.5;
         const int dw = dst.plane_width(p), dh = dst.plane_height(p);
         const int sw = src.plane_width(p), sh = src.plane_height(p);
-        make_taps(xt, dw, x * sc, w * sc, sw);
-        make_taps(yt, dh, y * sc, h * sc, sh);
-        // Only the source columns the taps touch are blended vertically.
-        const int xa = xt.front().index, xb = std::min(sw, xt.back().index + 2);
-        tmp.assign(xb - xa + 18, 0);  // +16: slack for the 16-byte loads of the last block
-        for (auto& t : xt)
-            t.index -= xa;
-#if defined(__x86_64__)
-        static const bool have_ssse3 = __builtin_cpu_supports("ssse3");
-        const bool fast = have_ssse3 && build_blocks(xt, xb - xa + 16, blocks);
-#endif
+        bl::make_axis(xa, dw, x * sc, w * sc / dw, sw);
+        bl::make_axis(ya, dh, y * sc, h * sc / dh, sh);
+        scratch.assign(sw + 32, 0);
         const int r0 = p == 0 ? y0 : y0 / 2, r1 = p == 0 ? y1 : y1 / 2;
         for (int r = r0; r < r1; ++r) {
-            const int sy = yt[r].index, sy1 = std::min(sy + 1, sh - 1);
-            vblend(src.row(p, sy) + xa, src.row(p, sy1) + xa, tmp.data(), xb - xa, yt[r].weight);
-            tmp[xb - xa] = tmp[xb - xa - 1];  // a last tap with weight 0 may read one past the span
-#if defined(__x86_64__)
-            if (fast) {
-                hgather_ssse3(tmp.data(), xt.data(), blocks.data(), dst.row(p, r), dw);
-                continue;
-            }
-#endif
-            hgather(tmp.data(), xt.data(), dst.row(p, r), dw);
+            const int sy = ya.taps[r].index, sy1 = std::min(sy + 1, sh - 1);
+            bl::sample_span(src.row(p, sy), src.row(p, sy1), ya.taps[r].weight, xa, 0, dw, scratch.data(), dst.row(p, r));
         }
     }
 }

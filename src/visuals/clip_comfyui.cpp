@@ -23,6 +23,7 @@
 #include <random>
 #include <set>
 
+#include "core/hash.h"
 #include "visuals/clip_http.h"
 
 namespace sw::visuals {
@@ -337,7 +338,7 @@ core::Result<std::unique_ptr<ClipAdapter>> make_comfyui_adapter(const GeneratorC
                                 {}, where);
     GeneratorConfig c = config;
     c.workflow = wf_path;
-    return std::unique_ptr<ClipAdapter>(new ComfyuiAdapter(std::move(c), std::move(wf), http::short_hash(text)));
+    return std::unique_ptr<ClipAdapter>(new ComfyuiAdapter(std::move(c), std::move(wf), core::fnv1a64_hex(text)));
 }
 
 }  // namespace sw::visuals

@@ -77,7 +77,6 @@ private:
     // Reads the key and expands the headers (first request only): an error names the unset variable.
     core::Status prepare();
     std::string elapsed_text() const;
-    static bool core_iequals(const std::string& a, const std::string& b);
     core::Result<Response> perform(const std::string& method, const std::string& url, const std::string* body,
                                    const fs::path* upload, const std::string& upload_field,
                                    const std::vector<std::pair<std::string, std::string>>* fields,
@@ -113,8 +112,6 @@ core::Result<fs::path> name_by_content(const Client& client, const fs::path& fil
 std::map<std::string, std::string> merged_extra(const ClipRequest& req, const GeneratorConfig& config);
 // A string as a JSON value: integers, decimals and true/false become numbers/booleans.
 nlohmann::json typed_value(const std::string& s);
-// A short stable hash (FNV-1a 64, hex) for ids that must change when a template changes.
-std::string short_hash(const std::string& s);
 
 // Replaces {prompt} {negative} {width} {height} {frames} {fps} {seconds} {seed} {init_image}
 // {end_image} {model} and {extra.KEY} in `text`. With `json_escape`, values are escaped for

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/text_util.h"
 #include "visuals/clip_http.h"
 
 namespace sw::visuals {
@@ -186,23 +187,13 @@ core::Status Client::prepare()
             }
             expanded += value[i++];
         }
-        if (core_iequals(name, "Authorization"))
+        if (core::to_lower_ascii(name) == "authorization")
             has_auth = true;
         m_headers.push_back(name + ": " + expanded);
     }
     if (!m_api_key.empty() && !has_auth)
         m_headers.push_back("Authorization: Bearer " + m_api_key);
     return {};
-}
-
-bool Client::core_iequals(const std::string& a, const std::string& b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
 }
 
 std::string Client::url(const std::string& path) const
@@ -543,27 +534,7 @@ std::optional<std::string> json_at(const nlohmann::json& doc, const std::string&
 
 std::string json_quote(const std::string& s)
 {
-    std::string o = "\"";
-    for (unsigned char c : s) {
-        switch (c) {
-        case '"': o += "\\\""; break;
-        case '\\': o += "\\\\"; break;
-        case '\n': o += "\\n"; break;
-        case '\r': o += "\\r"; break;
-        case '\t': o += "\\t"; break;
-        case '\b': o += "\\b"; break;
-        case '\f': o += "\\f"; break;
-        default:
-            if (c < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                o += buf;
-            } else {
-                o += char(c);
-            }
-        }
-    }
-    return o + "\"";
+    return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::string url_encode(const std::string& s)
@@ -730,18 +701,6 @@ nlohmann::json typed_value(const std::string& s)
             return d;
     }
     return s;
-}
-
-std::string short_hash(const std::string& s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 1099511628211ull;
-    }
-    char buf[20];
-    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
-    return buf;
 }
 
 std::string substitute(const std::string& text, const ClipRequest& req, const GeneratorConfig& config,

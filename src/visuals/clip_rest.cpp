@@ -20,6 +20,8 @@
 #include <cmath>
 #include <fstream>
 
+#include "core/hash.h"
+#include "core/text_util.h"
 #include "visuals/clip_http.h"
 
 namespace sw::visuals {
@@ -29,22 +31,6 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kAbsent = "\x01sw-absent-image\x01";
-
-std::string trim(const std::string& s)
-{
-    size_t a = s.find_first_not_of(" \t"), b = s.find_last_not_of(" \t");
-    return a == std::string::npos ? std::string() : s.substr(a, b - a + 1);
-}
-
-bool iequals(const std::string& a, const std::string& b)
-{
-    if (a.size() != b.size())
-        return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
-}
 
 std::string mime_of(const fs::path& p)
 {
@@ -88,7 +74,7 @@ std::vector<std::string> split_steps(const std::string& s)
     size_t start = 0;
     for (;;) {
         size_t p = s.find("->", start);
-        steps.push_back(trim(s.substr(start, p == std::string::npos ? std::string::npos : p - start)));
+        steps.push_back(std::string(core::trim(s.substr(start, p == std::string::npos ? std::string::npos : p - start))));
         if (p == std::string::npos)
             break;
         start = p + 2;
@@ -122,7 +108,7 @@ public:
     std::string id() const override
     {
         return "rest:" + m_config.base_url + m_config.submit_path + ":" + m_config.model + "@" +
-               http::short_hash(m_config.submit_body);
+               core::fnv1a64_hex(m_config.submit_body);
     }
     ClipCapabilities capabilities() const override { return m_config.caps; }
 
@@ -216,10 +202,10 @@ private:
             doc = SW_TRY(client.parse_json(answer, status_url));
             std::string status = http::json_at(doc, m_config.status_pointer).value_or("");
             for (const auto& d : m_config.done_values)
-                if (iequals(status, d))
+                if (core::to_lower_ascii(status) == core::to_lower_ascii(d))
                     return fetch(client, doc, task_id, work_dir);
             for (const auto& f : m_config.failed_values)
-                if (iequals(status, f)) {
+                if (core::to_lower_ascii(status) == core::to_lower_ascii(f)) {
                     std::string msg = http::json_at(doc, m_config.error_pointer).value_or("");
                     if (msg.empty())
                         msg = "no message (" + answer.body.substr(0, 300) + ")";
@@ -239,7 +225,7 @@ private:
             const std::string& step = steps[i];
             bool last = i + 1 == steps.size();
             if (step.rfind("GET ", 0) == 0) {
-                std::string u = client.url(fill_path(trim(step.substr(4)), task_id, value));
+                std::string u = client.url(fill_path(std::string(core::trim(step.substr(4))), task_id, value));
                 if (last) {
                     SW_TRY_STATUS(client.download(u, tmp));
                     return http::name_by_content(client, tmp, work_dir, "mp4");

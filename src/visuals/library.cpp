@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/hash.h"
 #include "visuals/library_db.h"
 #include "visuals/library_scan.h"
 #include "visuals/tokenize.h"
@@ -57,18 +58,6 @@ CREATE TABLE skipped(
 CREATE VIRTUAL TABLE assets_fts USING fts5(names, description, tags, metadata,
     tokenize = 'porter unicode61 remove_diacritics 2');
 )sql";
-
-std::string fnv1a_hex(const std::string& s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 1099511628211ull;
-    }
-    char buf[17];
-    std::snprintf(buf, sizeof buf, "%016llx", (unsigned long long)h);
-    return buf;
-}
 
 fs::path default_cache_dir()
 {
@@ -278,7 +267,7 @@ core::Result<Library> Library::open(const fs::path& dir, const LibraryOptions& o
                               ", and the cache folder " + cache.string() +
                               " cannot be created — set XDG_CACHE_HOME to a writable folder",
                           ec.message());
-    fs::path fallback = cache / (fnv1a_hex(impl->root.string()) + ".sqlite");
+    fs::path fallback = cache / (core::fnv1a64_hex(impl->root.string()) + ".sqlite");
     auto d = open_index(fallback);
     if (!d) {
         d.error().message = "cannot keep a media library index for " + impl->root.string() + ": " + why +

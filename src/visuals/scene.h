@@ -104,32 +104,9 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-// Internals shared by the scene_*.cpp files (declared here so the SIMD kernels can be unit-tested
-// against their scalar definitions); not for callers.
+// Internal to the scene_*.cpp files (declared here so the SIMD kernel can be unit-tested
+// against its scalar definition); not for callers. Sampling uses core/bilinear.h.
 namespace kernels {
-struct Tap {
-    int index;   // left source sample
-    int weight;  // of index + 1, in 1/256
-};
-// Eight taps fetched with one 16-byte load and two byte shuffles (SSSE3).
-struct GatherBlock {
-    int base;
-    uint8_t ia[16], ib[16];
-    uint16_t wa[8], wb[8];
-};
-// The source positions of `n` output samples starting at source coordinate `start` (pixel
-// edges), `step` source pixels apart, in a source of `size` samples.
-struct Axis {
-    std::vector<Tap> taps;
-    std::vector<GatherBlock> blocks;
-    int size = 0;
-    bool fast = false;
-};
-void make_axis(Axis& ax, int n, double start, double step, int size);
-// Bilinear samples [o0, o1) of one output row into out[o0..o1), between source rows r0 and r1
-// (r1 weighted wy/256). `scratch` holds at least ax.size + 32 bytes.
-void sample_span(const uint8_t* r0, const uint8_t* r1, int wy, const Axis& ax, int o0, int o1, uint8_t* scratch,
-                 uint8_t* out);
 // Premultiplied "over": out = v + (out − offset)·(1 − a), clamped to [16, hi].
 void blend_over(uint8_t* out, const uint8_t* v, const uint8_t* a, int n, int offset, int hi);
 }  // namespace kernels

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <functional>
 
+#include "core/bilinear.h"
 #include "core/frame_pool.h"
 #include "visuals/scene.h"
 
@@ -19,6 +20,10 @@ namespace sw::visuals {
 
 using core::Frame;
 using namespace kernels;
+using core::bilinear::Axis;
+using core::bilinear::Tap;
+using core::bilinear::make_axis;
+using core::bilinear::sample_span;
 
 namespace {
 

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/hash.h"
 #include "visuals/scene.h"
 
 namespace sw::visuals {
@@ -339,14 +340,6 @@ const Entry kEntries[] = {
 };
 // clang-format on
 
-uint64_t fnv1a64(std::string_view s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (unsigned char c : s)
-        h = (h ^ c) * 1099511628211ull;
-    return h;
-}
-
 uint64_t mix64(uint64_t x)
 {
     x += 0x9e3779b97f4a7c15ull;
@@ -492,7 +485,7 @@ SceneSpec parse_scene(std::string_view d, uint64_t seed)
     }
 
     // Palette: the words' hash picks a hue; the seed nudges it so two shots with the same words differ.
-    const uint64_t h = fnv1a64(d);
+    const uint64_t h = core::fnv1a64(d);
     s.hue = double(h % 360) + double(int(mix64(seed) % 41) - 20);
     s.hue = std::fmod(s.hue + 360.0, 360.0);
     s.abstract = !scene_word;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <random>
 
+#include "core/bilinear.h"
 #include "visuals/scene.h"
 
 using namespace sw;
@@ -381,12 +382,12 @@ TEST(SceneKernels, SampleSpanMatchesBilinear)
     for (int i = 0; i < sw; ++i)
         r0[i] = uint8_t(rng()), r1[i] = uint8_t(rng());
     for (double scale : {1.0, 1.07, 1.3}) {
-        kernels::Axis ax;
+        core::bilinear::Axis ax;
         const int n = 150;
-        kernels::make_axis(ax, n, 10.3, 1.0 / scale, sw);
+        core::bilinear::make_axis(ax, n, 10.3, 1.0 / scale, sw);
         for (int wy : {0, 77, 256}) {
             std::vector<uint8_t> out(n + 16, 0);
-            kernels::sample_span(r0.data(), r1.data(), wy, ax, 3, n - 2, scratch.data(), out.data());
+            core::bilinear::sample_span(r0.data(), r1.data(), wy, ax, 3, n - 2, scratch.data(), out.data());
             for (int i = 3; i < n - 2; ++i) {
                 const auto& t = ax.taps[i];
                 auto at = [&](int x) {
