@@ -33,6 +33,7 @@
 #include "project_load.h"
 
 #include "core/cancel.h"
+#include "core/file.h"
 #include "core/text_util.h"
 #include "render/clips.h"
 #include "render/renderer.h"
@@ -57,7 +58,7 @@ const char* kBatchUsage = R"(usage: shotweave batch TEMPLATE --data ROWS.csv|ROW
                   cores / jobs encoder threads
   --force         render every row, even those whose output is up to date
   -q, --quiet     no per-row progress lines (errors and the summary table still print)
-  --preview, --crf N, --preset NAME, --subtitles srt,ass,
+  --preview, --crf N, --preset NAME, --bitrate RATE, --subtitles srt,ass,
   --library DIR, --seed N, --offline, --strict      as for `shotweave render`
 See docs/batch.md.
 )";
@@ -122,17 +123,6 @@ int available_cores()
     return std::max(1u, std::thread::hardware_concurrency());
 }
 
-bool read_text(const fs::path& p, std::string& out)
-{
-    std::ifstream in(p, std::ios::binary);
-    if (!in)
-        return false;
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    out = ss.str();
-    return !in.bad();
-}
-
 fs::path sidecar_of(const fs::path& out) { return fs::path(out.string() + ".batch.json"); }
 
 // What makes two renders of the same filled text differ: the render options (threads aside).
@@ -184,10 +174,10 @@ std::optional<double> up_to_date(const Settings& s, const Row& r)
     std::error_code ec;
     if (!fs::is_regular_file(r.output, ec))
         return std::nullopt;
-    std::string side;
-    if (!read_text(sidecar_of(r.output), side))
+    auto side = core::read_file(sidecar_of(r.output));
+    if (!side)
         return std::nullopt;
-    auto j = nlohmann::json::parse(side, nullptr, false);
+    auto j = nlohmann::json::parse(*side, nullptr, false);
     if (!j.is_object() || j.value("stamp", "") != stamp_of(s, r))
         return std::nullopt;
     auto out_time = fs::last_write_time(r.output, ec);
@@ -468,6 +458,12 @@ int cmd_batch(const std::vector<std::string>& args)
                 return kExitInput;
             continue;
         }
+        std::string error;
+        if (auto po = cli::parse_encode_option(args, i, s.ropt, s.preset_given, error); po != cli::ParsedOption::NotOurs) {
+            if (po == cli::ParsedOption::UsageError)
+                return batch_usage_error(error);
+            continue;
+        }
         auto value = [&]() -> const std::string* { return i + 1 < args.size() ? &args[++i] : nullptr; };
         long n = 0;
         if (a == "-h" || a == "--help") {
@@ -495,41 +491,9 @@ int cmd_batch(const std::vector<std::string>& args)
             s.quiet = true;
         } else if (a == "--preview") {
             s.preview = true;
-        } else if (a == "--crf") {
-            auto v = value();
-            if (!v || !parse_int(*v, 0, 51, n))
-                return batch_usage_error("--crf needs a number from 0 to 51 (default 23)");
-            s.ropt.encode.crf = (int)n;
-        } else if (a == "--preset") {
-            static const std::vector<std::string> presets = {"ultrafast", "superfast", "veryfast", "faster", "fast",
-                                                             "medium", "slow", "slower", "veryslow", "placebo"};
-            auto v = value();
-            if (!v)
-                return batch_usage_error("--preset needs a name, e.g. --preset veryfast");
-            if (std::find(presets.begin(), presets.end(), *v) == presets.end()) {
-                std::string g = core::did_you_mean(*v, presets);
-                return batch_usage_error("unknown x264 preset \"" + *v + "\"" +
-                                         (g.empty() ? " (ultrafast … veryslow)" : "; did you mean \"" + g + "\"?"));
-            }
-            s.ropt.encode.preset = *v;
-            s.preset_given = true;
-        } else if (a == "--subtitles") {
-            auto v = value();
-            if (!v)
-                return batch_usage_error("--subtitles needs a list such as srt,ass");
-            std::string list = *v + ",";
-            for (size_t p = 0, q; (q = list.find(',', p)) != std::string::npos; p = q + 1) {
-                std::string f = list.substr(p, q - p);
-                if (f == "srt")
-                    s.ropt.write_srt = true;
-                else if (f == "ass")
-                    s.ropt.write_ass = true;
-                else if (!f.empty())
-                    return batch_usage_error("--subtitles takes srt and/or ass, not \"" + f + "\"");
-            }
         } else if (!a.empty() && a[0] == '-') {
             std::string g = core::did_you_mean(a, {"--data", "--output", "--jobs", "--force", "--quiet", "--preview",
-                                                   "--crf", "--preset", "--subtitles", "--library", "--seed",
+                                                   "--crf", "--preset", "--bitrate", "--subtitles", "--library", "--seed",
                                                    "--offline", "--strict"});
             return batch_usage_error("unknown option " + a + (g.empty() ? "" : "; did you mean " + g + "?"));
         } else if (s.templ.empty()) {
@@ -549,11 +513,13 @@ int cmd_batch(const std::vector<std::string>& args)
         s.ropt.encode.preset = "ultrafast";
 
     std::error_code ec;
-    if (!fs::is_regular_file(s.templ, ec) || !read_text(s.templ, s.templ_text)) {
+    auto templ_text = fs::is_regular_file(s.templ, ec) ? core::read_file(s.templ) : std::nullopt;
+    if (!templ_text) {
         std::fprintf(stderr, "%s: error: cannot read the template — %s\n", s.templ.c_str(),
                      fs::exists(s.templ, ec) ? "check that it is a readable file" : "no such file; check the path");
         return kExitInput;
     }
+    s.templ_text = std::move(*templ_text);
     auto format = script::format_for(s.templ, s.templ_text);
     if (!format) {
         std::fprintf(stderr, "%s: error: a template is a script: .md, .txt or .json\n", s.templ.c_str());

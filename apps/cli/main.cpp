@@ -129,23 +129,6 @@ std::string clock(double s)
     return buf;
 }
 
-bool parse_bitrate(const std::string& s, int64_t& out)
-{
-    char* end = nullptr;
-    double v = std::strtod(s.c_str(), &end);
-    if (end == s.c_str() || v <= 0)
-        return false;
-    std::string suf = core::to_lower_ascii(end);
-    if (suf == "k")
-        v *= 1e3;
-    else if (suf == "m")
-        v *= 1e6;
-    else if (!suf.empty())
-        return false;
-    out = (int64_t)v;
-    return out >= 10000;
-}
-
 bool same_file(const fs::path& a, const fs::path& b)
 {
     std::error_code ec;
@@ -211,6 +194,12 @@ int cmd_render(const std::vector<std::string>& args)
                 return kExitInput;
             continue;
         }
+        std::string error;
+        if (auto po = cli::parse_encode_option(args, i, opt, preset_given, error); po != cli::ParsedOption::NotOurs) {
+            if (po == cli::ParsedOption::UsageError)
+                return usage_error("render: " + error);
+            continue;
+        }
         auto value = [&](const char* what) -> const std::string* {
             if (i + 1 >= args.size())
                 return nullptr;
@@ -222,48 +211,10 @@ int cmd_render(const std::vector<std::string>& args)
             if (!v)
                 return usage_error("render: -o needs a file name, e.g. -o promo.mp4");
             output = *v;
-        } else if (a == "--subtitles") {
-            auto v = value("subtitles");
-            if (!v)
-                return usage_error("render: --subtitles needs a list such as srt,ass");
-            std::string list = *v + ",";
-            for (size_t p = 0, q; (q = list.find(',', p)) != std::string::npos; p = q + 1) {
-                std::string f = list.substr(p, q - p);
-                if (f == "srt")
-                    opt.write_srt = true;
-                else if (f == "ass")
-                    opt.write_ass = true;
-                else if (!f.empty())
-                    return usage_error("render: --subtitles takes srt and/or ass, not \"" + f + "\"");
-            }
         } else if (a == "--preview") {
             preview = true;
         } else if (a == "-q" || a == "--quiet") {
             quiet = true;
-        } else if (a == "--crf") {
-            auto v = value("crf");
-            char* end = nullptr;
-            long crf = v ? std::strtol(v->c_str(), &end, 10) : -1;
-            if (!v || *end || crf < 0 || crf > 51)
-                return usage_error("render: --crf needs a number from 0 to 51 (default 23)");
-            opt.encode.crf = (int)crf;
-        } else if (a == "--preset") {
-            static const std::vector<std::string> presets = {"ultrafast", "superfast", "veryfast", "faster", "fast",
-                                                             "medium", "slow", "slower", "veryslow", "placebo"};
-            auto v = value("preset");
-            if (!v)
-                return usage_error("render: --preset needs a name, e.g. --preset veryfast");
-            if (std::find(presets.begin(), presets.end(), *v) == presets.end()) {
-                std::string s = core::did_you_mean(*v, presets);
-                return usage_error("render: unknown x264 preset \"" + *v + "\"" +
-                                   (s.empty() ? " (ultrafast … veryslow)" : "; did you mean \"" + s + "\"?"));
-            }
-            opt.encode.preset = *v;
-            preset_given = true;
-        } else if (a == "--bitrate") {
-            auto v = value("bitrate");
-            if (!v || !parse_bitrate(*v, opt.encode.bitrate))
-                return usage_error("render: --bitrate needs a rate such as 6M or 2500k");
         } else if (a == "--threads") {
             auto v = value("threads");
             char* end = nullptr;

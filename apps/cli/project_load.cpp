@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <tuple>
 
+#include "core/text_util.h"
 #include "render/inspect.h"
 #include "render/subtitles.h"
 #include "render/visual_pick.h"
@@ -34,6 +35,76 @@ std::string diagnostics_text(const core::Diagnostics& diag)
 void print_diagnostics(const core::Diagnostics& diag)
 {
     std::fputs(diagnostics_text(diag).c_str(), stderr);
+}
+
+namespace {
+
+bool parse_bitrate(const std::string& s, int64_t& out)
+{
+    char* end = nullptr;
+    double v = std::strtod(s.c_str(), &end);
+    if (end == s.c_str() || v <= 0)
+        return false;
+    std::string suf = core::to_lower_ascii(end);
+    if (suf == "k")
+        v *= 1e3;
+    else if (suf == "m")
+        v *= 1e6;
+    else if (!suf.empty())
+        return false;
+    out = (int64_t)v;
+    return out >= 10000;
+}
+
+}  // namespace
+
+ParsedOption parse_encode_option(const std::vector<std::string>& args, size_t& i, render::RenderOptions& opt,
+                                 bool& preset_given, std::string& error)
+{
+    const std::string& a = args[i];
+    if (a != "--crf" && a != "--preset" && a != "--bitrate" && a != "--subtitles")
+        return ParsedOption::NotOurs;
+    const std::string* v = i + 1 < args.size() ? &args[++i] : nullptr;
+    auto fail = [&](std::string msg) {
+        error = std::move(msg);
+        return ParsedOption::UsageError;
+    };
+    if (a == "--crf") {
+        char* end = nullptr;
+        long crf = v ? std::strtol(v->c_str(), &end, 10) : -1;
+        if (!v || v->empty() || *end || crf < 0 || crf > 51)
+            return fail("--crf needs a number from 0 to 51 (default 23)");
+        opt.encode.crf = (int)crf;
+    } else if (a == "--preset") {
+        static const std::vector<std::string> presets = {"ultrafast", "superfast", "veryfast", "faster", "fast",
+                                                         "medium", "slow", "slower", "veryslow", "placebo"};
+        if (!v)
+            return fail("--preset needs a name, e.g. --preset veryfast");
+        if (std::find(presets.begin(), presets.end(), *v) == presets.end()) {
+            std::string g = core::did_you_mean(*v, presets);
+            return fail("unknown x264 preset \"" + *v + "\"" +
+                        (g.empty() ? " (ultrafast … veryslow)" : "; did you mean \"" + g + "\"?"));
+        }
+        opt.encode.preset = *v;
+        preset_given = true;
+    } else if (a == "--bitrate") {
+        if (!v || !parse_bitrate(*v, opt.encode.bitrate))
+            return fail("--bitrate needs a rate such as 6M or 2500k");
+    } else {
+        if (!v)
+            return fail("--subtitles needs a list such as srt,ass");
+        std::string list = *v + ",";
+        for (size_t p = 0, q; (q = list.find(',', p)) != std::string::npos; p = q + 1) {
+            std::string f = list.substr(p, q - p);
+            if (f == "srt")
+                opt.write_srt = true;
+            else if (f == "ass")
+                opt.write_ass = true;
+            else if (!f.empty())
+                return fail("--subtitles takes srt and/or ass, not \"" + f + "\"");
+        }
+    }
+    return ParsedOption::Taken;
 }
 
 ParsedOption parse_load_option(const std::vector<std::string>& args, size_t& i, LoadOptions& o)

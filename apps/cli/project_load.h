@@ -11,6 +11,7 @@
 
 #include "core/diagnostics.h"
 #include "render/clips.h"
+#include "render/renderer.h"
 #include "render/voice.h"
 #include "script/script.h"
 #include "timeline/plan.h"
@@ -45,6 +46,11 @@ struct LoadOptions {
 // UsageError: the problem was printed; exit with usage_error's code (2).
 enum class ParsedOption { NotOurs, Taken, UsageError };
 ParsedOption parse_load_option(const std::vector<std::string>& args, size_t& i, LoadOptions& o);
+
+// Parses an encoding option shared by render and batch: --crf, --preset (sets `preset_given`),
+// --bitrate, --subtitles. UsageError: `error` says what is wrong; the caller prints it.
+ParsedOption parse_encode_option(const std::vector<std::string>& args, size_t& i, render::RenderOptions& opt,
+                                 bool& preset_given, std::string& error);
 
 // Reads, inspects media and plans; every problem lands in `diag`.
 Loaded load(const std::filesystem::path& script, const LoadOptions& opts = {});

@@ -6,8 +6,8 @@
 #include <fstream>
 #include <map>
 #include <mutex>
-#include <sstream>
 
+#include "core/file.h"
 #include "core/text_util.h"
 #include "render/clip_chain.h"
 #include "render/visual_pick.h"
@@ -39,14 +39,6 @@ public:
 private:
     visuals::ClipAdapter& m_real;
 };
-
-std::string read_text(const fs::path& p)
-{
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
 
 // The best library asset for a shot whose clip failed, if the library has one that matches.
 std::optional<visuals::Asset> library_fallback(const timeline::Project& project, const std::string& query)
@@ -85,7 +77,7 @@ fs::path generator_config_path(const timeline::Project& project)
         return project.generator_file;
     fs::path t = project.base_dir / "shotweave.toml";
     std::error_code ec;
-    if (fs::is_regular_file(t, ec) && read_text(t).find("[generator") != std::string::npos)
+    if (fs::is_regular_file(t, ec) && core::read_file(t).value_or("").find("[generator") != std::string::npos)
         return t;
     return {};
 }
@@ -240,7 +232,7 @@ void prepare_generated_clips(timeline::Project& project, const std::vector<int64
                 fs::path report_file = joined;
                 report_file.replace_extension(".txt");
                 if (fs::is_regular_file(joined, ec) && fs::is_regular_file(report_file, ec)) {
-                    continuity = read_text(report_file);
+                    continuity = core::read_file(report_file).value_or("");
                 } else {
                     auto rep = join_chain(clips, joined, project.width, project.height, project.fps, true);
                     if (!rep) {

@@ -7,9 +7,8 @@
 #include "core/cancel.h"
 #include "media/media.h"
 #include "render/image_ops.h"
-#include "core/text_util.h"
+#include "render/visual_pick.h"
 #include "visuals/scene.h"
-#include "text/text_overlay.h"
 
 extern "C" {
 #include <libavutil/frame.h>
@@ -298,27 +297,11 @@ private:
     int64_t m_count = 0;
 };
 
-}  // namespace
-
-std::string scene_words(const timeline::Shot& shot)
-{
-    if (!shot.choice.query.empty())
-        return shot.choice.query;
-    if (shot.visual.kind == timeline::VisualKind::Card)
-        return shot.title.empty() ? shot.name : shot.title;
-    if (!shot.visual.description.empty())
-        return shot.visual.description;
-    std::string n = shot.narration_text();
-    return core::trim(n).empty() ? shot.name : n;
-}
-
-namespace {
-
 core::Result<std::unique_ptr<ShotSource>> make_scene_source(const timeline::Shot& shot,
                                                             const timeline::PlannedShot& planned,
                                                             const RenderContext& ctx)
 {
-    auto spec = visuals::parse_scene(scene_words(shot), shot.choice.seed);
+    auto spec = visuals::parse_scene(shot.choice.query.empty() ? visual_query(shot) : shot.choice.query, shot.choice.seed);
     auto style = shot.visual.kind == timeline::VisualKind::Card ? visuals::SceneStyle::Card : visuals::SceneStyle::Landscape;
     const core::Rgb bg = ctx.background;
     if (style == visuals::SceneStyle::Card && (bg.r || bg.g || bg.b)) {

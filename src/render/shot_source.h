@@ -35,10 +35,6 @@ core::Result<std::unique_ptr<ShotSource>> make_shot_source(const timeline::Shot&
                                                            const timeline::PlannedShot& planned,
                                                            const RenderContext& ctx);
 
-// The words a generated scene is drawn from: what visuals were resolved from (the library query),
-// else the description, the title (cards), the narration or the shot's name.
-std::string scene_words(const timeline::Shot& shot);
-
 // How a picture of `src_w` x `src_h` (display orientation) is placed in `dst_w` x `dst_h`:
 // the source rectangle to read and the destination rectangle to fill (luma pixels).
 struct Placement {

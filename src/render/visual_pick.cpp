@@ -16,6 +16,8 @@ std::string visual_query(const timeline::Shot& s)
 {
     if (s.visual.kind == timeline::VisualKind::Description || s.visual.kind == timeline::VisualKind::Generate)
         return s.visual.description;
+    if (s.visual.kind == timeline::VisualKind::Card)
+        return s.title.empty() ? s.name : s.title;
     std::string n = s.narration_text();
     return core::trim(n).empty() ? s.name : n;
 }
@@ -52,9 +54,9 @@ void resolve_visuals(timeline::Project& project, const std::vector<int64_t>& spe
         if (s.visual.kind == VK::None || s.visual.kind == VK::Description)
             wanted.push_back(i);
         else if (s.visual.kind == VK::Generate)
-            describe_generated(s, s.visual.description, project.seed + i, How::Generated);
+            describe_generated(s, visual_query(s), project.seed + i, How::Generated);
         else if (s.visual.kind == VK::Card)
-            describe_generated(s, s.title.empty() ? s.name : s.title, project.seed + i, How::Card);
+            describe_generated(s, visual_query(s), project.seed + i, How::Card);
     }
     std::optional<visuals::Library> library;
     if (!project.library_dir.empty() && !wanted.empty()) {

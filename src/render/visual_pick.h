@@ -21,7 +21,8 @@ void resolve_visuals(timeline::Project& project, const std::vector<int64_t>& spe
 // lead-in and tail, else the reading estimate).
 int64_t shot_length_wanted_us(const timeline::Shot& shot, size_t i, const std::vector<int64_t>& speech_us);
 
-// The words a shot's visual is found or made from: its description, else narration, else name.
+// The words a shot's visual is found or made from: its description; for a title card its title
+// (else name); else its narration, else its name.
 std::string visual_query(const timeline::Shot& shot);
 
 }  // namespace sw::render

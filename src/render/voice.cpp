@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-#include <fstream>
 #include <cstdlib>
 #include <memory>
 #include <optional>
 
+#include "core/file.h"
 #include "core/text_util.h"
 #include "export/subtitles_export.h"
 
@@ -46,9 +46,7 @@ std::optional<std::vector<audio::SpeechTiming>> srt_timings(const timeline::Shot
     std::error_code ec;
     if (!fs::is_regular_file(srt, ec))
         return std::nullopt;
-    std::ifstream in(srt, std::ios::binary);
-    std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    auto cues = exporter::parse_srt(content, srt.string());
+    auto cues = exporter::parse_srt(core::read_file(srt).value_or(""), srt.string());
     if (!cues) {
         diag.warning(shot.voice_file_loc, cues.error().message, "subtitle timings are estimated from pauses instead");
         return std::nullopt;

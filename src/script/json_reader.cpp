@@ -403,7 +403,7 @@ private:
             return;
         }
         lg.path_as_written = *path;
-        lg.path = fs::path(*path).is_absolute() ? fs::path(*path) : m_project.base_dir / *path;
+        lg.path = resolve_path(*path, m_project.base_dir);
         lg.loc = val_loc(ptr);
         if (core::to_lower_ascii(fs::path(*path).extension().string()) != ".png") {
             m_diag.error(lg.loc, "the logo \"" + *path + "\" is not a PNG", "save the logo as PNG (it keeps transparency)");
@@ -574,7 +574,7 @@ private:
             return;
         }
         m.path_as_written = *path;
-        m.path = fs::path(*path).is_absolute() ? fs::path(*path) : m_project.base_dir / *path;
+        m.path = resolve_path(*path, m_project.base_dir);
         m.loc = val_loc(ptr);
         FileKind kind = file_kind_from_extension(*path);
         if (kind != FileKind::Audio && kind != FileKind::Video) {
@@ -637,7 +637,7 @@ private:
             read_loudness(*it);
         if (auto lib = get_string(root, "", "library")) {
             m_project.library_as_written = *lib;
-            m_project.library_dir = fs::path(*lib).is_absolute() ? fs::path(*lib) : m_project.base_dir / *lib;
+            m_project.library_dir = resolve_path(*lib, m_project.base_dir);
             m_project.library_loc = val_loc("/library");
             std::error_code ec;
             if (!fs::is_directory(m_project.library_dir, ec))
@@ -647,7 +647,7 @@ private:
         }
         if (auto g = get_string(root, "", "generator")) {
             m_project.generator_as_written = *g;
-            m_project.generator_file = fs::path(*g).is_absolute() ? fs::path(*g) : m_project.base_dir / *g;
+            m_project.generator_file = resolve_path(*g, m_project.base_dir);
             m_project.generator_loc = val_loc("/generator");
             check_media_file(*g, m_project.generator_file, m_project.generator_loc, m_diag);
         }
@@ -794,7 +794,7 @@ private:
         }
         if (auto vf = get_string(v, ptr, "voice_file")) {
             s.voice_file_as_written = *vf;
-            s.voice_file = fs::path(*vf).is_absolute() ? fs::path(*vf) : m_project.base_dir / *vf;
+            s.voice_file = resolve_path(*vf, m_project.base_dir);
             s.voice_file_loc = val_loc(ptr + "/voice_file");
             FileKind kind = file_kind_from_extension(*vf);
             if (kind != FileKind::Audio && kind != FileKind::Video)

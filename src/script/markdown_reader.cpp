@@ -364,11 +364,9 @@ private:
                                              : "did you mean \"" + dym + "\"?");
                 }
             } else if (key == "library") {
-                std::string dir(core::trim(kl.value));
-                if (dir.size() >= 2 && dir.front() == '"' && dir.back() == '"')
-                    dir = dir.substr(1, dir.size() - 2);
+                std::string dir = unquote(core::trim(kl.value));
                 m_project.library_as_written = dir;
-                m_project.library_dir = fs::path(dir).is_absolute() ? fs::path(dir) : m_base / dir;
+                m_project.library_dir = resolve_path(dir, m_base);
                 m_project.library_loc = val.at(0);
                 std::error_code ec;
                 if (!fs::is_directory(m_project.library_dir, ec))
@@ -377,11 +375,9 @@ private:
                                  "give a folder of photos and videos, relative to the script (looked for " +
                                      m_project.library_dir.string() + ")");
             } else if (key == "generator") {
-                std::string file(core::trim(kl.value));
-                if (file.size() >= 2 && file.front() == '"' && file.back() == '"')
-                    file = file.substr(1, file.size() - 2);
+                std::string file = unquote(core::trim(kl.value));
                 m_project.generator_as_written = file;
-                m_project.generator_file = fs::path(file).is_absolute() ? fs::path(file) : m_base / file;
+                m_project.generator_file = resolve_path(file, m_base);
                 m_project.generator_loc = val.at(0);
                 if (core::to_lower_ascii(fs::path(file).extension().string()) != ".toml")
                     m_diag.error(val.at(0), "the generator settings \"" + file + "\" are not a .toml file",
@@ -474,8 +470,7 @@ private:
             auto eq = lw.find('=');
             std::string name = lw.substr(0, eq);
             std::string value = eq == std::string::npos ? "" : word.substr(eq + 1);
-            if (!value.empty() && value.front() == '"' && value.back() == '"' && value.size() >= 2)
-                value = value.substr(1, value.size() - 2);
+            value = unquote(value);
             auto percent = [&](double lo, double hi, double& out) {
                 char* end = nullptr;
                 double v = std::strtod(value.c_str(), &end);
@@ -550,7 +545,7 @@ private:
         timeline::LogoSpec logo;
         std::string path(words[0].second);
         logo.path_as_written = path;
-        logo.path = fs::path(path).is_absolute() ? fs::path(path) : m_base / path;
+        logo.path = resolve_path(path, m_base);
         logo.loc = val.at(words[0].first);
         bool ok = true;
         if (core::to_lower_ascii(fs::path(path).extension().string()) != ".png") {
@@ -609,7 +604,7 @@ private:
         }
         timeline::MusicSpec m;
         m.path_as_written = path;
-        m.path = fs::path(path).is_absolute() ? fs::path(path) : m_base / path;
+        m.path = resolve_path(path, m_base);
         m.loc = val.at(words[0].first);
         bool ok = true;
         if (file_kind_from_extension(path) != FileKind::Audio && file_kind_from_extension(path) != FileKind::Video) {
@@ -895,11 +890,9 @@ private:
             s.voice = std::string(core::trim(kl.value));
             s.voice_loc = val.at(0);
         } else if (key == "voice-file") {
-            std::string path(core::trim(kl.value));
-            if (path.size() >= 2 && path.front() == '"' && path.back() == '"')
-                path = path.substr(1, path.size() - 2);
+            std::string path = unquote(core::trim(kl.value));
             s.voice_file_as_written = path;
-            s.voice_file = fs::path(path).is_absolute() ? fs::path(path) : m_base / path;
+            s.voice_file = resolve_path(path, m_base);
             s.voice_file_loc = val.at(0);
             FileKind kind = file_kind_from_extension(path);
             if (kind != FileKind::Audio && kind != FileKind::Video)
@@ -1080,7 +1073,7 @@ private:
                                "remove it, or add a shot after it");
             if (s.narration.empty() && s.visual.kind == timeline::VisualKind::None && !s.duration_us)
                 m_diag.warning(s.loc, "shot \"" + s.name + "\" is empty",
-                               "add narration, a visual or a `duration:`; it shows a colour card for "
+                               "add narration, a visual or a `duration:`; it shows a scene generated from its name for "
                                    + seconds_text(timeline::kMinShotUs) + " s");
         }
     }

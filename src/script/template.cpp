@@ -1,11 +1,10 @@
 #include "script/template.h"
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 
+#include "core/file.h"
 #include "core/text_util.h"
 
 namespace sw::script {
@@ -308,14 +307,11 @@ core::Result<DataTable> read_data_file(const fs::path& path)
     std::error_code ec;
     if (fs::is_directory(path, ec))
         return core::make_error(core::ErrorCategory::Input, "the data file " + path.string() + " is a folder");
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
+    auto text = core::read_file(path);
+    if (!text)
         return core::make_error(core::ErrorCategory::Input, "cannot read the data file " + path.string(),
                                 fs::exists(path, ec) ? "permission denied" : "no such file");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string text = ss.str();
-    return ext == ".csv" ? read_csv_text(text, path.string()) : read_jsonl_text(text, path.string());
+    return ext == ".csv" ? read_csv_text(*text, path.string()) : read_jsonl_text(*text, path.string());
 }
 
 // --- templates -------------------------------------------------------------------------------------

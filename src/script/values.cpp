@@ -501,6 +501,19 @@ std::optional<timeline::TitleAnimation> parse_title_animation(std::string_view w
 }
 std::vector<std::string> title_animation_names() { return {"slide-up", "fade", "pop", "none"}; }
 
+fs::path resolve_path(std::string_view as_written, const fs::path& base_dir)
+{
+    fs::path p(as_written);
+    return p.is_absolute() ? p : base_dir / p;
+}
+
+std::string unquote(std::string_view text)
+{
+    if (text.size() >= 2 && text.front() == '"' && text.back() == '"')
+        text = text.substr(1, text.size() - 2);
+    return std::string(text);
+}
+
 bool check_media_file(const std::string& as_written, const fs::path& resolved, const core::SourceLoc& where,
                       core::Diagnostics& diag)
 {

@@ -99,6 +99,12 @@ std::vector<std::string> fit_names();
 bool check_media_file(const std::string& as_written, const std::filesystem::path& resolved,
                       const core::SourceLoc& where, core::Diagnostics& diag);
 
+// A path as written in a script, resolved against `base_dir` unless it is absolute.
+std::filesystem::path resolve_path(std::string_view as_written, const std::filesystem::path& base_dir);
+
+// `text` without one pair of surrounding double quotes (`"my music.mp3"` → `my music.mp3`).
+std::string unquote(std::string_view text);
+
 // Seconds for messages: "0.5", "4", "1.25".
 std::string seconds_text(int64_t us);
 

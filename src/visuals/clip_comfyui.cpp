@@ -19,10 +19,10 @@
 //      sequence.
 //   5. GET /view?filename=&subfolder=&type= downloads it into the work folder.
 
-#include <fstream>
 #include <random>
 #include <set>
 
+#include "core/file.h"
 #include "core/hash.h"
 #include "visuals/clip_http.h"
 
@@ -318,13 +318,13 @@ core::Result<std::unique_ptr<ClipAdapter>> make_comfyui_adapter(const GeneratorC
     fs::path wf_path = config.workflow;
     if (wf_path.is_relative() && !config.config_file.empty())
         wf_path = config.config_file.parent_path() / wf_path;
-    std::ifstream in(wf_path, std::ios::binary);
-    if (!in)
+    auto read = core::read_file(wf_path);
+    if (!read)
         return core::make_error(core::ErrorCategory::Input,
                                 "cannot read the ComfyUI workflow " + wf_path.string() +
                                     " — check the workflow path (relative to the config file)",
                                 {}, where);
-    std::string text((std::istreambuf_iterator<char>(in)), {});
+    const std::string& text = *read;
     nlohmann::json wf = nlohmann::json::parse(text, nullptr, false);
     if (wf.is_discarded() || !wf.is_object())
         return core::make_error(core::ErrorCategory::Input,

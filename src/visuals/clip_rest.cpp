@@ -18,8 +18,8 @@
 //        Sora:    "GET /v1/videos/{id}/content"
 
 #include <cmath>
-#include <fstream>
 
+#include "core/file.h"
 #include "core/hash.h"
 #include "core/text_util.h"
 #include "visuals/clip_http.h"
@@ -125,11 +125,11 @@ public:
 private:
     core::Result<std::string> image_b64(http::Client& client, const fs::path& p)
     {
-        std::ifstream in(p, std::ios::binary);
-        if (!in)
+        auto bytes = core::read_file(p);
+        if (!bytes)
             return tl::unexpected(client.failure(core::ErrorCategory::Input,
                                                  "cannot read the frame image " + p.string()));
-        return http::base64_encode(std::string(std::istreambuf_iterator<char>(in), {}));
+        return http::base64_encode(*bytes);
     }
 
     core::Result<std::string> body_for(http::Client& client, const ClipRequest& req)

@@ -28,6 +28,7 @@
 
 #include <fstream>
 
+#include "core/file.h"
 #include "visuals/clip_http.h"
 
 namespace sw::visuals {
@@ -48,11 +49,11 @@ bool is_sampling_key(const std::string& k)
 
 core::Result<std::string> read_binary(const http::Client& client, const fs::path& p)
 {
-    std::ifstream in(p, std::ios::binary);
-    if (!in)
+    auto bytes = core::read_file(p);
+    if (!bytes)
         return tl::unexpected(client.failure(core::ErrorCategory::Input,
                                              "cannot read the image " + p.string() + " — check that it exists"));
-    return std::string(std::istreambuf_iterator<char>(in), {});
+    return std::move(*bytes);
 }
 
 core::Status write_binary(const http::Client& client, const fs::path& p, const std::string& bytes)

@@ -8,12 +8,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
-#include <sstream>
 
+#include "core/file.h"
 #include "core/text_util.h"
 #include "media/media.h"
 
@@ -94,16 +93,6 @@ void walk_dir(const fs::path& root, const fs::path& rel_dir, WalkResult& out)
     }
 }
 
-std::optional<std::string> read_text(const fs::path& p)
-{
-    std::ifstream in(p, std::ios::binary);
-    if (!in)
-        return std::nullopt;
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
-}
-
 void add_unique(std::vector<std::string>& v, std::string s)
 {
     s = std::string(core::trim(s));
@@ -116,10 +105,10 @@ void read_sidecars(const fs::path& media, Asset& a, std::vector<std::string>& no
 {
     auto paths = sidecar_paths(media);
     std::vector<std::string> descriptions;
-    if (auto t = read_text(paths[0]))
+    if (auto t = core::read_file(paths[0]))
         add_unique(descriptions, *t);
     for (size_t i = 1; i < paths.size(); ++i) {
-        auto t = read_text(paths[i]);
+        auto t = core::read_file(paths[i]);
         if (!t)
             continue;
         // nlohmann throws on bad input; nothing may escape the module, so parse without

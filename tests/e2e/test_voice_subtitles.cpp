@@ -46,28 +46,11 @@ std::vector<SrtCue> read_srt(const fs::path& p)
 // Drops whitespace and punctuation: OCR is judged on the words, as a viewer reads them.
 std::string letters_only(const std::string& s)
 {
+    static const std::u32string kPunct = U"，。！？、；：「」“”…—";
     std::string out;
-    size_t i = 0;
-    while (i < s.size()) {
-        size_t n = 1;
-        unsigned char c = s[i];
-        if (c >= 0xF0)
-            n = 4;
-        else if (c >= 0xE0)
-            n = 3;
-        else if (c >= 0xC0)
-            n = 2;
-        std::string ch = s.substr(i, n);
-        i += n;
-        if (n == 1 && (isspace(c) || ispunct(c)))
-            continue;
-        static const char* kPunct[] = {"，", "。", "！", "？", "、", "；", "：", "「", "」", "“", "”", "…", "—"};
-        bool punct = false;
-        for (const char* p : kPunct)
-            punct |= ch == p;
-        if (!punct)
-            out += ch;
-    }
+    for (char32_t c : sw::core::utf8_decode(s))
+        if (!(c < 128 && (isspace((int)c) || ispunct((int)c))) && kPunct.find(c) == std::u32string::npos)
+            out += sw::core::utf8_encode(c);
     return out;
 }
 
