@@ -65,10 +65,10 @@ bool is_video_name(const std::string& f)
            ext == ".mov";
 }
 
-class ComfyuiAdapter final : public ClipAdapter {
+class ComfyuiAdapter final : public http::Adapter {
 public:
     ComfyuiAdapter(GeneratorConfig config, json workflow, std::string workflow_hash)
-        : m_config(std::move(config)), m_workflow(std::move(workflow)), m_hash(std::move(workflow_hash))
+        : http::Adapter(std::move(config)), m_workflow(std::move(workflow)), m_hash(std::move(workflow_hash))
     {
     }
 
@@ -77,17 +77,6 @@ public:
     {
         return "comfyui:" + m_config.base_url + ":" + m_config.workflow.filename().string() + "@" + m_hash + ":" +
                m_config.model;
-    }
-    ClipCapabilities capabilities() const override { return m_config.caps; }
-
-    core::Result<fs::path> generate(const ClipRequest& req, const fs::path& work_dir,
-                                    const GenerateControl& ctl) override
-    {
-        http::Client client(m_config, ctl);
-        auto r = run(client, req, work_dir);
-        if (!r)
-            return tl::unexpected(client.redact(std::move(r.error())));
-        return r;
     }
 
 private:
@@ -174,7 +163,8 @@ private:
             wf.erase(id);
     }
 
-    core::Result<fs::path> run(http::Client& client, const ClipRequest& req, const fs::path& work_dir)
+    core::Result<fs::path> run(http::Client& client, const ClipRequest& req, const fs::path& work_dir,
+                               const GenerateControl&) override
     {
         std::map<std::string, std::string> more;
         more["init_image"] = req.init_image.empty() ? std::string(kAbsent) : SW_TRY(upload(client, req.init_image));
@@ -295,7 +285,6 @@ private:
         return first;
     }
 
-    GeneratorConfig m_config;
     json m_workflow;
     std::string m_hash;
 };

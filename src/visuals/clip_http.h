@@ -119,5 +119,26 @@ nlohmann::json typed_value(const std::string& s);
 std::string substitute(const std::string& text, const ClipRequest& req, const GeneratorConfig& config,
                        bool json_escape, const std::map<std::string, std::string>& more = {});
 
+// What the three HTTP adapters share: one Client per generation, and secrets removed from any
+// error that comes back. Subclasses implement run().
+class Adapter : public ClipAdapter {
+public:
+    explicit Adapter(GeneratorConfig config) : m_config(std::move(config)) {}
+    ClipCapabilities capabilities() const override { return m_config.caps; }
+    core::Result<fs::path> generate(const ClipRequest& req, const fs::path& work_dir, const GenerateControl& ctl) final
+    {
+        Client client(m_config, ctl);
+        auto r = run(client, req, work_dir, ctl);
+        if (!r)
+            return tl::unexpected(client.redact(std::move(r.error())));
+        return r;
+    }
+
+protected:
+    virtual core::Result<fs::path> run(Client& client, const ClipRequest& req, const fs::path& work_dir,
+                                       const GenerateControl& ctl) = 0;
+    GeneratorConfig m_config;
+};
+
 }  // namespace http
 }  // namespace sw::visuals

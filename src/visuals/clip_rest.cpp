@@ -100,26 +100,15 @@ std::string aspect_ratio(int w, int h)
     return name;
 }
 
-class RestAdapter final : public ClipAdapter {
+class RestAdapter final : public http::Adapter {
 public:
-    explicit RestAdapter(GeneratorConfig config) : m_config(std::move(config)) {}
+    explicit RestAdapter(GeneratorConfig config) : http::Adapter(std::move(config)) {}
 
     std::string kind() const override { return "rest"; }
     std::string id() const override
     {
         return "rest:" + m_config.base_url + m_config.submit_path + ":" + m_config.model + "@" +
                core::fnv1a64_hex(m_config.submit_body);
-    }
-    ClipCapabilities capabilities() const override { return m_config.caps; }
-
-    core::Result<fs::path> generate(const ClipRequest& req, const fs::path& work_dir,
-                                    const GenerateControl& ctl) override
-    {
-        http::Client client(m_config, ctl);
-        auto r = run(client, req, work_dir);
-        if (!r)
-            return tl::unexpected(client.redact(std::move(r.error())));
-        return r;
     }
 
 private:
@@ -182,7 +171,8 @@ private:
         return out;
     }
 
-    core::Result<fs::path> run(http::Client& client, const ClipRequest& req, const fs::path& work_dir)
+    core::Result<fs::path> run(http::Client& client, const ClipRequest& req, const fs::path& work_dir,
+                               const GenerateControl&) override
     {
         std::string body = SW_TRY(body_for(client, req));
         std::string submit_url = client.url(m_config.submit_path);
@@ -246,7 +236,6 @@ private:
         return http::name_by_content(client, tmp, work_dir, ext.size() > 1 ? ext.substr(1) : "mp4");
     }
 
-    GeneratorConfig m_config;
 };
 
 }  // namespace

@@ -74,27 +74,16 @@ std::string lower(std::string s)
     return s;
 }
 
-class SdcppServerAdapter final : public ClipAdapter {
+class SdcppServerAdapter final : public http::Adapter {
 public:
-    explicit SdcppServerAdapter(GeneratorConfig config) : m_config(std::move(config)) {}
+    explicit SdcppServerAdapter(GeneratorConfig config) : http::Adapter(std::move(config)) {}
 
     std::string kind() const override { return "sdcpp-server"; }
     std::string id() const override { return "sdcpp-server:" + m_config.base_url + ":" + m_config.model; }
-    ClipCapabilities capabilities() const override { return m_config.caps; }
-
-    core::Result<fs::path> generate(const ClipRequest& req, const fs::path& work_dir,
-                                    const GenerateControl& ctl) override
-    {
-        http::Client client(m_config, ctl);
-        auto r = run(client, req, work_dir, ctl);
-        if (!r)
-            return tl::unexpected(client.redact(std::move(r.error())));
-        return r;
-    }
 
 private:
     core::Result<fs::path> run(http::Client& client, const ClipRequest& req, const fs::path& work_dir,
-                               const GenerateControl& ctl)
+                               const GenerateControl& ctl) override
     {
         json body = {
             {"prompt", req.prompt},
@@ -216,7 +205,6 @@ private:
         return *bytes;
     }
 
-    GeneratorConfig m_config;
 };
 
 }  // namespace

@@ -75,7 +75,6 @@ TEST_F(Visuals, DescribedShotsTakeLibraryMediaElseAGeneratedScene)
     for (int64_t idx : {210, 270}) {
         auto f = decode_frame_yuv(out, idx, 360, 640);
         EXPECT_GT(luma_stddev(f, 360, 640), 8.0) << "frame " << idx;
-        save_png(f, 360, 640, dir / ("gen" + std::to_string(idx) + ".png"));
     }
 }
 
