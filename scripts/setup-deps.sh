@@ -9,7 +9,7 @@ PKGS=(
   libpango1.0-dev libcairo2-dev fonts-noto-cjk
   libespeak-ng-dev espeak-ng-data libebur128-dev libcurl4-openssl-dev
   libsqlite3-dev libicu-dev   # media library index (FTS5) and Chinese word segmentation
-  libtomlplusplus-dev libwebp-dev   # generator configs; animated WebP clips from models
+  libtomlplusplus-dev libwebp-dev libssl-dev   # generator configs; animated WebP clips; SHA-256 of cached clips
   tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng   # tests read burned-in subtitles back
   ffmpeg            # ffprobe/ffmpeg: tests compare against xfade and probe outputs
 )

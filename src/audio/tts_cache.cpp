@@ -11,10 +11,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 
 #include "audio/tts.h"
+#include "core/file.h"
 
 namespace sw::audio {
 
@@ -34,12 +34,6 @@ std::string fnv1a_128_hex(const std::string& data)
     char buf[33];
     std::snprintf(buf, sizeof buf, "%016llx%016llx", (unsigned long long)(h >> 64), (unsigned long long)h);
     return buf;
-}
-
-std::string unique_suffix()
-{
-    static thread_local std::mt19937_64 rng(std::random_device{}());
-    return ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rng() % 1000000000);
 }
 
 std::optional<Speech> load_entry(const std::string& base)
@@ -79,25 +73,6 @@ std::optional<Speech> load_entry(const std::string& base)
         return std::nullopt;
     s.samples = std::move(*samples);
     return s;
-}
-
-bool write_file_atomic(const std::string& path, const std::string& data)
-{
-    std::string tmp = path + unique_suffix();
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << data;
-        out.flush();
-        if (!out) {
-            std::remove(tmp.c_str());
-            return false;
-        }
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        return false;
-    }
-    return true;
 }
 
 }  // namespace
@@ -149,8 +124,8 @@ core::Result<Speech> TtsCache::get_or_synthesize(TtsEngine& engine, const Speech
     meta << "end\n";
     // WAV first: a reader that sees the new .txt always finds the matching .wav (the sample
     // count in .txt rejects a stale one).
-    if (write_file_atomic(base + ".wav", std::string(wav.begin(), wav.end())))
-        write_file_atomic(base + ".txt", meta.str());
+    if (core::write_file_atomic(base + ".wav", std::string_view(reinterpret_cast<const char*>(wav.data()), wav.size())))
+        (void)core::write_file_atomic(base + ".txt", meta.str());
     return speech;
 }
 

@@ -9,6 +9,7 @@
 #include <iterator>
 #include <unistd.h>
 
+#include "core/file.h"
 #include "media/av_ptr.h"
 
 namespace sw::audio {
@@ -199,22 +200,7 @@ core::Status write_wav(const std::string& path, std::span<const float> s, int ch
                        WavSampleFormat fmt)
 {
     auto bytes = encode_wav(s, channels, sample_rate, fmt);
-    std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out.write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size()));
-        out.flush();
-        if (!out) {
-            std::remove(tmp.c_str());
-            return core::make_error(core::ErrorCategory::Io, "cannot write " + path + " — check disk space and permissions",
-                                    std::strerror(errno));
-        }
-    }
-    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::remove(tmp.c_str());
-        return core::make_error(core::ErrorCategory::Io, "cannot write " + path, std::strerror(errno));
-    }
-    return {};
+    return core::write_file_atomic(path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
 }
 
 }  // namespace sw::audio

@@ -215,31 +215,4 @@ core::Result<std::vector<Cue>> parse_srt(std::string_view text, const std::strin
     return cues;
 }
 
-core::Status write_text_file_atomic(const std::filesystem::path& path, const std::string& content)
-{
-    namespace fs = std::filesystem;
-    fs::path tmp = path;
-    tmp += ".tmp-" + std::to_string(::getpid());
-    {
-        std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-        if (!f)
-            return core::make_error(core::ErrorCategory::Io, "cannot write " + path.string() + " — check the folder exists and is writable",
-                                    tmp.string());
-        f.write(content.data(), (std::streamsize)content.size());
-        f.flush();
-        if (!f) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            return core::make_error(core::ErrorCategory::Io, "writing " + path.string() + " failed (disk full?)");
-        }
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        return core::make_error(core::ErrorCategory::Io, "cannot replace " + path.string(), ec.message());
-    }
-    return {};
-}
-
 }  // namespace sw::exporter

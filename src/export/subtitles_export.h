@@ -35,8 +35,5 @@ std::string to_ass(const std::vector<Cue>& cues, const text::SubtitleStyle& styl
 // timing line is an Input error naming `name:line` and what a timing line looks like.
 core::Result<std::vector<Cue>> parse_srt(std::string_view text, const std::string& name);
 
-// Writes via a temporary file in the same directory and rename(), so a reader never sees a
-// half-written file and a failed write leaves any previous file intact.
-core::Status write_text_file_atomic(const std::filesystem::path& path, const std::string& content);
 
 }  // namespace sw::exporter

@@ -12,6 +12,7 @@
 #include "audio/loudness.h"
 #include "audio/mix.h"
 #include "core/cancel.h"
+#include "core/file.h"
 #include "core/frame_pool.h"
 #include "effects/transition.h"
 #include "render/bounded_queue.h"
@@ -481,9 +482,9 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
             return p.replace_extension(ext);
         };
         if (options.write_srt)
-            SW_TRY_STATUS(exporter::write_text_file_atomic(side(".srt"), exporter::to_srt(out)));
+            SW_TRY_STATUS(core::write_file_atomic(side(".srt"), exporter::to_srt(out)));
         if (options.write_ass)
-            SW_TRY_STATUS(exporter::write_text_file_atomic(
+            SW_TRY_STATUS(core::write_file_atomic(
                 side(".ass"), exporter::to_ass(out, subtitle_renderer->style(), ctx.width, ctx.height)));
     }
     return {};

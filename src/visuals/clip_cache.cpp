@@ -1,20 +1,22 @@
-// ClipCache and the SHA-256 it keys and checks entries with (FIPS 180-4; a small local
-// implementation: no crypto library is linked, and cache keys must be collision-free in practice
-// over many thousands of clips, which a 64/128-bit FNV does not promise as clearly).
+// ClipCache and the SHA-256 (OpenSSL) it keys and checks entries with: cache keys must be
+// collision-free in practice over many thousands of clips, which a 64/128-bit FNV does not
+// promise as clearly.
+
+#include "visuals/clip_cache.h"
 
 #include <unistd.h>
 
-#include <array>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
-#include <random>
+#include <openssl/evp.h>
 
-#include "visuals/clip_cache.h"
+#include "core/file.h"
 
 namespace sw::visuals {
 
@@ -23,103 +25,28 @@ using core::make_error;
 
 namespace {
 
+// SHA-256 through OpenSSL's EVP interface.
 class Sha256 {
 public:
-    void update(const void* data, size_t len)
-    {
-        auto p = static_cast<const uint8_t*>(data);
-        m_total += len;
-        while (len > 0) {
-            size_t n = std::min(len, size_t(64) - m_fill);
-            std::memcpy(m_block + m_fill, p, n);
-            m_fill += n;
-            p += n;
-            len -= n;
-            if (m_fill == 64) {
-                compress(m_block);
-                m_fill = 0;
-            }
-        }
-    }
-
+    Sha256() : m_ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free) { EVP_DigestInit_ex(m_ctx.get(), EVP_sha256(), nullptr); }
+    void update(const void* data, size_t len) { EVP_DigestUpdate(m_ctx.get(), data, len); }
     std::string hex_digest()
     {
-        const uint64_t bits = m_total * 8;
-        const uint8_t pad = 0x80;
-        update(&pad, 1);
-        const uint8_t zero = 0;
-        while (m_fill != 56)
-            update(&zero, 1);
-        uint8_t len[8];
-        for (int i = 0; i < 8; ++i)
-            len[i] = uint8_t(bits >> (56 - 8 * i));
-        update(len, 8);
-        char out[65];
-        for (int i = 0; i < 8; ++i)
-            std::snprintf(out + 8 * i, 9, "%08x", m_h[i]);
-        return std::string(out, 64);
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned int n = 0;
+        EVP_DigestFinal_ex(m_ctx.get(), md, &n);
+        std::string hex;
+        char b[3];
+        for (unsigned int i = 0; i < n; ++i) {
+            std::snprintf(b, sizeof b, "%02x", md[i]);
+            hex += b;
+        }
+        return hex;
     }
 
 private:
-    static uint32_t rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
-
-    void compress(const uint8_t* b)
-    {
-        static constexpr uint32_t k[64] = {
-            0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-            0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-            0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-            0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-            0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-            0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-            0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-            0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-        uint32_t w[64];
-        for (int i = 0; i < 16; ++i)
-            w[i] = uint32_t(b[4 * i]) << 24 | uint32_t(b[4 * i + 1]) << 16 | uint32_t(b[4 * i + 2]) << 8 | b[4 * i + 3];
-        for (int i = 16; i < 64; ++i) {
-            uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-            uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-            w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-        }
-        uint32_t a = m_h[0], bb = m_h[1], c = m_h[2], d = m_h[3], e = m_h[4], f = m_h[5], g = m_h[6], h = m_h[7];
-        for (int i = 0; i < 64; ++i) {
-            uint32_t S1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
-            uint32_t ch = (e & f) ^ (~e & g);
-            uint32_t t1 = h + S1 + ch + k[i] + w[i];
-            uint32_t S0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
-            uint32_t maj = (a & bb) ^ (a & c) ^ (bb & c);
-            uint32_t t2 = S0 + maj;
-            h = g;
-            g = f;
-            f = e;
-            e = d + t1;
-            d = c;
-            c = bb;
-            bb = a;
-            a = t1 + t2;
-        }
-        m_h[0] += a;
-        m_h[1] += bb;
-        m_h[2] += c;
-        m_h[3] += d;
-        m_h[4] += e;
-        m_h[5] += f;
-        m_h[6] += g;
-        m_h[7] += h;
-    }
-
-    uint32_t m_h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    uint8_t m_block[64] = {};
-    size_t m_fill = 0;
-    uint64_t m_total = 0;
+    std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> m_ctx;
 };
-
-std::string unique_suffix()
-{
-    static thread_local std::mt19937_64 rng(std::random_device{}());
-    return ".tmp." + std::to_string(::getpid()) + "." + std::to_string(rng() % 1000000000);
-}
 
 std::string fmt_double(double v)
 {
@@ -146,29 +73,6 @@ nlohmann::json request_json(const ClipRequest& r)
 }
 
 // Writes `bytes` to `target` through a temporary beside it.
-core::Status write_atomically(const fs::path& target, const std::string& bytes)
-{
-    fs::path tmp = target;
-    tmp += unique_suffix();
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out.write(bytes.data(), (std::streamsize)bytes.size());
-        out.flush();
-        if (!out) {
-            std::error_code ec;
-            fs::remove(tmp, ec);
-            return make_error(ErrorCategory::Io, "cannot write " + target.string(), std::strerror(errno));
-        }
-    }
-    std::error_code ec;
-    fs::rename(tmp, target, ec);
-    if (ec) {
-        fs::remove(tmp, ec);
-        return make_error(ErrorCategory::Io, "cannot write " + target.string(), ec.message());
-    }
-    return {};
-}
-
 }  // namespace
 
 std::string sha256_hex(std::string_view data)
@@ -292,7 +196,7 @@ core::Result<fs::path> ClipCache::store(const std::string& key, const fs::path& 
 
     const fs::path mp4 = clip_path(key);
     fs::path tmp = mp4;
-    tmp += unique_suffix();
+    tmp += core::unique_temp_suffix();
     fs::copy_file(produced_mp4, tmp, fs::copy_options::overwrite_existing, ec);
     if (ec) {
         fs::remove(tmp, ec);
@@ -331,7 +235,7 @@ core::Result<fs::path> ClipCache::store(const std::string& key, const fs::path& 
     }
     j["bytes"] = size;
     j["sha256"] = sum;
-    SW_TRY_STATUS(write_atomically(meta_path(key), j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"));
+    SW_TRY_STATUS(core::write_file_atomic(meta_path(key), j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"));
     return mp4;
 }
 

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "core/file.h"
 #include "export/subtitles_export.h"
 #include "test_support.h"
 
@@ -52,8 +53,8 @@ TEST(SubtitlesExport, FfmpegParsesWrittenFiles)
     test::TempDir dir("subs_export");
     auto srt = dir / "cues.srt";
     auto ass = dir / "cues.ass";
-    ASSERT_TRUE(write_text_file_atomic(srt, to_srt(sample())));
-    ASSERT_TRUE(write_text_file_atomic(ass, to_ass(sample(), {}, 1080, 1920)));
+    ASSERT_TRUE(core::write_file_atomic(srt, to_srt(sample())));
+    ASSERT_TRUE(core::write_file_atomic(ass, to_ass(sample(), {}, 1080, 1920)));
     EXPECT_EQ(test::read_file(srt), to_srt(sample()));
     for (const auto& f : {srt, ass}) {
         auto r = test::run({"ffmpeg", "-v", "error", "-i", f.string(), "-f", "ass", "-"}, 60);
@@ -65,7 +66,7 @@ TEST(SubtitlesExport, FfmpegParsesWrittenFiles)
         EXPECT_NE(p.out.find("codec_type=subtitle"), std::string::npos);
     }
     // A write into a missing folder fails cleanly.
-    EXPECT_FALSE(write_text_file_atomic(dir / "no/such/dir/x.srt", "x").has_value());
+    EXPECT_FALSE(core::write_file_atomic(dir / "no/such/dir/x.srt", "x").has_value());
 }
 
 TEST(Srt, ReadsWhatPeopleAndToolsWrite)
