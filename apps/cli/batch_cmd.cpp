@@ -54,8 +54,10 @@ const char* kBatchUsage = R"(usage: shotweave batch TEMPLATE --data ROWS.csv|ROW
   TEMPLATE        a script (.md/.txt/.json) with {{field}} placeholders ({{{{ = a literal {{)
   --data FILE     the rows: CSV with a header row, or JSON Lines (one object per line)
   -o PATTERN      each row's output, with placeholders too; required, one file per row
-  --jobs N        rows rendered at once (default: half the cores); each render gets
-                  cores / jobs encoder threads
+  --jobs N        rows in flight at once (default: cores + 1); their segments share
+  --threads N     the same workers: segments encoded at once (default: one per core)
+  --no-cache, --cache-dir DIR, --cache-limit SIZE
+                  the segment cache, shared by all rows (docs/cache.md)
   --force         render every row, even those whose output is up to date
   -q, --quiet     no per-row progress lines (errors and the summary table still print)
   --preview, --crf N, --preset NAME, --bitrate RATE, --subtitles srt,ass,
@@ -107,7 +109,10 @@ struct Settings {
     script::Format format = script::Format::Markdown;
     std::string pattern;
     int jobs = 0;
-    int threads = 0;
+    int threads = 0;  // pool workers, 0 = one per core
+    CacheOptions co;
+    render::SegmentCache* cache = nullptr;
+    render::RenderPool* pool = nullptr;
     bool force = false, quiet = false, preview = false, preset_given = false;
     LoadOptions lo;
     render::RenderOptions ropt;
@@ -346,7 +351,11 @@ void run_row(Row& r, const Settings& s)
     }
     opt.output = r.output;
     opt.voice = &l.voice;
-    opt.encode.threads = s.threads;
+    opt.pool = s.pool;
+    opt.cache = s.cache;
+    opt.evict = false;  // once, when the batch ends
+    render::RenderStats stats;
+    opt.stats = &stats;
     if (core::cancelled()) {
         r.status = Status::Interrupted;
         return;
@@ -373,7 +382,8 @@ void run_row(Row& r, const Settings& s)
     write_sidecar(s, r, l, opt.width ? opt.width : l.plan.width, opt.height ? opt.height : l.plan.height);
     if (!s.quiet) {
         char buf[96];
-        std::snprintf(buf, sizeof buf, " (%.2f s of video in %.2f s)\n", r.video_s, r.render_s);
+        std::snprintf(buf, sizeof buf, " (%.2f s of video in %.2f s; %d segments encoded, %d reused)\n", r.video_s,
+                      r.render_s, stats.rendered, stats.reused);
         say(row_label(s, r) + ": done: " + r.output.string() + buf);
     }
 }
@@ -464,6 +474,11 @@ int cmd_batch(const std::vector<std::string>& args)
                 return batch_usage_error(error);
             continue;
         }
+        if (auto po = cli::parse_cache_option(args, i, s.co, error); po != cli::ParsedOption::NotOurs) {
+            if (po == cli::ParsedOption::UsageError)
+                return batch_usage_error(error);
+            continue;
+        }
         auto value = [&]() -> const std::string* { return i + 1 < args.size() ? &args[++i] : nullptr; };
         long n = 0;
         if (a == "-h" || a == "--help") {
@@ -485,6 +500,11 @@ int cmd_batch(const std::vector<std::string>& args)
             if (!v || !parse_int(*v, 1, 256, n))
                 return batch_usage_error("--jobs needs a number from 1 to 256");
             s.jobs = (int)n;
+        } else if (a == "--threads") {
+            auto v = value();
+            if (!v || !parse_int(*v, 0, 256, n))
+                return batch_usage_error("--threads needs a number from 0 (one per core) to 256");
+            s.threads = (int)n;
         } else if (a == "--force") {
             s.force = true;
         } else if (a == "-q" || a == "--quiet") {
@@ -492,9 +512,10 @@ int cmd_batch(const std::vector<std::string>& args)
         } else if (a == "--preview") {
             s.preview = true;
         } else if (!a.empty() && a[0] == '-') {
-            std::string g = core::did_you_mean(a, {"--data", "--output", "--jobs", "--force", "--quiet", "--preview",
-                                                   "--crf", "--preset", "--bitrate", "--subtitles", "--library", "--seed",
-                                                   "--offline", "--strict"});
+            std::string g = core::did_you_mean(a, {"--data", "--output", "--jobs", "--threads", "--force", "--quiet",
+                                                   "--preview", "--crf", "--preset", "--bitrate", "--subtitles",
+                                                   "--library", "--seed", "--offline", "--strict", "--no-cache",
+                                                   "--cache-dir", "--cache-limit"});
             return batch_usage_error("unknown option " + a + (g.empty() ? "" : "; did you mean " + g + "?"));
         } else if (s.templ.empty()) {
             s.templ = a;
@@ -599,14 +620,31 @@ int cmd_batch(const std::vector<std::string>& args)
         }
     }
 
+    // One pool of workers (one per core: each composes and encodes a segment on one core) for
+    // every row; rows in flight only prepare their sound and wait, so one more row than cores
+    // keeps the workers fed while a row loads or joins.
     const int cores = available_cores();
     if (s.jobs == 0)
-        s.jobs = std::max(1, cores / 2);
+        s.jobs = cores + 1;
     const int workers = std::max(1, std::min<int>(s.jobs, (int)rows.size()));
-    s.threads = std::max(1, cores / workers);
+    int frame_w = 1080, frame_h = 1920;
+    for (auto& r : rows)
+        if (r.filled) {
+            core::Diagnostics scratch;
+            fs::path base = s.templ.has_parent_path() ? s.templ.parent_path() : fs::path(".");
+            if (auto p = script::read_script_text(r.text, s.templ.string(), s.format, base, scratch)) {
+                frame_w = p->width, frame_h = p->height;
+                break;
+            }
+        }
+    render::RenderPool pool(s.threads > 0 ? s.threads : render::RenderPool::default_workers(frame_w, frame_h));
+    s.pool = &pool;
+    std::optional<render::SegmentCache> cache = open_cache(s.co);
+    s.cache = cache ? &*cache : nullptr;
     if (!s.quiet)
-        std::fprintf(stderr, "batch: %zu row%s from %s, %d at a time, %d encoder thread%s each\n", rows.size(),
-                     rows.size() == 1 ? "" : "s", s.data.c_str(), workers, s.threads, s.threads == 1 ? "" : "s");
+        std::fprintf(stderr, "batch: %zu row%s from %s, %d at a time, %d worker%s, segment cache %s\n", rows.size(),
+                     rows.size() == 1 ? "" : "s", s.data.c_str(), workers, pool.workers(), pool.workers() == 1 ? "" : "s",
+                     cache ? cache->dir().c_str() : "off");
 
     core::install_signal_handlers();
     auto t0 = std::chrono::steady_clock::now();
@@ -621,13 +659,15 @@ int cmd_batch(const std::vector<std::string>& args)
             run_row(rows[k], s);
         }
     };
-    std::vector<std::thread> pool;
+    std::vector<std::thread> row_threads;
     for (int w = 1; w < workers; ++w)
-        pool.emplace_back(work);
+        row_threads.emplace_back(work);
     work();
-    for (auto& t : pool)
+    for (auto& t : row_threads)
         t.join();
     double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (cache)
+        cache->evict();
 
     bool any_input = false, any_render = false;
     for (auto& r : rows) {

@@ -60,7 +60,10 @@ render options:
   --crf N               x264 quality, 0-51 (default 23; lower = better, bigger)
   --preset NAME         x264 preset: ultrafast … veryslow (default veryfast)
   --bitrate RATE        target bitrate instead of CRF, e.g. 6M or 2500k
-  --threads N           encoder threads (default: all cores)
+  --threads N           segments encoded at once (default: one per core)
+  --no-cache            encode every segment again (default: reuse unchanged ones)
+  --cache-dir DIR       the segment cache (default ~/.cache/shotweave/segments; docs/cache.md)
+  --cache-limit SIZE    keep the cache under SIZE, least recently used out first (default 4G)
   --subtitles srt,ass   also write the cues beside the video (OUT.srt, OUT.ass)
   -q, --quiet           no progress bar
   --library DIR         pick visuals for described shots from this folder (overrides `library:`)
@@ -187,6 +190,7 @@ int cmd_render(const std::vector<std::string>& args)
     render::RenderOptions opt;
     bool preset_given = false;
     LoadOptions lo;
+    cli::CacheOptions co;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
         if (auto po = parse_load_option(args, i, lo); po != cli::ParsedOption::NotOurs) {
@@ -196,6 +200,11 @@ int cmd_render(const std::vector<std::string>& args)
         }
         std::string error;
         if (auto po = cli::parse_encode_option(args, i, opt, preset_given, error); po != cli::ParsedOption::NotOurs) {
+            if (po == cli::ParsedOption::UsageError)
+                return usage_error("render: " + error);
+            continue;
+        }
+        if (auto po = cli::parse_cache_option(args, i, co, error); po != cli::ParsedOption::NotOurs) {
             if (po == cli::ParsedOption::UsageError)
                 return usage_error("render: " + error);
             continue;
@@ -219,9 +228,9 @@ int cmd_render(const std::vector<std::string>& args)
             auto v = value("threads");
             char* end = nullptr;
             long n = v ? std::strtol(v->c_str(), &end, 10) : -1;
-            if (!v || *end || n < 0 || n > 64)
-                return usage_error("render: --threads needs a number from 0 (auto) to 64");
-            opt.encode.threads = (int)n;
+            if (!v || *end || n < 0 || n > 256)
+                return usage_error("render: --threads needs a number from 0 (one per core) to 256");
+            opt.workers = (int)n;
         } else if (!a.empty() && a[0] == '-') {
             return usage_error("render: unknown option " + a);
         } else if (file.empty()) {
@@ -288,6 +297,10 @@ int cmd_render(const std::vector<std::string>& args)
     }
     opt.output = out;
     opt.voice = &l.voice;
+    std::optional<render::SegmentCache> cache = cli::open_cache(co);
+    opt.cache = cache ? &*cache : nullptr;
+    render::RenderStats stats;
+    opt.stats = &stats;
 
     const bool tty = isatty(STDERR_FILENO) && !quiet;
     auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);
@@ -325,12 +338,16 @@ int cmd_render(const std::vector<std::string>& args)
         std::fprintf(stderr, "shotweave: %s\n", e.to_string().c_str());
         return core::exit_code_for(e.category);
     }
-    if (!quiet)
+    if (!quiet) {
         std::fprintf(stderr, "wrote %s: %dx%d, %lld frames (%s s), %.1f s (%.1f fps)\n", out.c_str(),
                      opt.width ? opt.width : l.plan.width, opt.height ? opt.height : l.plan.height,
                      (long long)l.plan.total_frames,
                      std::to_string(core::frames_to_seconds(l.plan.total_frames, l.plan.fps)).substr(0, 6).c_str(),
                      secs, l.plan.total_frames / std::max(secs, 1e-6));
+        if (cache)
+            std::fprintf(stderr, "segments: %d encoded, %d reused from %s\n", stats.rendered, stats.reused,
+                         cache->dir().c_str());
+    }
     return kExitOk;
 }
 

@@ -107,6 +107,47 @@ ParsedOption parse_encode_option(const std::vector<std::string>& args, size_t& i
     return ParsedOption::Taken;
 }
 
+ParsedOption parse_cache_option(const std::vector<std::string>& args, size_t& i, CacheOptions& o, std::string& error)
+{
+    const std::string& a = args[i];
+    if (a == "--no-cache") {
+        o.use = false;
+        return ParsedOption::Taken;
+    }
+    if (a != "--cache-dir" && a != "--cache-limit")
+        return ParsedOption::NotOurs;
+    const std::string* v = i + 1 < args.size() ? &args[++i] : nullptr;
+    if (a == "--cache-dir") {
+        if (!v || v->empty()) {
+            error = "--cache-dir needs a folder, e.g. --cache-dir ~/.cache/shotweave/segments";
+            return ParsedOption::UsageError;
+        }
+        o.dir = *v;
+        return ParsedOption::Taken;
+    }
+    auto size = v ? render::parse_size(*v) : std::nullopt;
+    if (!size) {
+        error = "--cache-limit needs a size such as 500M or 4G";
+        return ParsedOption::UsageError;
+    }
+    o.limit = *size;
+    return ParsedOption::Taken;
+}
+
+std::optional<render::SegmentCache> open_cache(const CacheOptions& o)
+{
+    if (!o.use)
+        return std::nullopt;
+    auto cache = render::SegmentCache::open(o.dir.empty() ? render::default_segment_cache_dir() : o.dir,
+                                            o.limit ? o.limit : render::default_segment_cache_limit());
+    if (!cache) {
+        std::fprintf(stderr, "shotweave: warning: %s; rendering without the segment cache\n",
+                     cache.error().to_string().c_str());
+        return std::nullopt;
+    }
+    return std::move(*cache);
+}
+
 ParsedOption parse_load_option(const std::vector<std::string>& args, size_t& i, LoadOptions& o)
 {
     const std::string& a = args[i];

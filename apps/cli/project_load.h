@@ -52,6 +52,18 @@ ParsedOption parse_load_option(const std::vector<std::string>& args, size_t& i, 
 ParsedOption parse_encode_option(const std::vector<std::string>& args, size_t& i, render::RenderOptions& opt,
                                  bool& preset_given, std::string& error);
 
+// The segment cache as the command line asks for it.
+struct CacheOptions {
+    bool use = true;              // --no-cache: render every segment
+    std::filesystem::path dir;    // --cache-dir DIR (default render::default_segment_cache_dir())
+    uint64_t limit = 0;           // --cache-limit SIZE (default render::default_segment_cache_limit())
+};
+// Parses --no-cache, --cache-dir DIR, --cache-limit SIZE at args[i].
+ParsedOption parse_cache_option(const std::vector<std::string>& args, size_t& i, CacheOptions& o, std::string& error);
+// Opens the cache the options name; nullopt (after printing why, as a warning) when it cannot
+// be used — the render then goes on without it. nullopt without a word for --no-cache.
+std::optional<render::SegmentCache> open_cache(const CacheOptions& o);
+
 // Reads, inspects media and plans; every problem lands in `diag`.
 Loaded load(const std::filesystem::path& script, const LoadOptions& opts = {});
 

@@ -77,9 +77,12 @@ public:
     VideoReader(VideoReader&&) noexcept;
     VideoReader& operator=(VideoReader&&) noexcept;
 
-    // `threads`: decoder threads (0 = libav's choice).
+    // `threads`: decoder threads (0 = libav's choice). `first_frame` > 0 starts further on: the
+    // first frame returned is then output frame `first_frame` — exactly the frame a reader
+    // opened with first_frame = 0 would return after skipping that many (the time is computed
+    // from integers, never accumulated), found by seeking rather than decoding from the start.
     static core::Result<VideoReader> open(const fs::path& path, core::Rational fps, int64_t start_us = 0,
-                                          int threads = 0);
+                                          int threads = 0, int64_t first_frame = 0);
 
     // The next output-rate frame in the source's own pixel format and coded size (not rotated),
     // or nullptr at end of stream (the last source frame is shown for its own duration). The
@@ -87,7 +90,7 @@ public:
     // does crop, scale and colour conversion; FrameConverter below does exactly that).
     // Damaged packets are skipped (the previous frame is held until the decoder recovers).
     // Errors (category Input): the file has no decodable frames at all, or start_us lies
-    // past its end.
+    // past its end (with first_frame > 0, a start past the end is simply the end: nullptr).
     core::Result<const AVFrame*> next();
     const ProbeInfo& info() const { return m_info; }
     int64_t frames_read() const;

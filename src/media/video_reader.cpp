@@ -24,6 +24,7 @@ struct VideoReader::Impl {
     core::Rational fps;
     int64_t origin_us = 0;     // the stream's first timestamp: "0 s into the source"
     int64_t start_us = 0;
+    int64_t first_frame = 0;   // output frame number of the first frame next() returns
     int64_t tolerance_us = 0;
     int64_t fallback_duration_us = 0;  // for frames that do not say how long they last
 
@@ -44,7 +45,7 @@ struct VideoReader::Impl {
     std::string shown() const { return detail::display_path(path); }
 
     // Output time of frame k, in the stream's clock (µs), exact from integers.
-    int64_t target_us(int64_t k) const { return origin_us + start_us + core::frames_to_us(k, fps); }
+    int64_t target_us(int64_t k) const { return origin_us + start_us + core::frames_to_us(first_frame + k, fps); }
 
     // Decodes the next frame into `f`. false at end of stream. Broken packets are skipped:
     // the decoder resynchronises at the next keyframe and we keep whatever it recovers.
@@ -123,7 +124,8 @@ VideoReader& VideoReader::operator=(VideoReader&&) noexcept = default;
 
 int64_t VideoReader::frames_read() const { return m_impl ? m_impl->output : 0; }
 
-core::Result<VideoReader> VideoReader::open(const fs::path& path, core::Rational fps, int64_t start_us, int threads)
+core::Result<VideoReader> VideoReader::open(const fs::path& path, core::Rational fps, int64_t start_us, int threads,
+                                            int64_t first_frame)
 {
     if (fps.num <= 0 || fps.den <= 0)
         return make_error(ErrorCategory::Internal, "VideoReader::open: invalid output rate " + fps.to_string());
@@ -136,6 +138,7 @@ core::Result<VideoReader> VideoReader::open(const fs::path& path, core::Rational
     impl->tb = st->time_base;
     impl->fps = fps.reduced();
     impl->start_us = std::max<int64_t>(0, start_us);
+    impl->first_frame = std::max<int64_t>(0, first_frame);
     impl->dec = SW_TRY(detail::open_video_decoder(path, st, threads));
     impl->pkt = make_packet();
     impl->cur = make_frame();
@@ -162,10 +165,10 @@ core::Result<VideoReader> VideoReader::open(const fs::path& path, core::Rational
     impl->fallback_duration_us = src_rate.num > 0 && src_rate.den > 0 ? av_rescale_q(1, av_inv_q(src_rate), kMicros)
                                                                       : out_interval_us;
 
-    if (impl->start_us > 0) {
+    if (impl->start_us > 0 || impl->first_frame > 0) {
         // Seek to the keyframe at or before the start; frames between it and the start are
         // decoded and dropped by next(). If the container cannot seek we decode from the top.
-        int64_t ts = av_rescale_q(impl->origin_us + impl->start_us, kMicros, st->time_base);
+        int64_t ts = av_rescale_q(impl->target_us(0), kMicros, st->time_base);
         if (av_seek_frame(impl->fmt.get(), impl->stream, ts, AVSEEK_FLAG_BACKWARD) < 0)
             av_seek_frame(impl->fmt.get(), impl->stream, st->start_time != AV_NOPTS_VALUE ? st->start_time : 0,
                           AVSEEK_FLAG_BACKWARD);
@@ -216,7 +219,7 @@ core::Result<const AVFrame*> VideoReader::next()
     if (!m.have_next && m.decoder_done && t + m.tolerance_us >= m.cur_end_us) {
         // The last frame has been shown for its whole duration.
         m.end = true;
-        if (m.output == 0)
+        if (m.output == 0 && m.first_frame == 0)
             return make_error(ErrorCategory::Input,
                               "the start time " + std::to_string(m.start_us / 1000) + " ms is past the end of " +
                                   m.shown() + " — choose an earlier start");

@@ -1,13 +1,16 @@
 #pragma once
-// The frame pipeline: shot sources (decode + fit + move) run in their own threads a little
-// ahead of need, the compositor applies transitions in output order, and the encoder consumes
-// frames through a short queue. Memory is bounded by the queue sizes, not by the video's length.
+// Rendering a video: it is cut into segments (segment_plan.h) that worker threads compose and
+// encode side by side, each segment found in the segment cache when nothing that decides its
+// pixels changed; the segments are then joined by stream copy with the soundtrack, mixed for the
+// whole timeline meanwhile. Memory is bounded by the number of workers, not by the length.
 
 #include <filesystem>
 #include <functional>
 
 #include "core/error.h"
 #include "media/media.h"
+#include "render/render_pool.h"
+#include "render/segment_cache.h"
 #include "render/voice.h"
 #include "timeline/plan.h"
 #include "timeline/project.h"
@@ -20,9 +23,20 @@ struct Progress {
     double elapsed_s = 0;
 };
 
+// What a render did: segments encoded now and segments reused from the cache.
+struct RenderStats {
+    int segments = 0;
+    int rendered = 0;
+    int reused = 0;
+    int64_t frames_rendered = 0;
+    int64_t frames_reused = 0;
+};
+
 struct RenderOptions {
     std::filesystem::path output;
-    media::EncodeSettings encode;   // width/height/fps are taken from the plan (or the overrides below)
+    // width/height/fps are taken from the plan (or the overrides below); x264 runs one thread
+    // per segment whatever `threads` says (the workers are the parallelism).
+    media::EncodeSettings encode;
     int width = 0, height = 0;      // 0 = the plan's size; otherwise render at this size (preview)
     // One decoder thread per clip: x264 keeps every core busy, a single-threaded H.264 decoder
     // outpaces 30 fps by far, and each extra frame thread costs a copy of the reference frames.
@@ -32,8 +46,20 @@ struct RenderOptions {
     // Side files beside the output, written after the video: <output>.srt / <output>.ass.
     bool write_srt = false;
     bool write_ass = false;
-    // Called from the encoder thread after each frame; keep it cheap.
+    // Called after each frame from the worker that encoded it (serialised: one call at a
+    // time); keep it cheap.
     std::function<void(const Progress&)> on_progress;
+    // Segments are looked up in and stored to this cache; null renders every segment (into a
+    // temporary folder beside the output, removed afterwards).
+    SegmentCache* cache = nullptr;
+    // After the join, evict least-recently-used cache entries over the cache's limit (a batch
+    // does that once at its end instead).
+    bool evict = true;
+    // The workers: a pool shared with other renders (a batch), or null for a pool of `workers`
+    // threads (0 = RenderPool::default_workers) made for this render.
+    RenderPool* pool = nullptr;
+    int workers = 0;
+    RenderStats* stats = nullptr;  // filled when given
 };
 
 // Renders the planned project to options.output (MP4 written to a temporary file and renamed on

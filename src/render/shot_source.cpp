@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include "core/cancel.h"
 #include "media/media.h"
@@ -109,8 +110,8 @@ core::Result<Frame> compose_fitted(const Frame& src, Fit fit, int w, int h)
 // samples a moving sub-pixel window of it (bilinear, scale factor between 1 and `margin`).
 class MovingStillSource final : public ShotSource {
 public:
-    MovingStillSource(Frame canvas, Move move, int64_t frames, const RenderContext& ctx, double margin)
-        : m_canvas(std::move(canvas)), m_move(move), m_frames(frames), m_ctx(ctx), m_margin(margin)
+    MovingStillSource(Frame canvas, Move move, int64_t frames, const RenderContext& ctx, double margin, int64_t first)
+        : m_canvas(std::move(canvas)), m_move(move), m_frames(frames), m_k(first), m_ctx(ctx), m_margin(margin)
     {
     }
 
@@ -154,14 +155,14 @@ private:
     Frame m_canvas;
     Move m_move;
     int64_t m_frames;
-    int64_t m_k = 0;
+    int64_t m_k;
     RenderContext m_ctx;
     double m_margin;
 };
 
 core::Result<std::unique_ptr<ShotSource>> make_still_source(const timeline::Shot& shot,
                                                             const timeline::PlannedShot& planned,
-                                                            const RenderContext& ctx)
+                                                            const RenderContext& ctx, int64_t first)
 {
     auto image = media::load_image(shot.visual.path);
     if (!image) {
@@ -194,29 +195,56 @@ core::Result<std::unique_ptr<ShotSource>> make_still_source(const timeline::Shot
     } else {
         canvas = SW_TRY(compose_fitted(*image, fit, even_round(ctx.width * margin), even_round(ctx.height * margin)));
     }
-    return std::make_unique<MovingStillSource>(std::move(canvas), move, planned.frames, ctx, margin);
+    return std::make_unique<MovingStillSource>(std::move(canvas), move, planned.frames, ctx, margin, first);
 }
 
 class VideoSource final : public ShotSource {
 public:
-    VideoSource(media::VideoReader reader, const timeline::Shot& shot, int64_t usable_frames, const RenderContext& ctx)
+    VideoSource(media::VideoReader reader, const timeline::Shot& shot, int64_t usable_frames, const RenderContext& ctx,
+                int64_t first)
         : m_reader(std::move(reader)), m_shot_name(shot.name), m_path(shot.visual.path_as_written), m_fit(shot.visual.fit),
-          m_usable(usable_frames), m_ctx(ctx)
+          m_usable(usable_frames), m_ctx(ctx), m_count(first)
     {
         const auto& info = m_reader.info();
         m_rotation = ((info.rotation % 360) + 360) % 360;
     }
 
+    // For a source opened at shot frame `opened` > 0 that must start at shot frame `first`
+    // (>= opened; larger only when `opened` is the trim's last usable frame): reads frame `opened`
+    // so next() starts exactly where a source started at 0 would be by then — showing frame
+    // `first`, or holding the last frame when the clip or its trim has already ended.
+    core::Status prime(int64_t opened, int64_t first, const timeline::Shot& shot)
+    {
+        auto r = m_reader.next();
+        if (!r)
+            return tl::unexpected(named(r.error()));
+        if (!*r) {
+            // The clip ends before `opened`: it holds its very last frame from then on.
+            SW_TRY_STATUS(load_last_frame(shot));
+            m_done = true;
+            return {};
+        }
+        m_last = SW_TRY(convert(*r));
+        m_count = opened + 1;
+        if (first == opened)
+            m_pending = m_last;
+        else
+            m_count = first;  // past the trim's end: hold
+        return {};
+    }
+
     core::Result<Frame> next() override
     {
-        if (m_done || (m_usable >= 0 && m_count >= m_usable))
+        if (m_pending) {
+            Frame f = std::move(*m_pending);
+            m_pending.reset();
+            return f;
+        }
+        if (m_done || past_end())
             return hold();
         auto r = m_reader.next();
-        if (!r) {
-            core::Error e = r.error();
-            e.message = "shot \"" + m_shot_name + "\" (" + m_path + "): " + e.message;
-            return tl::unexpected(e);
-        }
+        if (!r)
+            return tl::unexpected(named(r.error()));
         const AVFrame* src = *r;
         if (!src) {
             m_done = true;
@@ -229,6 +257,42 @@ public:
     }
 
 private:
+    bool past_end() const { return m_usable >= 0 && m_count >= m_usable; }
+
+    core::Error named(core::Error e) const
+    {
+        e.message = "shot \"" + m_shot_name + "\" (" + m_path + "): " + e.message;
+        return e;
+    }
+
+    // The clip's last frame, found by counting its frames and reading the last one again (only
+    // for a segment that starts after the clip has ended — rare, so simple beats fast).
+    core::Status load_last_frame(const timeline::Shot& shot)
+    {
+        const int64_t from = shot.visual.trim_from_us.value_or(0);
+        auto counter = media::VideoReader::open(shot.visual.path, m_ctx.fps, from, m_ctx.decoder_threads);
+        if (!counter)
+            return tl::unexpected(named(counter.error()));
+        int64_t n = 0;
+        for (;;) {
+            auto r = counter->next();
+            if (!r)
+                return tl::unexpected(named(r.error()));
+            if (!*r)
+                break;
+            ++n;
+        }
+        auto reader = media::VideoReader::open(shot.visual.path, m_ctx.fps, from, m_ctx.decoder_threads, std::max<int64_t>(0, n - 1));
+        if (!reader)
+            return tl::unexpected(named(reader.error()));
+        auto r = reader->next();
+        if (!r)
+            return tl::unexpected(named(r.error()));
+        if (*r)
+            m_last = SW_TRY(convert(*r));
+        return {};
+    }
+
     core::Result<Frame> hold()
     {
         if (m_last.empty())
@@ -275,8 +339,9 @@ private:
     int64_t m_usable;
     RenderContext m_ctx;
     int m_rotation = 0;
-    int64_t m_count = 0;
+    int64_t m_count;
     bool m_done = false;
+    std::optional<Frame> m_pending;
     Frame m_last, m_small;
     media::FrameConverter m_fg;
 };
@@ -284,7 +349,7 @@ private:
 // A scene from the built-in generator: layers drawn once, composed per frame.
 class SceneSource final : public ShotSource {
 public:
-    explicit SceneSource(std::unique_ptr<visuals::SceneGenerator> gen) : m_gen(std::move(gen)) {}
+    SceneSource(std::unique_ptr<visuals::SceneGenerator> gen, int64_t first) : m_gen(std::move(gen)), m_count(first) {}
     core::Result<Frame> next() override
     {
         // The plan may ask for one frame more than sized for (rounding); hold the last one.
@@ -294,12 +359,12 @@ public:
 
 private:
     std::unique_ptr<visuals::SceneGenerator> m_gen;
-    int64_t m_count = 0;
+    int64_t m_count;
 };
 
 core::Result<std::unique_ptr<ShotSource>> make_scene_source(const timeline::Shot& shot,
                                                             const timeline::PlannedShot& planned,
-                                                            const RenderContext& ctx)
+                                                            const RenderContext& ctx, int64_t first)
 {
     auto spec = visuals::parse_scene(shot.choice.query.empty() ? visual_query(shot) : shot.choice.query, shot.choice.seed);
     auto style = shot.visual.kind == timeline::VisualKind::Card ? visuals::SceneStyle::Card : visuals::SceneStyle::Landscape;
@@ -318,21 +383,26 @@ core::Result<std::unique_ptr<ShotSource>> make_scene_source(const timeline::Shot
         e.where = shot.visual.loc.valid() ? shot.visual.loc : shot.loc;
         return tl::unexpected(e);
     }
-    return std::make_unique<SceneSource>(std::move(*gen));
+    return std::make_unique<SceneSource>(std::move(*gen), first);
 }
 
 }  // namespace
 
 core::Result<std::unique_ptr<ShotSource>> make_shot_source(const timeline::Shot& shot,
                                                            const timeline::PlannedShot& planned,
-                                                           const RenderContext& ctx)
+                                                           const RenderContext& ctx, int64_t first_frame)
 {
     if (shot.visual.kind != timeline::VisualKind::Media)
-        return make_scene_source(shot, planned, ctx);
+        return make_scene_source(shot, planned, ctx, first_frame);
     if (shot.visual.media_type == timeline::MediaType::Image)
-        return make_still_source(shot, planned, ctx);
-    int64_t from = shot.visual.trim_from_us.value_or(0);
-    auto reader = media::VideoReader::open(shot.visual.path, ctx.fps, from, ctx.decoder_threads);
+        return make_still_source(shot, planned, ctx, first_frame);
+    const int64_t from = shot.visual.trim_from_us.value_or(0);
+    int64_t usable = -1;
+    if (shot.visual.trim_to_us)
+        usable = std::max<int64_t>(1, core::us_to_frames(*shot.visual.trim_to_us - from, ctx.fps));
+    // Past the trim's end the last usable frame is held: open the reader there.
+    const int64_t opened = usable >= 0 ? std::min(first_frame, usable - 1) : first_frame;
+    auto reader = media::VideoReader::open(shot.visual.path, ctx.fps, from, ctx.decoder_threads, opened);
     if (!reader) {
         core::Error e = reader.error();
         e.message = "shot \"" + shot.name + "\": " + e.message;
@@ -340,10 +410,10 @@ core::Result<std::unique_ptr<ShotSource>> make_shot_source(const timeline::Shot&
             e.where = shot.visual.loc;
         return tl::unexpected(e);
     }
-    int64_t usable = -1;
-    if (shot.visual.trim_to_us)
-        usable = std::max<int64_t>(1, core::us_to_frames(*shot.visual.trim_to_us - from, ctx.fps));
-    return std::make_unique<VideoSource>(std::move(*reader), shot, usable, ctx);
+    auto source = std::make_unique<VideoSource>(std::move(*reader), shot, usable, ctx, opened);
+    if (first_frame > 0)
+        SW_TRY_STATUS(source->prime(opened, first_frame, shot));
+    return source;
 }
 
 }  // namespace sw::render

@@ -1,6 +1,6 @@
 #pragma once
-// A shot's pictures at the output size and rate, one frame after another. The renderer pulls
-// frames 0..n-1 of each shot in order (each frame exactly once), in a thread of its own.
+// A shot's pictures at the output size and rate, one frame after another. A segment of the
+// video pulls frames k..m of each shot it shows in order (each frame exactly once).
 
 #include <memory>
 
@@ -30,10 +30,12 @@ public:
 };
 
 // Opens the shot's visual (decodes stills, opens videos) and prepares whatever is reused every
-// frame. Errors name the shot and the file.
+// frame. Errors name the shot and the file. `first_frame` > 0 starts the shot further on: the
+// source's first frame is then the shot's frame `first_frame`, identical to the one a source
+// started at 0 gives after that many (segments of one shot are rendered independently).
 core::Result<std::unique_ptr<ShotSource>> make_shot_source(const timeline::Shot& shot,
                                                            const timeline::PlannedShot& planned,
-                                                           const RenderContext& ctx);
+                                                           const RenderContext& ctx, int64_t first_frame = 0);
 
 // How a picture of `src_w` x `src_h` (display orientation) is placed in `dst_w` x `dst_h`:
 // the source rectangle to read and the destination rectangle to fill (luma pixels).
