@@ -381,9 +381,9 @@ void run_row(Row& r, const Settings& s)
     r.video_s = core::frames_to_seconds(l.plan.total_frames, l.plan.fps);
     write_sidecar(s, r, l, opt.width ? opt.width : l.plan.width, opt.height ? opt.height : l.plan.height);
     if (!s.quiet) {
-        char buf[96];
-        std::snprintf(buf, sizeof buf, " (%.2f s of video in %.2f s; %d segments encoded, %d reused)\n", r.video_s,
-                      r.render_s, stats.rendered, stats.reused);
+        char buf[160];
+        std::snprintf(buf, sizeof buf, " (%.2f s of video in %.2f s; segments: %d encoded, %d reused, %d shared)\n",
+                      r.video_s, r.render_s, stats.rendered, stats.reused, stats.shared);
         say(row_label(s, r) + ": done: " + r.output.string() + buf);
     }
 }

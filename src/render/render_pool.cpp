@@ -61,13 +61,18 @@ RenderPool::~RenderPool()
         t.join();
 }
 
-RenderPool::Ticket RenderPool::submit(const std::string& key, Job job)
+RenderPool::Ticket RenderPool::submit(const std::string& key, Job job, bool* shared)
 {
     std::lock_guard lock(m_mutex);
+    if (shared)
+        *shared = false;
     if (!key.empty()) {
         auto it = m_in_flight.find(key);
-        if (it != m_in_flight.end())
+        if (it != m_in_flight.end()) {
+            if (shared)
+                *shared = true;
             return it->second;
+        }
     }
     auto item = std::make_unique<Item>();
     item->key = key;

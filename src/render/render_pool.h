@@ -35,8 +35,8 @@ public:
     int workers() const { return (int)m_threads.size(); }
 
     // Queues `job` (FIFO). With a non-empty `key` already queued or running, returns that job's
-    // ticket instead and drops this one.
-    Ticket submit(const std::string& key, Job job);
+    // ticket instead and drops this one (and sets *shared when given).
+    Ticket submit(const std::string& key, Job job, bool* shared = nullptr);
 
     // One worker per core, fewer when the memory available would not hold that many encoders
     // at this frame size (each single-threaded x264 keeps its look-ahead of frames, about 64

@@ -216,9 +216,14 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
                 continue;
             }
         }
-        ++stats.rendered;
-        stats.frames_rendered += segments[i].frames;
-        tickets[i] = pool->submit(keys[i], make_job(i, keys[i], materials[i]));
+        bool shared = false;
+        tickets[i] = pool->submit(keys[i], make_job(i, keys[i], materials[i]), &shared);
+        if (shared) {
+            ++stats.shared;
+        } else {
+            ++stats.rendered;
+            stats.frames_rendered += segments[i].frames;
+        }
     }
 
     // The sound is mixed while the workers render the pictures.
