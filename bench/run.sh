@@ -51,12 +51,59 @@ measure() { # name cmd...   → appends "name wall user sys rss_kb" to $W/result
 }
 : > "$W/results"
 for _ in $(seq 1 "${BENCH_REPEAT:-2}"); do
-  measure shotweave "$CLI" render "$W/promo60.md" -o "$W/out/promo60.mp4" -q
+  measure shotweave "$CLI" render "$W/promo60.md" -o "$W/out/promo60.mp4" -q --no-cache
   measure encoder ffmpeg -hide_banner -nostdin -y -loglevel error -i "$W/out/promo60.mp4" -an \
     -c:v libx264 -preset veryfast -crf 23 -pix_fmt yuv420p "$W/out/encoder.mp4"
 done
 measure ffmpeg_graph bash "$SHARED/p1_ffmpeg.sh" "$W/out/p1.mp4"
-measure preview "$CLI" render "$W/promo60.md" --preview -o "$W/out/promo60-preview.mp4" -q
+measure preview "$CLI" render "$W/promo60.md" --preview -o "$W/out/promo60-preview.mp4" -q --no-cache
+
+# Re-rendering after an edit: promo60 rendered into an empty segment cache, then shot 7 given a
+# new photo (used nowhere else in the video): its own part and the fades on either side are
+# encoded again, the other 32 segments come from the cache.
+CACHE="$W/cache"
+rm -rf "$CACHE"
+[ -f "$W/inputs/still3-edit.jpg" ] || ffmpeg -hide_banner -nostdin -loglevel error -y -i "$W/inputs/still3.jpg" \
+  -vf hflip,hue=h=40 -q:v 2 "$W/inputs/still3-edit.jpg"
+sed 's|inputs/still3.jpg zoom-in|inputs/still3-edit.jpg zoom-in|' "$W/promo60.md" > "$W/promo60-edit.md"
+measure cold_cache "$CLI" render "$W/promo60.md" -o "$W/out/cached.mp4" -q --cache-dir "$CACHE"
+measure edit "$CLI" render "$W/promo60-edit.md" -o "$W/out/edit.mp4" -q --cache-dir "$CACHE"
+
+# Batch: 20 variants of promo60 differing in the intro's title and in shots 4 and 9 (a photo
+# and a narration line each, burned in as subtitles); the other nine shots are the same in
+# every row. Against one row rendered alone without a cache.
+for i in $(seq 1 20); do
+  for s in a b; do
+    off=0; [ "$s" = b ] && off=3
+    f="$W/inputs/var-$s$i.jpg"
+    [ -f "$f" ] || ffmpeg -hide_banner -nostdin -loglevel error -y -i "$W/inputs/still$(( (i + off) % 6 )).jpg" \
+      -vf "hue=h=$(( i * 17 + off * 30 )),eq=saturation=1.2" -q:v 2 "$f"
+  done
+done
+{
+  printf -- "---\ntitle: promo60 {{city}}\nsize: 1080x1920\nfps: 30\ntransition: fade 0.5s\n---\n\n"
+  for k in 0 1 2 3 4 5 6 7 8 9 10 11; do
+    d=5.5; [ "$k" = 11 ] && d=5
+    printf "# Shot %d\n" "$k"
+    if [ "$k" = 0 ]; then printf "inputs/still0.jpg zoom-in\ntitle: {{city}}\n"
+    elif [ "$k" = 3 ]; then printf "{{pic_a}} zoom-in\n{{line_a}}\n"
+    elif [ "$k" = 8 ]; then printf "{{pic_b}} zoom-in\n{{line_b}}\n"
+    elif (( k % 2 == 0 )); then printf "inputs/still%d.jpg zoom-in\n" $((k / 2))
+    else printf "inputs/clip%d.mp4\n" "$k"; fi
+    printf "duration: %ss\n\n" "$d"
+  done
+} > "$W/batch.md"
+{
+  echo "city,pic_a,line_a,pic_b,line_b"
+  for i in $(seq 1 20); do
+    echo "City $i,inputs/var-a$i.jpg,Visit city number $i this winter.,inputs/var-b$i.jpg,Book before the end of month $i."
+  done
+} > "$W/rows20.csv"
+head -2 "$W/rows20.csv" > "$W/rows1.csv"
+rm -rf "$W/out/batch1" "$W/out/batch20" "$W/batch-cache"
+measure batch_one_row "$CLI" batch "$W/batch.md" --data "$W/rows1.csv" -o "$W/out/batch1/{{city}}.mp4" -q --no-cache
+measure batch_20_rows "$CLI" batch "$W/batch.md" --data "$W/rows20.csv" -o "$W/out/batch20/{{city}}.mp4" -q \
+  --cache-dir "$W/batch-cache"
 # The scene generator: 30 s of generated scenes (six 5 s shots) at 1080x1920 against re-encoding
 # that same video — how much generating adds to encoding.
 {
@@ -86,11 +133,15 @@ awk -v frames="$frames" '
     e = idx["encoder"]
     for (i = 1; i <= n; i++)
       printf "%-16s %9.2f %9.2f %10.1f %9.1f %11.2fx %5d\n", name[i], wall[i], cpu[i], rss[i], \
-             (name[i] ~ /10min/ ? frames*10 : name[i] ~ /scenes/ ? 900 : frames) / wall[i], wall[i] / wall[e], runs[i]
+             (name[i] ~ /10min/ ? frames*10 : name[i] ~ /scenes/ ? 900 : name[i] ~ /batch_20/ ? frames*20 : frames) / wall[i], wall[i] / wall[e], runs[i]
     s = idx["shotweave"]; g = idx["ffmpeg_graph"]
     printf "\nshotweave / encoder limit (a): %.2fx wall, %.2fx cpu (target <= 1.15)\n", wall[s] / wall[e], cpu[s] / cpu[e]
     printf "ffmpeg graph (b) / shotweave: %.2fx wall (target >= 1.5)\n", wall[g] / wall[s]
     printf "shotweave peak RSS: %.0f MB (target <= 300)\n", rss[s]
+    c0 = idx["cold_cache"]; ed = idx["edit"]
+    printf "one-shot edit / full render into an empty cache: %.3f (%.2f s / %.2f s; target <= 0.15)\n", wall[ed] / wall[c0], wall[ed], wall[c0]
+    b1 = idx["batch_one_row"]; b20 = idx["batch_20_rows"]
+    printf "20-row batch / one row alone: %.2fx (%.1f s / %.1f s; target <= 7, 20 without sharing)\n", wall[b20] / wall[b1], wall[b20], wall[b1]
     c = idx["scenes"]; ce = idx["scenes_encoder"]
     printf "generated scenes (30 s) / re-encoding them: %.2fx wall, %.2fx cpu\n", wall[c] / wall[ce], cpu[c] / cpu[ce]
     if ("shotweave_10min" in idx) {
