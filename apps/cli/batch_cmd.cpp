@@ -7,7 +7,9 @@
 // locked. Loading a row (TTS, indexing the `library:` folder in SQLite, calling a text-to-video
 // model) is nevertheless serialised by `g_load_mutex` below: two rows indexing the same library at
 // once would contend for its write lock and fall back to a stale index, and two rows calling one
-// local model would compete for the same GPU. Rendering — the expensive part — runs in parallel.
+// local model would compete for the same GPU. Rendering — the expensive part — runs in parallel:
+// every row's segments go to one shared pool of workers (render::RenderPool, one per core) and
+// one segment cache, so a shot shared by many rows is encoded once.
 
 #include "batch_cmd.h"
 

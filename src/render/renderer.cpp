@@ -6,7 +6,6 @@
 #include <chrono>
 #include <mutex>
 #include <optional>
-#include <thread>
 
 #include "audio/audio_decode.h"
 #include "audio/loudness.h"
