@@ -118,7 +118,7 @@ measure scenes_encoder ffmpeg -hide_banner -nostdin -y -loglevel error -i "$W/ou
   -c:v libx264 -preset veryfast -crf 23 -pix_fmt yuv420p "$W/out/scenes-encoder.mp4"
 if [ "${BENCH_LONG:-0}" = 1 ]; then
   write_script "$W/promo600.md" 10
-  measure shotweave_10min "$CLI" render "$W/promo600.md" -o "$W/out/promo600.mp4" -q
+  measure shotweave_10min "$CLI" render "$W/promo600.md" -o "$W/out/promo600.mp4" -q --no-cache
 fi
 
 frames=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 "$W/out/promo60.mp4")
