@@ -79,11 +79,7 @@ std::optional<Speech> load_entry(const std::string& base)
 
 std::string TtsCache::default_dir()
 {
-    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x)
-        return std::string(x) + "/shotweave/tts";
-    if (const char* h = std::getenv("HOME"); h && *h)
-        return std::string(h) + "/.cache/shotweave/tts";
-    return (fs::temp_directory_path() / "shotweave-tts-cache").string();
+    return core::user_cache_dir("tts").string();
 }
 
 TtsCache::TtsCache(std::string dir) : m_dir(dir.empty() ? default_dir() : std::move(dir)) {}

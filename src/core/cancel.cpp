@@ -1,5 +1,7 @@
 #include "core/cancel.h"
 
+#include <string>
+
 #include <csignal>
 
 namespace sw::core {
@@ -25,6 +27,11 @@ void install_signal_handlers()
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
+}
+
+Error cancelled_error()
+{
+    return Error{ErrorCategory::Cancelled, "render cancelled", "signal " + std::to_string(cancel_signal()), {}};
 }
 
 }  // namespace sw::core

@@ -3,6 +3,8 @@
 
 #include <atomic>
 
+#include "core/error.h"
+
 namespace sw::core {
 
 // 0 = running; otherwise the signal number that asked us to stop.
@@ -11,5 +13,8 @@ bool cancelled();
 void request_cancel(int signal_number);
 // Installs SIGINT/SIGTERM handlers that call request_cancel (async-signal-safe).
 void install_signal_handlers();
+// The error a render returns when cancelled: category Cancelled, "render cancelled", the
+// signal in the detail.
+Error cancelled_error();
 
 }  // namespace sw::core

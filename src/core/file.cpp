@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -20,6 +21,18 @@ std::optional<std::string> read_file(const std::filesystem::path& path)
     if (in.bad())
         return std::nullopt;
     return std::move(ss).str();
+}
+
+std::filesystem::path user_cache_dir(const std::string& name)
+{
+    namespace fs = std::filesystem;
+    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x && fs::path(x).is_absolute())
+        return fs::path(x) / "shotweave" / name;
+    if (const char* h = std::getenv("HOME"); h && *h)
+        return fs::path(h) / ".cache" / "shotweave" / name;
+    std::error_code ec;
+    fs::path tmp = fs::temp_directory_path(ec);
+    return (ec ? fs::path("/tmp") : tmp) / "shotweave" / name;
 }
 
 std::string unique_temp_suffix()

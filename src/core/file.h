@@ -23,4 +23,9 @@ Status write_file_atomic(const std::filesystem::path& path, std::string_view byt
 // A suffix for temporary files unique to this process and call (".tmp.<pid>.<n>").
 std::string unique_temp_suffix();
 
+// shotweave's cache folder for one kind of thing (`name`: "segments", "clips", "tts", ...):
+// $XDG_CACHE_HOME/shotweave/<name> (an absolute XDG_CACHE_HOME only, as the XDG spec says), else
+// ~/.cache/shotweave/<name>, else <temp>/shotweave/<name>. Nothing is created.
+std::filesystem::path user_cache_dir(const std::string& name);
+
 }  // namespace sw::core

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <mutex>
 #include <optional>
 
@@ -12,8 +12,6 @@
 #include "audio/mix.h"
 #include "core/cancel.h"
 #include "core/file.h"
-#include "core/frame_pool.h"
-#include "effects/transition.h"
 #include "export/subtitles_export.h"
 #include "render/segment_cache.h"
 #include "render/segment_plan.h"
@@ -105,11 +103,6 @@ core::Result<std::vector<float>> build_soundtrack(const timeline::Project& proje
     return out;
 }
 
-Error cancelled_error()
-{
-    return Error{ErrorCategory::Cancelled, "render cancelled", "signal " + std::to_string(core::cancel_signal()), {}};
-}
-
 }  // namespace
 
 core::Status render_project(const timeline::Project& project, const timeline::Plan& plan, const RenderOptions& options)
@@ -171,7 +164,6 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
     };
 
     RenderStats stats;
-    stats.segments = (int)segments.size();
     auto stop = std::make_shared<std::atomic<bool>>(false);
     std::vector<std::filesystem::path> paths(segments.size());
     std::vector<std::optional<RenderPool::Ticket>> tickets(segments.size());
@@ -210,19 +202,13 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
             if (auto hit = cache->lookup(keys[i])) {
                 paths[i] = *hit;
                 ++stats.reused;
-                stats.frames_reused += segments[i].frames;
                 report(segments[i].frames);
                 continue;
             }
         }
         bool shared = false;
         tickets[i] = pool->submit(keys[i], make_job(i, keys[i], materials[i]), &shared);
-        if (shared) {
-            ++stats.shared;
-        } else {
-            ++stats.rendered;
-            stats.frames_rendered += segments[i].frames;
-        }
+        ++(shared ? stats.shared : stats.rendered);
     }
 
     // The sound is mixed while the workers render the pictures.
@@ -257,7 +243,7 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
     if (!status)
         return status;
     if (core::cancelled())
-        return tl::unexpected(cancelled_error());
+        return tl::unexpected(core::cancelled_error());
 
     media::EncodeSettings enc = options.encode;
     enc.width = sh.ctx.width;

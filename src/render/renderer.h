@@ -26,12 +26,9 @@ struct Progress {
 // What a render did: segments encoded now, reused from the cache, or shared with another render
 // running at the same time that was already encoding them (a batch).
 struct RenderStats {
-    int segments = 0;
     int rendered = 0;
     int reused = 0;
     int shared = 0;
-    int64_t frames_rendered = 0;
-    int64_t frames_reused = 0;
 };
 
 struct RenderOptions {

@@ -105,13 +105,7 @@ fs::path default_segment_cache_dir()
 {
     if (const char* d = std::getenv("SHOTWEAVE_SEGMENT_CACHE_DIR"); d && *d)
         return fs::path(d);
-    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x)
-        return fs::path(x) / "shotweave" / "segments";
-    if (const char* h = std::getenv("HOME"); h && *h)
-        return fs::path(h) / ".cache" / "shotweave" / "segments";
-    std::error_code ec;
-    fs::path tmp = fs::temp_directory_path(ec);
-    return (ec ? fs::path("/tmp") : tmp) / "shotweave-segment-cache";
+    return core::user_cache_dir("segments");
 }
 
 uint64_t default_segment_cache_limit()

@@ -40,17 +40,6 @@ const std::string& engine_digest()
     return digest;
 }
 
-const char* kind_name(timeline::VisualKind k)
-{
-    switch (k) {
-    case timeline::VisualKind::None: return "none";
-    case timeline::VisualKind::Media: return "media";
-    case timeline::VisualKind::Card: return "card";
-    case timeline::VisualKind::Description: return "description";
-    }
-    return "?";
-}
-
 std::string rgb(core::Rgb c)
 {
     char buf[16];
@@ -113,7 +102,7 @@ core::Status shot_material(std::ostringstream& o, const RenderShared& sh, int in
     const auto& v = shot.visual;
     o << "shot frames=" << ps.frames << " in=" << ps.in_frames << " out=" << ps.out_frames << " show=" << offset << "+"
       << frames << "\n";
-    o << " visual kind=" << kind_name(v.kind);
+    o << " visual kind=" << timeline::to_string(v.kind);
     if (v.kind == timeline::VisualKind::Media) {
         std::string d = SW_TRY(digest(v.path));
         o << " file=" << d << " type=" << (int)v.media_type << " move=" << (int)v.move << " fit=" << (int)v.fit
@@ -184,8 +173,7 @@ core::Result<RenderShared> prepare_shared(const timeline::Project& project, cons
             style.position = text::SubtitleStyle::Position::Percent;
             style.percent = look.percent;
         }
-        text::SubtitleRenderer layout(ctx.width, ctx.height, style);
-        sh.subtitle_style = layout.style();
+        sh.subtitle_style = style;
         sh.cues = build_cues(project, plan, options.voice, *sh.subtitle_style, ctx.width, ctx.height);
         if (options.side_cues)
             sh.side_cues = sh.cues;
@@ -296,9 +284,7 @@ core::Status render_segment(const RenderShared& sh, const Segment& seg, const st
     const auto& plan = *sh.plan;
     const RenderContext& ctx = sh.ctx;
     auto stopped = [&]() -> Error {
-        if (core::cancelled())
-            return Error{ErrorCategory::Cancelled, "render cancelled", "signal " + std::to_string(core::cancel_signal()), {}};
-        return Error{ErrorCategory::Cancelled, "render stopped", {}, {}};
+        return core::cancelled() ? core::cancelled_error() : Error{ErrorCategory::Cancelled, "render stopped", {}, {}};
     };
 
     const auto& shot = project.shots[(size_t)seg.shot];
@@ -339,12 +325,12 @@ core::Status render_segment(const RenderShared& sh, const Segment& seg, const st
     }
     const auto anim = shot.title_animation.value_or(project.title_animation);
 
+    const bool overlap = seg.transition >= 0;
     for (int64_t k = 0; k < seg.frames; ++k) {
         if (core::cancelled() || (stop && stop()))
             return tl::unexpected(stopped());
         const int64_t f = s + k;
         Frame out = SW_TRY(a->next());
-        const bool overlap = seg.transition >= 0;
         if (overlap) {
             Frame in = SW_TRY(b->next());
             const auto& pt = plan.transitions[(size_t)seg.transition];

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <optional>
 
 #include "core/cancel.h"
 #include "media/media.h"
@@ -200,46 +199,19 @@ core::Result<std::unique_ptr<ShotSource>> make_still_source(const timeline::Shot
 
 class VideoSource final : public ShotSource {
 public:
+    // `opened`: the shot frame the reader was opened at (its first frame).
     VideoSource(media::VideoReader reader, const timeline::Shot& shot, int64_t usable_frames, const RenderContext& ctx,
-                int64_t first)
-        : m_reader(std::move(reader)), m_shot_name(shot.name), m_path(shot.visual.path_as_written), m_fit(shot.visual.fit),
-          m_usable(usable_frames), m_ctx(ctx), m_count(first)
+                int64_t opened)
+        : m_reader(std::move(reader)), m_shot_name(shot.name), m_path(shot.visual.path_as_written),
+          m_file(shot.visual.path), m_from_us(shot.visual.trim_from_us.value_or(0)), m_fit(shot.visual.fit),
+          m_usable(usable_frames), m_ctx(ctx), m_opened(opened), m_count(opened)
     {
         const auto& info = m_reader.info();
         m_rotation = ((info.rotation % 360) + 360) % 360;
     }
 
-    // For a source opened at shot frame `opened` > 0 that must start at shot frame `first`
-    // (>= opened; larger only when `opened` is the trim's last usable frame): reads frame `opened`
-    // so next() starts exactly where a source started at 0 would be by then — showing frame
-    // `first`, or holding the last frame when the clip or its trim has already ended.
-    core::Status prime(int64_t opened, int64_t first, const timeline::Shot& shot)
-    {
-        auto r = m_reader.next();
-        if (!r)
-            return tl::unexpected(named(r.error()));
-        if (!*r) {
-            // The clip ends before `opened`: it holds its very last frame from then on.
-            SW_TRY_STATUS(load_last_frame(shot));
-            m_done = true;
-            return {};
-        }
-        m_last = SW_TRY(convert(*r));
-        m_count = opened + 1;
-        if (first == opened)
-            m_pending = m_last;
-        else
-            m_count = first;  // past the trim's end: hold
-        return {};
-    }
-
     core::Result<Frame> next() override
     {
-        if (m_pending) {
-            Frame f = std::move(*m_pending);
-            m_pending.reset();
-            return f;
-        }
         if (m_done || past_end())
             return hold();
         auto r = m_reader.next();
@@ -248,6 +220,10 @@ public:
         const AVFrame* src = *r;
         if (!src) {
             m_done = true;
+            // A source started after the clip ended holds the clip's last frame, as one started
+            // at the shot's beginning would be doing by then.
+            if (m_last.empty() && m_opened > 0)
+                SW_TRY_STATUS(load_last_frame());
             return hold();
         }
         ++m_count;
@@ -267,10 +243,9 @@ private:
 
     // The clip's last frame, found by counting its frames and reading the last one again (only
     // for a segment that starts after the clip has ended — rare, so simple beats fast).
-    core::Status load_last_frame(const timeline::Shot& shot)
+    core::Status load_last_frame()
     {
-        const int64_t from = shot.visual.trim_from_us.value_or(0);
-        auto counter = media::VideoReader::open(shot.visual.path, m_ctx.fps, from, m_ctx.decoder_threads);
+        auto counter = media::VideoReader::open(m_file, m_ctx.fps, m_from_us, m_ctx.decoder_threads);
         if (!counter)
             return tl::unexpected(named(counter.error()));
         int64_t n = 0;
@@ -282,7 +257,7 @@ private:
                 break;
             ++n;
         }
-        auto reader = media::VideoReader::open(shot.visual.path, m_ctx.fps, from, m_ctx.decoder_threads, std::max<int64_t>(0, n - 1));
+        auto reader = media::VideoReader::open(m_file, m_ctx.fps, m_from_us, m_ctx.decoder_threads, std::max<int64_t>(0, n - 1));
         if (!reader)
             return tl::unexpected(named(reader.error()));
         auto r = reader->next();
@@ -335,13 +310,15 @@ private:
 
     media::VideoReader m_reader;
     std::string m_shot_name, m_path;
+    std::filesystem::path m_file;
+    int64_t m_from_us;
     Fit m_fit;
     int64_t m_usable;
     RenderContext m_ctx;
     int m_rotation = 0;
+    int64_t m_opened;
     int64_t m_count;
     bool m_done = false;
-    std::optional<Frame> m_pending;
     Frame m_last, m_small;
     media::FrameConverter m_fg;
 };
@@ -400,7 +377,8 @@ core::Result<std::unique_ptr<ShotSource>> make_shot_source(const timeline::Shot&
     int64_t usable = -1;
     if (shot.visual.trim_to_us)
         usable = std::max<int64_t>(1, core::us_to_frames(*shot.visual.trim_to_us - from, ctx.fps));
-    // Past the trim's end the last usable frame is held: open the reader there.
+    // Past the trim's end the last usable frame is held: open the reader there (its one frame is
+    // then shown, and held, from `first_frame` on).
     const int64_t opened = usable >= 0 ? std::min(first_frame, usable - 1) : first_frame;
     auto reader = media::VideoReader::open(shot.visual.path, ctx.fps, from, ctx.decoder_threads, opened);
     if (!reader) {
@@ -410,10 +388,7 @@ core::Result<std::unique_ptr<ShotSource>> make_shot_source(const timeline::Shot&
             e.where = shot.visual.loc;
         return tl::unexpected(e);
     }
-    auto source = std::make_unique<VideoSource>(std::move(*reader), shot, usable, ctx, opened);
-    if (first_frame > 0)
-        SW_TRY_STATUS(source->prime(opened, first_frame, shot));
-    return source;
+    return std::make_unique<VideoSource>(std::move(*reader), shot, usable, ctx, opened);
 }
 
 }  // namespace sw::render

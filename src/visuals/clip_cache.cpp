@@ -136,11 +136,7 @@ fs::path default_clip_cache_dir()
 {
     if (const char* d = std::getenv("SHOTWEAVE_CACHE_DIR"); d && *d)
         return fs::path(d);
-    if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x)
-        return fs::path(x) / "shotweave" / "clips";
-    if (const char* h = std::getenv("HOME"); h && *h)
-        return fs::path(h) / ".cache" / "shotweave" / "clips";
-    return fs::temp_directory_path() / "shotweave-clip-cache";
+    return core::user_cache_dir("clips");
 }
 
 ClipCache::ClipCache(fs::path dir) : m_dir(dir.empty() ? default_clip_cache_dir() : std::move(dir)) {}

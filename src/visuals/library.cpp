@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/file.h"
 #include "core/hash.h"
 #include "visuals/library_db.h"
 #include "visuals/library_scan.h"
@@ -61,13 +62,7 @@ CREATE VIRTUAL TABLE assets_fts USING fts5(names, description, tags, metadata,
 
 fs::path default_cache_dir()
 {
-    const char* xdg = std::getenv("XDG_CACHE_HOME");
-    if (xdg && *xdg && fs::path(xdg).is_absolute())
-        return fs::path(xdg) / "shotweave" / "library";
-    const char* home = std::getenv("HOME");
-    if (home && *home)
-        return fs::path(home) / ".cache" / "shotweave" / "library";
-    return fs::temp_directory_path() / "shotweave" / "library";
+    return core::user_cache_dir("library");
 }
 
 core::Result<fs::path> check_folder(const fs::path& dir)
