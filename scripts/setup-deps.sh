@@ -8,13 +8,14 @@ PKGS=(
   libexpected-dev nlohmann-json3-dev libgtest-dev zlib1g-dev
   libpango1.0-dev libcairo2-dev fonts-noto-cjk
   libespeak-ng-dev espeak-ng-data libebur128-dev libcurl4-openssl-dev
+  espeak-ng         # the espeak-ng program: tests run it as a command TTS engine
   libsqlite3-dev libicu-dev   # media library index (FTS5) and Chinese word segmentation
   libtomlplusplus-dev libwebp-dev libssl-dev   # generator configs; animated WebP clips; SHA-256 of cached clips
   tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng   # tests read burned-in subtitles back
   ffmpeg            # ffprobe/ffmpeg: tests compare against xfade and probe outputs
 )
 # `--bench` adds what the benchmark's input generator and timing need.
-if [ "${1:-}" = "--bench" ]; then PKGS+=(espeak-ng sox time fonts-noto-cjk); fi
+if [ "${1:-}" = "--bench" ]; then PKGS+=(sox time); fi
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

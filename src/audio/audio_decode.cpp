@@ -37,6 +37,7 @@ core::Result<std::vector<float>> decode_audio(const fs::path& path, int channels
                           ret ? av_error_string(ret) : std::string());
     };
 
+    media::cpu_profile();
     AVFormatContext* raw = nullptr;
     int ret = avformat_open_input(&raw, media::detail::av_url(path).c_str(), nullptr, nullptr);
     if (ret < 0)

@@ -11,6 +11,7 @@
 
 #include "core/file.h"
 #include "media/av_ptr.h"
+#include "media/media.h"
 
 namespace sw::audio {
 
@@ -45,6 +46,7 @@ core::Result<std::vector<float>> resample_mono(std::span<const float> in, int in
         return std::vector<float>(in.begin(), in.end());
     if (in_rate <= 0)
         return core::make_error(core::ErrorCategory::Internal, "invalid sample rate " + std::to_string(in_rate));
+    media::cpu_profile();
     AVChannelLayout mono = AV_CHANNEL_LAYOUT_MONO;
     SwrContext* raw = nullptr;
     if (swr_alloc_set_opts2(&raw, &mono, AV_SAMPLE_FMT_FLT, out_rate, &mono, AV_SAMPLE_FMT_FLT, in_rate, 0,

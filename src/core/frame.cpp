@@ -28,7 +28,11 @@ void Frame::layout(int width, int height, uint8_t* base)
 
 Frame::Frame(int width, int height)
 {
-    auto* raw = static_cast<uint8_t*>(std::aligned_alloc(64, buffer_size(width, height)));
+    const size_t size = buffer_size(width, height);
+    auto* raw = static_cast<uint8_t*>(std::aligned_alloc(64, size));
+    // Row padding and the slack are never drawn on, but SIMD code (ours, swscale's, x264's)
+    // reads them: they must hold defined bytes, or a render could depend on the heap's history.
+    std::memset(raw, 0, size);
     m_buffer = std::shared_ptr<uint8_t[]>(raw, [](uint8_t* p) { std::free(p); });
     layout(width, height, raw);
 }

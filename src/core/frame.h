@@ -13,7 +13,8 @@ namespace sw::core {
 class Frame {
 public:
     Frame() = default;
-    // Allocates width x height (both even, > 0). Rows are 64-byte aligned; contents undefined.
+    // Allocates width x height (both even, > 0). Rows are 64-byte aligned; all bytes start at 0
+    // (so row padding, which nothing draws on but SIMD code reads, is always defined).
     Frame(int width, int height);
 
     bool empty() const { return m_width == 0; }

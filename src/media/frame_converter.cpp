@@ -156,10 +156,11 @@ core::Status FrameConverter::convert(const AVFrame* src, PixelRect r, core::Fram
     }
 
     Impl& m = *m_impl;
+    cpu_profile();
     if (!m.ctx || m.src_w != w || m.src_h != h || m.src_fmt != fmt || m.dst_w != dst.width() ||
         m.dst_h != dst.height() || m.colorspace != cs || m.full_range != full) {
         m.ctx.reset(sws_getContext(w, h, detail::without_j(fmt), dst.width(), dst.height(), AV_PIX_FMT_YUV420P,
-                                   SWS_BICUBIC | SWS_ACCURATE_RND, nullptr, nullptr, nullptr));
+                                   exact_sws_flags(SWS_BICUBIC), nullptr, nullptr, nullptr));
         if (!m.ctx)
             return make_error(ErrorCategory::Media, "could not set up the conversion of decoded video",
                               std::string(desc->name) + " " + std::to_string(w) + "x" + std::to_string(h) + " → " +

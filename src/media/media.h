@@ -231,6 +231,22 @@ core::Frame rotate_frame(const core::Frame& frame, int degrees_clockwise);
 // to the process: call once at start-up.
 void set_libav_logging(bool verbose);
 
+// The instruction sets the codecs use, fixed so that renders are byte-identical across x86-64
+// machines (src/media/cpu.cpp says why). Computed once; the first call also limits FFmpeg's own
+// SIMD (av_force_cpu_flags), so every entry into libav* calls it before opening anything.
+// SHOTWEAVE_CPU=avx2|avx|sse4.2|ssse3|sse2|c caps the sets, to see what an older CPU makes.
+struct CpuProfile {
+    std::string x264_asm;      // x264's `asm` option: the CPU's sets up to AVX2, never AVX-512
+    std::string output_class;  // renders in one class are the same bytes ("x86-64 ssse3+")
+    std::string limit;         // the SHOTWEAVE_CPU cap in force, if any
+    std::string warning;       // a SHOTWEAVE_CPU value that was not understood
+};
+const CpuProfile& cpu_profile();
+
+// swscale flags for a conversion whose output is the same with any SIMD: bit-exact, accurate
+// rounding. `base` is the scaling algorithm (SWS_BICUBIC, SWS_AREA …).
+int exact_sws_flags(int base);
+
 // av_strerror as a std::string.
 std::string av_error_string(int errnum);
 

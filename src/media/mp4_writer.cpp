@@ -193,6 +193,7 @@ core::Result<Mp4Writer> Mp4Writer::open_copy(const fs::path& target, const Encod
 core::Result<Mp4Writer> Mp4Writer::open_impl(const fs::path& target, const EncodeSettings& s, const AVCodecParameters* copy)
 {
     const std::string shown = detail::display_path(target);
+    cpu_profile();
     if (s.width <= 0 || s.height <= 0 || s.width % 2 || s.height % 2 || s.width > kMaxDimension ||
         s.height > kMaxDimension)
         return make_error(ErrorCategory::Media,
@@ -285,6 +286,8 @@ core::Status Mp4Writer::Impl::open_video_encoder(AVFormatContext* oc, bool globa
         v->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
     Dictionary vopts;
     vopts.set("preset", s.preset.c_str());
+    // Instruction sets whose bytes are the same on every machine of the output class.
+    vopts.set("x264-params", ("asm=" + cpu_profile().x264_asm).c_str());
     if (s.bitrate > 0) {
         // Average bitrate with a VBV cap, so peaks stay within what players and uploads expect.
         v->bit_rate = s.bitrate;

@@ -240,6 +240,7 @@ core::Result<OpenedInput> open_input(const fs::path& path)
 {
     SW_TRY_STATUS(check_readable(path));
     const std::string shown = display_path(path);
+    cpu_profile();
 
     AVFormatContext* raw = nullptr;
     int ret = avformat_open_input(&raw, av_url(path).c_str(), nullptr, nullptr);
@@ -398,6 +399,7 @@ core::Result<AudioInfo> probe_audio(const fs::path& path)
 {
     SW_TRY_STATUS(detail::check_readable(path));
     const std::string shown = detail::display_path(path);
+    cpu_profile();
     AVFormatContext* raw = nullptr;
     int ret = avformat_open_input(&raw, detail::av_url(path).c_str(), nullptr, nullptr);
     if (ret < 0)

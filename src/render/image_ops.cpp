@@ -9,6 +9,7 @@ extern "C" {
 }
 
 #include "core/bilinear.h"
+#include "media/media.h"
 
 namespace sw::render {
 
@@ -20,8 +21,9 @@ core::Status scale_frame(const Frame& src, int x, int y, int w, int h, Frame& ds
     y = std::clamp(y & ~1, 0, src.height() - 2);
     w = std::clamp(w & ~1, 2, src.width() - x);
     h = std::clamp(h & ~1, 2, src.height() - y);
-    int flags = (w > 2 * dst.width() || h > 2 * dst.height()) ? SWS_AREA : SWS_BICUBIC;
-    flags |= SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT;
+    media::cpu_profile();
+    int flags = media::exact_sws_flags((w > 2 * dst.width() || h > 2 * dst.height()) ? SWS_AREA : SWS_BICUBIC);
+    flags |= SWS_FULL_CHR_H_INT;
     SwsContext* ctx = sws_getContext(w, h, AV_PIX_FMT_YUV420P, dst.width(), dst.height(), AV_PIX_FMT_YUV420P,
                                      flags, nullptr, nullptr, nullptr);
     if (!ctx)

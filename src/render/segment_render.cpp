@@ -35,7 +35,8 @@ const std::string& engine_digest()
     static const std::string digest = [] {
         auto d = visuals::sha256_file("/proc/self/exe");
         std::string s = d ? *d : std::string("unknown-build-") + __DATE__ + " " + __TIME__;
-        return s + " avcodec " + std::to_string(avcodec_version());
+        // The output class: machines in one class encode the same bytes (media/cpu.cpp).
+        return s + " avcodec " + std::to_string(avcodec_version()) + " cpu " + media::cpu_profile().output_class;
     }();
     return digest;
 }
@@ -147,7 +148,8 @@ core::Result<RenderShared> prepare_shared(const timeline::Project& project, cons
     sh.encode.fps = plan.fps;
     sh.encode.segment = true;
     // One x264 thread per segment: segments run side by side on every core instead, and a
-    // single-threaded encode is the same bytes on every machine and with any number of workers.
+    // single-threaded encode does not depend on how threads interleave. (Across machines, the
+    // bytes are the same because media::cpu_profile() fixes the instruction sets x264 uses.)
     sh.encode.threads = 1;
 
     // Subtitles: cue layout is decided now; bitmaps are rasterised per segment as cues show.
