@@ -408,6 +408,8 @@ int main(int argc, char** argv)
 {
     std::vector<std::string> args(argv + 1, argv + argc);
     media::set_libav_logging(false);
+    if (const std::string& w = media::cpu_profile().warning; !w.empty())
+        std::fprintf(stderr, "shotweave: warning: %s\n", w.c_str());
     // Frames are 3 MB: keep such blocks out of the heap arenas (glibc would otherwise raise its
     // mmap threshold after the first free and keep freed frames resident in every thread's arena).
     mallopt(M_MMAP_THRESHOLD, 1 << 20);
@@ -416,7 +418,8 @@ int main(int argc, char** argv)
         return args.empty() ? kExitInput : kExitOk;
     }
     if (args[0] == "--version") {
-        std::printf("shotweave %s\n", SHOTWEAVE_VERSION);
+        // The output class: renders made in one class are the same bytes (docs/cache.md).
+        std::printf("shotweave %s (output class: %s)\n", SHOTWEAVE_VERSION, media::cpu_profile().output_class.c_str());
         return kExitOk;
     }
     std::string cmd = args[0];
