@@ -13,6 +13,7 @@ PKGS=(
   libtomlplusplus-dev libwebp-dev libssl-dev   # generator configs; animated WebP clips; SHA-256 of cached clips
   tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng   # tests read burned-in subtitles back
   ffmpeg            # ffprobe/ffmpeg: tests compare against xfade and probe outputs
+  valgrind          # a tiny render runs under memcheck (no uninitialised memory)
 )
 # `--bench` adds what the benchmark's input generator and timing need.
 if [ "${1:-}" = "--bench" ]; then PKGS+=(sox time); fi
