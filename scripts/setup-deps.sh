@@ -17,6 +17,8 @@ PKGS=(
 )
 # `--bench` adds what the benchmark's input generator and timing need.
 if [ "${1:-}" = "--bench" ]; then PKGS+=(sox time); fi
+# `--list` prints the packages (with what the other options add) and installs nothing.
+if [ "${1:-}" = "--list" ]; then printf '%s\n' "${PKGS[@]}"; exit 0; fi
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
