@@ -380,3 +380,24 @@ TEST_F(BatchSegments, WorkersDoNotChangeTheBytes)
     }
     EXPECT_FALSE(fs::exists(cache)) << "--no-cache made no cache";
 }
+
+// At 10 fps a 0.3 s transition is a 3-frame segment, too short for x264 to use all its B-frames:
+// its decoding runs ahead by less than the long segments'. The join must still give every packet
+// a dts after the one before (the muxer refused the file: "non monotonically increasing dts").
+TEST(SegmentJoin, SegmentsWithSmallerBFrameDelaysJoin)
+{
+    TempDir dir("join-delays");
+    make_image(dir / "a.png", "testsrc=s=320x240:d=1");
+    make_image(dir / "b.png", "color=c=blue:s=320x240:d=1");
+    write_file(dir / "low.md", "---\nsize: 96x160\nfps: 10\ntransition: fade 0.3s\n---\n\n"
+                               "# One\na.png zoom-in\nduration: 2s\n\n# Two\nb.png\nduration: 0.8s\n\n"
+                               "# Three\na.png pan-left\nduration: 2s\n");
+    auto r = run({cli(), "render", (dir / "low.md").string(), "-q", "-o", (dir / "low.mp4").string(), "--no-cache"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto video = stream(probe(dir / "low.mp4"), "video");
+    ASSERT_FALSE(video.is_null());
+    EXPECT_EQ(video["nb_read_frames"], "42");  // 20 + 8 + 20 frames − two 3-frame transitions
+    auto dec = run({"ffmpeg", "-v", "error", "-i", (dir / "low.mp4").string(), "-f", "null", "-"});
+    EXPECT_EQ(dec.exit_code, 0);
+    EXPECT_EQ(dec.err, "") << "the joined video does not decode cleanly";
+}
