@@ -25,6 +25,20 @@ std::vector<int64_t> inspect_media(const timeline::Project& project, core::Diagn
                            "use an audio file, or a video with an audio track");
         }
     }
+    if (project.logo) {
+        std::error_code ec;
+        if (std::filesystem::exists(project.logo->path, ec)) {  // a missing file is reported by the reader
+            auto info = media::probe(project.logo->path);
+            auto m = info ? media::extension_mismatch(project.logo->path, project.logo->path_as_written, *info)
+                          : std::nullopt;
+            if (!info)
+                diag.error(project.logo->loc, "logo: " + info.error().message, info.error().detail);
+            else if (m && m->other_kind)
+                diag.error(project.logo->loc, "logo: " + m->message);
+            else if (auto ok = media::validate_image(project.logo->path); !ok)
+                diag.error(project.logo->loc, "logo: " + ok.error().message);
+        }
+    }
     for (size_t i = 0; i < project.shots.size(); ++i) {
         const auto& shot = project.shots[i];
         const auto& v = shot.visual;
@@ -44,10 +58,21 @@ std::vector<int64_t> inspect_media(const timeline::Project& project, core::Diagn
             diag.error(v.loc, msg);
             continue;
         }
+        // Content that is not what the extension says: a video named .jpg would show its first
+        // frame as a still, a picture named .mp4 is no clip.
+        if (auto m = media::extension_mismatch(v.path, v.path_as_written, *info)) {
+            if (m->other_kind) {
+                diag.error(v.loc, "shot \"" + shot.name + "\": " + m->message);
+                continue;
+            }
+            diag.warning(v.loc, "shot \"" + shot.name + "\": " + m->message);
+        }
         if (v.media_type == timeline::MediaType::Image) {
             if (!info->has_video)
                 diag.error(v.loc, "shot \"" + shot.name + "\": " + v.path_as_written + " is not a picture",
                            "use a JPEG, PNG or WebP image");
+            else if (auto ok = media::validate_image(v.path); !ok)
+                diag.error(v.loc, "shot \"" + shot.name + "\": " + ok.error().message);
             continue;
         }
         if (shot.keep_audio && !info->has_audio)
