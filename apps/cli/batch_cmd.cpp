@@ -338,7 +338,7 @@ void run_row(Row& r, const Settings& s)
         fail_input(r, s, d);
         return;
     }
-    remove_orphaned_side_temps(r.output);
+    remove_orphaned_temps_beside(r.output);
     // The old stamp goes first: if this render fails, the old video is not taken as up to date.
     fs::remove(sidecar_of(r.output), ec);
 

@@ -264,7 +264,7 @@ int cmd_render(const std::vector<std::string>& args)
             return kExitInput;
         }
     }
-    cli::remove_orphaned_side_temps(out);
+    cli::remove_orphaned_temps_beside(out);
 
     if (preview) {
         opt.width = std::max(2, (l.plan.width / 2) & ~1);

@@ -237,12 +237,13 @@ core::Status check_outputs(const fs::path& out, const std::string& shown, const 
     return {};
 }
 
-void remove_orphaned_side_temps(const fs::path& out)
+void remove_orphaned_temps_beside(const fs::path& out)
 {
     const fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
     for (const char* ext : {".srt", ".ass"})
         core::remove_orphaned_temps(dir, fs::path(out).replace_extension(ext).filename().string() + ".tmp.");
     core::remove_orphaned_temps(dir, out.filename().string() + ".batch.json.part-");
+    core::remove_orphaned_temps(dir, "." + out.filename().string() + ".segments-.tmp.");
 }
 
 core::Status check_cache_dir(const CacheOptions& co, const timeline::Project& p)

@@ -80,10 +80,11 @@ core::Status check_outputs(const std::filesystem::path& out, const std::string& 
                            const std::vector<core::ReadFile>& extra_inputs, bool create_folders,
                            core::Diagnostics& warnings,
                            const std::vector<std::filesystem::path>& extra_outputs = {});
-// Removes what killed renders of `out` left beside it: subtitle side files' temporaries
-// ("OUT.srt.tmp.<pid>.<n>") and batch stamps' ("OUT.mp4.batch.json.part-<pid>") whose process
-// is gone. (The video's own ".OUT.part-<pid>.mp4" goes when media::Mp4Writer opens it.)
-void remove_orphaned_side_temps(const std::filesystem::path& out);
+// Removes what killed renders of `out` left beside it, when their process is gone: the
+// working folder of a render without the cache (".OUT.segments-.tmp.<pid>.<n>"), subtitle side
+// files' temporaries ("OUT.srt.tmp.<pid>.<n>") and batch stamps' ("OUT.batch.json.part-<pid>").
+// (The video's own ".OUT.part-<pid>.mp4" goes when media::Mp4Writer opens it.)
+void remove_orphaned_temps_beside(const std::filesystem::path& out);
 
 // The segment cache folder may not be a file the project reads nor lie in its library folder
 // (the library would index the cache's videos as footage).

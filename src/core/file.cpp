@@ -90,7 +90,7 @@ int remove_orphaned_temps(const std::filesystem::path& dir, const std::string& p
     for (fs::directory_iterator it(dir.empty() ? fs::path(".") : dir, ec), end; !ec && it != end; it.increment(ec)) {
         const long pid = temp_owner_pid(it->path().filename().string(), prefix, marker);
         std::error_code ec2;
-        if (pid > 0 && it->is_regular_file(ec2) && temp_owner_gone(pid) && fs::remove(it->path(), ec2))
+        if (pid > 0 && !it->is_symlink(ec2) && temp_owner_gone(pid) && fs::remove_all(it->path(), ec2) > 0)
             ++removed;
     }
     return removed;

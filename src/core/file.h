@@ -40,8 +40,9 @@ bool temp_owner_gone(long pid);
 // it), or with `marker` given, right after the first `marker` that follows the prefix
 // ("<key>.<pid>.<n>.mp4": prefix "", marker "."). 0 when the name has none.
 long temp_owner_pid(const std::string& name, const std::string& prefix, const std::string& marker = {});
-// Removes the files in `dir` whose names carry a PID (temp_owner_pid) that is gone
-// (temp_owner_gone). Returns how many were removed; errors are ignored (best effort).
+// Removes the files and folders (with their content) in `dir` whose names carry a PID
+// (temp_owner_pid) that is gone (temp_owner_gone); symbolic links are left alone. Returns how
+// many were removed; errors are ignored (best effort).
 int remove_orphaned_temps(const std::filesystem::path& dir, const std::string& prefix,
                           const std::string& marker = {});
 
