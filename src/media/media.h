@@ -75,6 +75,12 @@ struct ExtensionMismatch {
 std::optional<ExtensionMismatch> extension_mismatch(const fs::path& path, const std::string& shown,
                                                     const ProbeInfo& info);
 
+// Where a video's data really ends, in microseconds from its start: the end of the last video
+// packet, read from the file's last seconds (a seek, then packets to the end). A clip cut short
+// whose container still declares the full length (Matroska, WebM) ends well before
+// ProbeInfo::duration_us. -1 when it cannot be told (no seek, no packets).
+int64_t video_data_end_us(const fs::path& path);
+
 // Decodes a picture completely (not only its header, as probe() does) to tell whether it is
 // whole: a JPEG cut short decodes with a grey-green lower part, a PNG with a short IDAT fails
 // only when decoded. Input error naming the file: "… is damaged (decoding stopped at row N of M)

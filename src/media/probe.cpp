@@ -491,6 +491,34 @@ std::optional<ExtensionMismatch> extension_mismatch(const fs::path& path, const 
     return m;
 }
 
+int64_t video_data_end_us(const fs::path& path)
+{
+    auto in = detail::open_input(path);
+    if (!in || in->info.is_still || in->info.duration_us <= 0)
+        return -1;
+    AVFormatContext* fmt = in->fmt.get();
+    const AVStream* st = fmt->streams[in->video_stream];
+    const int64_t start = fmt->start_time != AV_NOPTS_VALUE ? fmt->start_time : 0;
+    // From 3 s before the declared end: a keyframe at or before it, so the last packets follow.
+    const int64_t at = start + std::max<int64_t>(0, in->info.duration_us - 3'000'000);
+    if (av_seek_frame(fmt, -1, at, AVSEEK_FLAG_BACKWARD) < 0)
+        return -1;
+    PacketPtr pkt = make_packet();
+    if (!pkt)
+        return -1;
+    int64_t end = -1;
+    while (av_read_frame(fmt, pkt.get()) >= 0) {
+        if (pkt->stream_index == in->video_stream) {
+            int64_t ts = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts;
+            if (ts != AV_NOPTS_VALUE)
+                end = std::max(end, av_rescale_q(ts + std::max<int64_t>(0, pkt->duration), st->time_base,
+                                                 AVRational{1, 1000000}) - start);
+        }
+        av_packet_unref(pkt.get());
+    }
+    return end;
+}
+
 core::Result<ProbeInfo> probe(const fs::path& path)
 {
     auto in = SW_TRY(detail::open_input(path));

@@ -83,6 +83,19 @@ std::vector<int64_t> inspect_media(const timeline::Project& project, core::Diagn
                        "use a video file, or an image with an image extension");
             continue;
         }
+        // A clip cut short while its container still says the whole length: the shot would
+        // hold its last frame for the rest, so say why now.
+        if (info->duration_us > 0) {
+            const int64_t data_end = media::video_data_end_us(v.path);
+            if (data_end >= 0 && data_end < info->duration_us - std::max<int64_t>(1'000'000, info->duration_us / 10)) {
+                diag.warning(v.loc,
+                             "shot \"" + shot.name + "\": " + v.path_as_written + " stops at " + seconds(data_end) +
+                                 " although it says it is " + seconds(info->duration_us) +
+                                 " long (the file was cut short)",
+                             "copy or export it again; until then the shot holds the last frame there is");
+                info->duration_us = data_end;
+            }
+        }
         int64_t from = v.trim_from_us.value_or(0);
         int64_t end = info->duration_us;
         if (v.trim_to_us && (end < 0 || *v.trim_to_us < end))

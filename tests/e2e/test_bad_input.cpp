@@ -296,3 +296,21 @@ TEST_F(Outputs, BatchRowsAreChecked)
     EXPECT_NE(r.err.find("is the music this script plays"), std::string::npos) << r.err;
     EXPECT_EQ(read_file(dir / "bgm.mp3"), music);
 }
+
+TEST_F(BadInput, VideoCutShortIsAWarning)
+{
+    ffmpeg({"-f", "lavfi", "-i", "testsrc2=s=320x240:r=25", "-t", "10", "-c:v", "libx264", "-preset", "ultrafast",
+            (dir / "full.mkv").string()});
+    std::string bytes = read_file(dir / "full.mkv");
+    write_file(dir / "cut.mkv", bytes.substr(0, bytes.size() * 3 / 10));  // the header still says 10 s
+    write_file(dir / "v.md", kHead + "# One\ncut.mkv\nduration: 2s\n");
+    auto r = run({cli(), "check", (dir / "v.md").string()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("v.md:5:1: warning: shot \"One\": cut.mkv stops at "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("although it says it is 10.0 s long (the file was cut short)"), std::string::npos) << r.err;
+    // A whole clip says nothing.
+    write_file(dir / "w.md", kHead + "# One\nfull.mkv\nduration: 2s\n");
+    r = run({cli(), "check", (dir / "w.md").string()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err.find("cut short"), std::string::npos) << r.err;
+}
