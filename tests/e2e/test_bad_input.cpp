@@ -314,3 +314,15 @@ TEST_F(BadInput, VideoCutShortIsAWarning)
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err.find("cut short"), std::string::npos) << r.err;
 }
+
+TEST_F(Outputs, CacheDirNeitherAnInputNorInTheLibrary)
+{
+    fs::create_directory(dir / "lib");
+    make_image(dir / "lib/beach.png", "color=c=yellow:s=320x240");
+    expect_kept({"--library", (dir / "lib").string(), "--cache-dir", (dir / "lib/cache").string(), "-o",
+                 (dir / "out.mp4").string()},
+                {"--cache-dir ", "lies in the library folder"});
+    EXPECT_FALSE(fs::exists(dir / "lib/cache"));
+    expect_kept({"--cache-dir", (dir / "bgm.mp3").string(), "-o", (dir / "out.mp4").string()},
+                {"--cache-dir ", "is the music this script plays"});
+}
