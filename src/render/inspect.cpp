@@ -83,6 +83,20 @@ std::vector<int64_t> inspect_media(const timeline::Project& project, core::Diagn
                        "use a video file, or an image with an image extension");
             continue;
         }
+        // One frame decoded now: a clip whose video data is all damaged fails here, at its line,
+        // not in the middle of the render.
+        {
+            auto reader = media::VideoReader::open(v.path, project.fps, 0, 1);
+            core::Result<const AVFrame*> first = reader ? reader->next() : tl::unexpected(reader.error());
+            if (!first || !*first) {
+                if (first)
+                    diag.error(v.loc, "shot \"" + shot.name + "\": " + v.path_as_written + " contains no video frames",
+                               "copy or export it again");
+                else
+                    diag.error(v.loc, "shot \"" + shot.name + "\": " + first.error().message);  // says how to fix
+                continue;
+            }
+        }
         // A clip cut short while its container still says the whole length: the shot would
         // hold its last frame for the rest, so say why now.
         if (info->duration_us > 0) {

@@ -326,3 +326,20 @@ TEST_F(Outputs, CacheDirNeitherAnInputNorInTheLibrary)
     expect_kept({"--cache-dir", (dir / "bgm.mp3").string(), "-o", (dir / "out.mp4").string()},
                 {"--cache-dir ", "is the music this script plays"});
 }
+
+TEST_F(BadInput, VideoWithNoDecodableFramesIsRefusedAtCheck)
+{
+    // The container is intact; every byte of the video data is zero.
+    std::string bytes = read_file(dir / "ok.mp4");
+    size_t mdat = bytes.find("mdat");
+    ASSERT_NE(mdat, std::string::npos);
+    size_t size = (uint8_t)bytes[mdat - 4] << 24 | (uint8_t)bytes[mdat - 3] << 16 | (uint8_t)bytes[mdat - 2] << 8 |
+                  (uint8_t)bytes[mdat - 1];
+    std::fill(bytes.begin() + mdat + 4, bytes.begin() + std::min(bytes.size(), mdat - 4 + size), '\0');
+    write_file(dir / "zero.mp4", bytes);
+    write_file(dir / "z.md", kHead + "# One\nzero.mp4\nduration: 1s\n");
+    auto r = run({cli(), "check", (dir / "z.md").string()});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("z.md:5:1: error: shot \"One\": "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("zero.mp4"), std::string::npos) << r.err;
+}
