@@ -153,27 +153,6 @@ std::string options_key(const Settings& s)
 
 std::string stamp_of(const Settings& s, const Row& r) { return visuals::sha256_hex(r.text + '\0' + options_key(s)); }
 
-// The files a row's project reads (besides the template and the data file, whose content the
-// stamp holds): media, music, logo, recorded voices, the generator config.
-std::vector<fs::path> input_files(const timeline::Project& p)
-{
-    std::vector<fs::path> files;
-    for (auto& s : p.shots) {
-        if (s.visual.kind == timeline::VisualKind::Media && !s.visual.path.empty())
-            files.push_back(s.visual.path);
-        if (!s.voice_file.empty())
-            files.push_back(s.voice_file);
-    }
-    if (p.music)
-        files.push_back(p.music->path);
-    if (p.logo)
-        files.push_back(p.logo->path);
-    fs::path gen = render::generator_config_path(p);
-    if (!gen.empty())
-        files.push_back(gen);
-    return files;
-}
-
 // Up to date: the output exists, its stamp matches, and no input file is newer than it. On a
 // match the video's length recorded in the stamp is returned (or 0 if it has none).
 std::optional<double> up_to_date(const Settings& s, const Row& r)
@@ -195,8 +174,11 @@ std::optional<double> up_to_date(const Settings& s, const Row& r)
     auto project = script::read_script_text(r.text, s.templ.string(), s.format, base, scratch);
     if (!project || scratch.has_errors())
         return std::nullopt;
-    for (auto& f : input_files(*project)) {
-        auto t = fs::last_write_time(f, ec);
+    // The files the row reads besides the template and the data file, whose content the stamp holds.
+    for (auto& f : project_inputs(*project)) {
+        if (f.path == project->script_path || !fs::exists(f.path, ec))
+            continue;  // the template; a voice recording's optional .srt
+        auto t = fs::last_write_time(f.path, ec);
         if (ec || t > out_time)
             return std::nullopt;
     }
@@ -275,6 +257,16 @@ void write_sidecar(const Settings& s, const Row& r, const Loaded& l, int w, int 
         fs::remove(tmp, ec);
 }
 
+std::string row_output_label(const Row& r)
+{
+    return "row " + std::to_string(r.data->number) + "'s output " + r.output.string();
+}
+
+std::vector<core::ReadFile> batch_inputs(const Settings& s)
+{
+    return {{s.templ, "the template"}, {s.data, "the data file"}};
+}
+
 void fail_input(Row& r, const Settings& s, const core::Diagnostics& d)
 {
     r.status = Status::FailedInput;
@@ -324,6 +316,15 @@ void run_row(Row& r, const Settings& s)
         fail_input(r, s, diag);
         return;
     }
+    render::RenderOptions opt = s.ropt;
+    // Nothing the row reads may be overwritten (the template and data were checked up front).
+    if (auto ok = check_outputs(r.output, row_output_label(r), opt, l.project, batch_inputs(s), true, diag,
+                                {sidecar_of(r.output)});
+        !ok) {
+        diag.error({}, ok.error().message);
+        fail_input(r, s, diag);
+        return;
+    }
     if (!diag.items().empty() && !s.quiet)
         say(diagnostics_text(diag) + row_note(s, r));
 
@@ -337,16 +338,10 @@ void run_row(Row& r, const Settings& s)
         fail_input(r, s, d);
         return;
     }
-    if (fs::is_directory(r.output, ec)) {
-        core::Diagnostics d;
-        d.error({}, "the output " + r.output.string() + " is a folder", "give -o a file name such as out/{{id}}.mp4");
-        fail_input(r, s, d);
-        return;
-    }
+    remove_orphaned_temps_beside(r.output);
     // The old stamp goes first: if this render fails, the old video is not taken as up to date.
     fs::remove(sidecar_of(r.output), ec);
 
-    render::RenderOptions opt = s.ropt;
     if (s.preview) {
         opt.width = std::max(2, (l.plan.width / 2) & ~1);
         opt.height = std::max(2, (l.plan.height / 2) & ~1);
@@ -588,7 +583,8 @@ int cmd_batch(const std::vector<std::string>& args)
         }
         r.filled = out && filled;
     }
-    // Two rows writing one file, or a row overwriting the template or the data: refuse them all.
+    // Two rows writing one file, a row overwriting the template or the data, or an output path
+    // that cannot be written: refuse them all before anything is rendered.
     {
         std::map<fs::path, size_t> seen;
         auto key = [](const fs::path& p) {
@@ -599,13 +595,13 @@ int cmd_batch(const std::vector<std::string>& args)
         for (size_t k = 0; k < rows.size(); ++k) {
             if (rows[k].output.empty())
                 continue;
-            fs::path p = key(rows[k].output);
-            if (p == key(s.templ) || p == key(s.data)) {
-                std::fprintf(stderr, "shotweave: batch: row %d would write %s, which is one of the inputs — choose "
-                                     "another -o\n", rows[k].data->number, rows[k].output.c_str());
+            if (auto ok = core::check_output_path(rows[k].output, row_output_label(rows[k]), batch_inputs(s), true);
+                !ok) {
+                std::fprintf(stderr, "shotweave: batch: %s\n", ok.error().message.c_str());
                 clash = true;
                 continue;
             }
+            fs::path p = key(rows[k].output);
             auto [it, fresh] = seen.emplace(p, k);
             if (!fresh) {
                 const Row& a = rows[it->second];

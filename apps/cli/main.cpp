@@ -132,14 +132,6 @@ std::string clock(double s)
     return buf;
 }
 
-bool same_file(const fs::path& a, const fs::path& b)
-{
-    std::error_code ec;
-    if (fs::exists(a, ec) && fs::exists(b, ec))
-        return fs::equivalent(a, b, ec);
-    return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
-}
-
 // `shotweave generate SCRIPT`: only fetch/generate the clips (cached), with per-shot progress.
 int cmd_generate(const std::vector<std::string>& args)
 {
@@ -258,36 +250,21 @@ int cmd_render(const std::vector<std::string>& args)
     }
 
     fs::path out = output.empty() ? fs::path(file).replace_extension(preview ? ".preview.mp4" : ".mp4") : fs::path(output);
-    // Refuse to overwrite anything the user gave us.
-    std::vector<fs::path> inputs{fs::path(file)};
-    for (auto& s : l.project.shots)
-        if (s.visual.kind == timeline::VisualKind::Media)
-            inputs.push_back(s.visual.path);
-    for (auto& in : inputs)
-        if (same_file(in, out)) {
-            std::fprintf(stderr, "shotweave: the output %s is one of the inputs — choose another name with -o\n",
-                         out.c_str());
-            return kExitInput;
-        }
+    // Nothing the project reads may be overwritten, and every output path problem is said now,
+    // not after the encode.
     {
-        std::error_code ec;
-        fs::path dir = out.has_parent_path() ? out.parent_path() : fs::path(".");
-        if (fs::is_directory(out, ec)) {
-            std::fprintf(stderr, "shotweave: the output %s is a folder — give a file name such as %s/video.mp4\n",
-                         out.c_str(), out.c_str());
-            return kExitInput;
-        }
-        if (!fs::is_directory(dir, ec)) {
-            std::fprintf(stderr, "shotweave: cannot write %s: folder %s does not exist — create it or choose another -o\n",
-                         out.c_str(), dir.c_str());
-            return kExitInput;
-        }
-        if (access(dir.c_str(), W_OK) != 0) {
-            std::fprintf(stderr, "shotweave: cannot write %s: folder %s is not writable (%s) — choose another -o\n",
-                         out.c_str(), dir.c_str(), std::strerror(errno));
+        core::Diagnostics warnings;
+        auto ok = cli::check_outputs(out, (output.empty() ? "the output " : "-o ") + out.string(), opt, l.project, {},
+                                     false, warnings);
+        if (ok)
+            ok = cli::check_cache_dir(co, l.project);
+        print_diagnostics(warnings);
+        if (!ok) {
+            std::fprintf(stderr, "shotweave: %s\n", ok.error().message.c_str());
             return kExitInput;
         }
     }
+    cli::remove_orphaned_temps_beside(out);
 
     if (preview) {
         opt.width = std::max(2, (l.plan.width / 2) & ~1);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/diagnostics.h"
+#include "core/file.h"
 #include "render/clips.h"
 #include "render/renderer.h"
 #include "render/voice.h"
@@ -63,6 +64,31 @@ ParsedOption parse_cache_option(const std::vector<std::string>& args, size_t& i,
 // Opens the cache the options name; nullopt (after printing why, as a warning) when it cannot
 // be used — the render then goes on without it. nullopt without a word for --no-cache.
 std::optional<render::SegmentCache> open_cache(const CacheOptions& o);
+
+// Every file the project reads (script, shot media, recorded voices and their .srt, music, logo,
+// generator config), each with what it is to the user — for refusing outputs over them.
+std::vector<core::ReadFile> project_inputs(const timeline::Project& p);
+
+// The one check of everything a render writes: `out` (named `shown` in messages, e.g. "-o
+// promo.mp4") and, as `opt` asks, its .srt/.ass side files, plus `extra_outputs` (batch stamps).
+// None may be a file the project or `extra_inputs` read (core::check_output_path), nor an
+// existing file in the library folder (a file there is footage to the library); a new file
+// inside the library folder is only a warning in `warnings` (it would be indexed next time).
+// `create_folders`: missing folders will be made (batch). Input error saying what to do.
+core::Status check_outputs(const std::filesystem::path& out, const std::string& shown,
+                           const render::RenderOptions& opt, const timeline::Project& p,
+                           const std::vector<core::ReadFile>& extra_inputs, bool create_folders,
+                           core::Diagnostics& warnings,
+                           const std::vector<std::filesystem::path>& extra_outputs = {});
+// Removes what killed renders of `out` left beside it, when their process is gone: the
+// working folder of a render without the cache (".OUT.segments-.tmp.<pid>.<n>"), subtitle side
+// files' temporaries ("OUT.srt.tmp.<pid>.<n>") and batch stamps' ("OUT.batch.json.part-<pid>").
+// (The video's own ".OUT.part-<pid>.mp4" goes when media::Mp4Writer opens it.)
+void remove_orphaned_temps_beside(const std::filesystem::path& out);
+
+// The segment cache folder may not be a file the project reads nor lie in its library folder
+// (the library would index the cache's videos as footage).
+core::Status check_cache_dir(const CacheOptions& co, const timeline::Project& p);
 
 // Reads, inspects media and plans; every problem lands in `diag`.
 Loaded load(const std::filesystem::path& script, const LoadOptions& opts = {});

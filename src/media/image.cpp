@@ -3,11 +3,14 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <mutex>
 
 #include "media/media_internal.h"
 
 extern "C" {
 #include <libavutil/dict.h>
+#include <libavutil/pixdesc.h>
 }
 
 namespace sw::media {
@@ -48,7 +51,11 @@ int frame_orientation(const AVFrame* f)
 
 }  // namespace
 
-core::Result<core::Frame> load_image(const fs::path& path)
+namespace {
+
+// The picture's first frame as the decoder gives it. `strict`: any damage the decoder notices
+// is an error (AV_EF_EXPLODE); otherwise it conceals what it can, as players do.
+core::Result<FramePtr> decode_picture(const fs::path& path, bool strict)
 {
     // open_input checks existence, permissions, that it is media with a picture, and the
     // declared size against kMaxPixels/kMaxDimension — all before anything is decoded.
@@ -59,6 +66,8 @@ core::Result<core::Frame> load_image(const fs::path& path)
         if ((int)i != in.video_stream)
             in.fmt->streams[i]->discard = AVDISCARD_ALL;
     auto dec = SW_TRY(detail::open_video_decoder(path, st, 1));
+    if (strict)
+        dec->err_recognition |= AV_EF_EXPLODE;
 
     PacketPtr pkt = make_packet();
     FramePtr frame = make_frame();
@@ -91,11 +100,91 @@ core::Result<core::Frame> load_image(const fs::path& path)
         }
         av_packet_unref(pkt.get());
     }
-    if (!got)
+    if (!got || (strict && (frame->decode_error_flags || (frame->flags & AV_FRAME_FLAG_CORRUPT))))
         return make_error(ErrorCategory::Input,
                           shown + " could not be decoded (the image is corrupt or truncated) — open it in an image "
                                   "editor and save it again",
                           last_error ? av_error_string(last_error) : std::string{});
+    return frame;
+}
+
+// Rows the decoder never reached, counted from the bottom: libavcodec hands out zeroed buffers,
+// so in planar 8-bit YUV they are Y = U = V = 0 (the grey-green of a cut JPEG), which a decoded
+// picture does not produce (its black has U = V = 128). 0 for other formats.
+int unreached_rows(const AVFrame* f)
+{
+    const AVPixFmtDescriptor* d = av_pix_fmt_desc_get((AVPixelFormat)f->format);
+    if (!d || d->nb_components != 3 || (d->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL)) ||
+        !(d->flags & AV_PIX_FMT_FLAG_PLANAR) || d->comp[0].depth != 8)
+        return 0;
+    auto zero = [](const uint8_t* p, int n) {
+        for (int i = 0; i < n; ++i)
+            if (p[i])
+                return false;
+        return true;
+    };
+    const int cw = AV_CEIL_RSHIFT(f->width, d->log2_chroma_w);
+    int rows = 0;
+    for (int y = f->height - 1; y >= 0; --y, ++rows) {
+        const int cy = y >> d->log2_chroma_h;
+        if (!zero(f->data[0] + (ptrdiff_t)y * f->linesize[0], f->width) ||
+            !zero(f->data[1] + (ptrdiff_t)cy * f->linesize[1], cw) || !zero(f->data[2] + (ptrdiff_t)cy * f->linesize[2], cw))
+            break;
+    }
+    return rows;
+}
+
+core::Status check_image(const fs::path& path)
+{
+    if (decode_picture(path, true))
+        return {};
+    const std::string shown = detail::display_path(path);
+    auto lenient = decode_picture(path, false);
+    if (!lenient)
+        return make_error(ErrorCategory::Input,
+                          shown + " is damaged: it cannot be decoded — re-export or re-download it",
+                          lenient.error().detail);
+    const AVFrame* f = lenient->get();
+    const int missing = unreached_rows(f);
+    if (missing == 0)
+        return {};  // the decoder complained but every row came out: nothing the viewer would see
+    return make_error(ErrorCategory::Input, shown + " is damaged (decoding stopped at row " +
+                                                std::to_string(f->height - missing) + " of " +
+                                                std::to_string(f->height) + ") — re-export or re-download it");
+}
+
+}  // namespace
+
+core::Status validate_image(const fs::path& path)
+{
+    struct Verdict {
+        uintmax_t size;
+        fs::file_time_type mtime;
+        core::Status status;
+    };
+    static std::mutex mutex;
+    static std::map<std::string, Verdict> verdicts;
+    std::error_code ec;
+    const std::string key = fs::absolute(path, ec).lexically_normal().string();
+    const uintmax_t size = fs::file_size(path, ec);
+    const auto mtime = fs::last_write_time(path, ec);
+    if (!ec) {
+        std::lock_guard lock(mutex);
+        if (auto it = verdicts.find(key); it != verdicts.end() && it->second.size == size && it->second.mtime == mtime)
+            return it->second.status;
+    }
+    core::Status st = check_image(path);
+    if (!ec) {
+        std::lock_guard lock(mutex);
+        verdicts[key] = Verdict{size, mtime, st};
+    }
+    return st;
+}
+
+core::Result<core::Frame> load_image(const fs::path& path)
+{
+    const std::string shown = detail::display_path(path);
+    FramePtr frame = SW_TRY(decode_picture(path, false));
     // The decoder may disagree with the header it was probed from: check again.
     if (frame->width > kMaxDimension || frame->height > kMaxDimension ||
         (int64_t)frame->width * frame->height > kMaxPixels)

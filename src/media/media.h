@@ -63,6 +63,32 @@ struct AudioInfo {
 // Errors (category Input) say the file is missing, unreadable or not media.
 core::Result<AudioInfo> probe_audio(const fs::path& path);
 
+// A file whose content is not what its extension says (an MP4 video named .jpg, a PNG picture
+// named .mp4, a PNG named .jpg), judged from what libav detected in it (`info` from probe()).
+struct ExtensionMismatch {
+    std::string message;     // "media/x.jpg is an MP4 video, not a JPEG picture — rename it to .mp4"
+    bool other_kind = false; // a video where the extension says picture, or the reverse (not a
+                             // mere JPEG/PNG mix-up, which decodes fine)
+};
+// `shown` names the file in the message (as the user wrote it). nullopt: content and extension
+// agree, or the extension is not one of kind_from_extension's.
+std::optional<ExtensionMismatch> extension_mismatch(const fs::path& path, const std::string& shown,
+                                                    const ProbeInfo& info);
+
+// Where a video's data really ends, in microseconds from its start: the end of the last video
+// packet, read from the file's last seconds (a seek, then packets to the end). A clip cut short
+// whose container still declares the full length (Matroska, WebM) ends well before
+// ProbeInfo::duration_us. -1 when it cannot be told (no seek, no packets).
+int64_t video_data_end_us(const fs::path& path);
+
+// Decodes a picture completely (not only its header, as probe() does) to tell whether it is
+// whole: a JPEG cut short decodes with a grey-green lower part, a PNG with a short IDAT fails
+// only when decoded. Input error naming the file: "… is damaged (decoding stopped at row N of M)
+// — re-export or re-download it" when the rows can be told, else "… is damaged". The verdict is
+// remembered within the process by path, size and modification time, so a library used by many
+// shots or batch rows is decoded once. Thread-safe.
+core::Status validate_image(const fs::path& path);
+
 // Decodes a still image (JPEG, PNG, WebP, ...) into the working format (YUV 4:2:0 BT.709 limited)
 // at its own resolution rounded down to even, with EXIF orientation applied. Refuses pictures
 // larger than kMaxPixels / kMaxDimension with a clear error.

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/file.h"
 #include "media/media_internal.h"
 
 extern "C" {
@@ -226,7 +227,11 @@ core::Result<Mp4Writer> Mp4Writer::open_impl(const fs::path& target, const Encod
 
     auto impl = std::make_unique<Impl>();
     impl->target = target;
-    impl->temp = dir / ("." + target.filename().string() + ".part-" + std::to_string(::getpid()) + ".mp4");
+    const std::string part_prefix = "." + target.filename().string() + ".part-";
+    impl->temp = dir / (part_prefix + std::to_string(::getpid()) + ".mp4");
+    // A render killed before finish() leaves its part file (6-12 MB while joining); the next
+    // render of the same output removes those whose process is gone.
+    core::remove_orphaned_temps(dir, part_prefix);
     impl->settings = s;
     core::Rational fr = s.fps.reduced();
     impl->fps = AVRational{(int)fr.num, (int)fr.den};

@@ -421,6 +421,106 @@ core::Result<AudioInfo> probe_audio(const fs::path& path)
     return info;
 }
 
+namespace {
+
+struct Content {
+    const char* words;      // "a JPEG picture"
+    const char* extension;  // its usual extension
+};
+
+// What libav found in a file, by its still-picture codec or its container.
+std::optional<Content> content_of(const ProbeInfo& info)
+{
+    if (info.is_still) {
+        static const std::pair<const char*, Content> kStills[] = {
+            {"mjpeg", {"a JPEG picture", ".jpg"}}, {"png", {"a PNG picture", ".png"}},
+            {"webp", {"a WebP picture", ".webp"}}, {"bmp", {"a BMP picture", ".bmp"}},
+            {"gif", {"a GIF picture", ".gif"}},    {"tiff", {"a TIFF picture", ".tif"}}};
+        for (auto& [codec, c] : kStills)
+            if (info.video_codec == codec)
+                return c;
+        return Content{"a picture", ""};
+    }
+    static const std::pair<const char*, Content> kVideos[] = {
+        {"mp4", {"an MP4 video", ".mp4"}},         {"matroska", {"a Matroska/WebM video", ".mkv"}},
+        {"avi", {"an AVI video", ".avi"}},         {"mpegts", {"an MPEG-TS video", ".ts"}},
+        {"flv", {"an FLV video", ".flv"}},         {"asf", {"a WMV video", ".wmv"}},
+        {"mpeg", {"an MPEG video", ".mpg"}}};
+    for (auto& [name, c] : kVideos)
+        if (info.format_name.find(name) != std::string::npos)
+            return c;
+    return info.has_video ? std::optional<Content>(Content{"a video", ""}) : std::nullopt;
+}
+
+// What an extension promises, in the same words.
+std::string promised_by(const std::string& ext, MediaKind kind)
+{
+    static const std::pair<const char*, const char*> kWords[] = {
+        {".jpg", "a JPEG picture"}, {".jpeg", "a JPEG picture"}, {".png", "a PNG picture"},
+        {".webp", "a WebP picture"}, {".bmp", "a BMP picture"},  {".gif", "a GIF picture"},
+        {".tif", "a TIFF picture"}, {".tiff", "a TIFF picture"}, {".mp4", "an MP4 video"},
+        {".mov", "a MOV video"},    {".m4v", "an MP4 video"},    {".mkv", "a Matroska video"},
+        {".webm", "a WebM video"},  {".avi", "an AVI video"}};
+    for (auto& [e, w] : kWords)
+        if (ext == e)
+            return w;
+    return kind == MediaKind::Image ? "a picture" : "a video";
+}
+
+}  // namespace
+
+std::optional<ExtensionMismatch> extension_mismatch(const fs::path& path, const std::string& shown,
+                                                    const ProbeInfo& info)
+{
+    const MediaKind kind = kind_from_extension(path);
+    auto content = content_of(info);
+    if (!content || (kind != MediaKind::Image && kind != MediaKind::Video))
+        return std::nullopt;
+    std::string ext = path.extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return (char)std::tolower(c); });
+    ExtensionMismatch m;
+    m.other_kind = (kind == MediaKind::Image) != info.is_still;
+    if (!m.other_kind) {
+        // Two pictures: only a known codec that another extension names (PNG data in a .jpg).
+        // Two containers are not judged: MP4, MOV and M4V share one demuxer, for one.
+        const std::string promised = promised_by(ext, kind);
+        if (!info.is_still || !*content->extension || promised == content->words)
+            return std::nullopt;
+    }
+    m.message = shown + " is " + content->words + ", not " + promised_by(ext, kind);
+    if (*content->extension)
+        m.message += std::string(" — rename it to ") + content->extension;
+    return m;
+}
+
+int64_t video_data_end_us(const fs::path& path)
+{
+    auto in = detail::open_input(path);
+    if (!in || in->info.is_still || in->info.duration_us <= 0)
+        return -1;
+    AVFormatContext* fmt = in->fmt.get();
+    const AVStream* st = fmt->streams[in->video_stream];
+    const int64_t start = fmt->start_time != AV_NOPTS_VALUE ? fmt->start_time : 0;
+    // From 3 s before the declared end: a keyframe at or before it, so the last packets follow.
+    const int64_t at = start + std::max<int64_t>(0, in->info.duration_us - 3'000'000);
+    if (av_seek_frame(fmt, -1, at, AVSEEK_FLAG_BACKWARD) < 0)
+        return -1;
+    PacketPtr pkt = make_packet();
+    if (!pkt)
+        return -1;
+    int64_t end = -1;
+    while (av_read_frame(fmt, pkt.get()) >= 0) {
+        if (pkt->stream_index == in->video_stream) {
+            int64_t ts = pkt->pts != AV_NOPTS_VALUE ? pkt->pts : pkt->dts;
+            if (ts != AV_NOPTS_VALUE)
+                end = std::max(end, av_rescale_q(ts + std::max<int64_t>(0, pkt->duration), st->time_base,
+                                                 AVRational{1, 1000000}) - start);
+        }
+        av_packet_unref(pkt.get());
+    }
+    return end;
+}
+
 core::Result<ProbeInfo> probe(const fs::path& path)
 {
     auto in = SW_TRY(detail::open_input(path));

@@ -42,8 +42,16 @@ namespace {
 
 constexpr uint64_t kGiB = uint64_t(1) << 30;
 // Files in tmp/ (and half-written temporaries beside the entries) older than this are left over
-// from a crashed or killed render: no render writes one segment for that long.
+// from a crashed or killed render: no render writes one segment for that long. (Those whose
+// writer's PID is gone go sooner: see tmp_owner.)
 constexpr auto kStaleAge = std::chrono::hours(1);
+
+// The PID of the process writing a file in tmp/: temp_path() names "<key>.<pid>.<n>.mp4", and
+// an Mp4Writer writing to that name keeps ".<that name>.part-<pid>.mp4" beside it. 0: unknown.
+long tmp_owner(const std::string& name)
+{
+    return name.starts_with(".") ? core::temp_owner_pid(name, ".", ".part-") : core::temp_owner_pid(name, "", ".");
+}
 
 const char* const kFixHint = "choose another folder with --cache-dir or SHOTWEAVE_SEGMENT_CACHE_DIR";
 
@@ -300,6 +308,12 @@ core::Result<SegmentCache> SegmentCache::open(fs::path dir, uint64_t limit_bytes
                               "the segment cache folder " + p.string() + " is not writable — " + kFixHint,
                               std::strerror(errno));
 
+    // Segments half-written by a process that was killed: nobody will finish them, so they go
+    // now rather than an hour later in evict().
+    for (const auto& f : list_files(dir / "tmp"))
+        if (core::temp_owner_gone(tmp_owner(f.path.filename().string())))
+            fs::remove(f.path, ec);
+
     auto impl = std::make_unique<Impl>();
     impl->dir = dir;
     impl->limit = limit_bytes;
@@ -491,7 +505,7 @@ int SegmentCache::evict()
     std::error_code ec;
 
     for (const auto& f : list_files(im.dir / "tmp"))
-        if (stale(f))
+        if (stale(f) || core::temp_owner_gone(tmp_owner(f.path.filename().string())))
             fs::remove(f.path, ec);
 
     struct Half {
@@ -503,7 +517,7 @@ int SegmentCache::evict()
         const std::string name = f.path.filename().string();
         // Temporaries of core::write_file_atomic ("<key>.json.tmp.<pid>.<n>") left by a crash.
         if (name.find(".tmp.") != std::string::npos) {
-            if (stale(f))
+            if (stale(f) || core::temp_owner_gone(core::temp_owner_pid(name, "", ".tmp.")))
                 fs::remove(f.path, ec);
             continue;
         }

@@ -1,6 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+
 #include "core/diagnostics.h"
+#include "core/file.h"
 #include "core/frame.h"
 #include "core/rational.h"
 #include "core/text_util.h"
@@ -58,4 +64,86 @@ TEST(Frame, AllocFillClone)
     auto white = rgb_to_yuv709({255, 255, 255});
     EXPECT_EQ(white.y, 235);
     EXPECT_EQ(white.u, 128);
+}
+
+namespace {
+
+std::filesystem::path fresh_dir(const std::string& tag)
+{
+    auto d = std::filesystem::temp_directory_path() / ("sw-core-" + tag + "-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(d);
+    std::filesystem::create_directories(d);
+    return d;
+}
+
+void touch(const std::filesystem::path& p) { std::ofstream(p) << "x"; }
+
+// The PID of a process that has exited (and been reaped): nobody has it for a while.
+long dead_pid()
+{
+    pid_t p = ::fork();
+    if (p == 0)
+        ::_exit(0);
+    ::waitpid(p, nullptr, 0);
+    return p;
+}
+
+}  // namespace
+
+TEST(TempFiles, OwnerPidIsReadFromTheName)
+{
+    EXPECT_EQ(temp_owner_pid(".out.mp4.part-1234.mp4", ".out.mp4.part-"), 1234);
+    EXPECT_EQ(temp_owner_pid("0123abcd.4321.7.mp4", "", "."), 4321);
+    EXPECT_EQ(temp_owner_pid("0123abcd.json.tmp.99.0", "", ".tmp."), 99);
+    EXPECT_EQ(temp_owner_pid(".out.mp4.part-.mp4", ".out.mp4.part-"), 0);
+    EXPECT_EQ(temp_owner_pid("other.mp4", ".out.mp4.part-"), 0);
+    EXPECT_EQ(temp_owner_pid(".out.mp4.part-12345678901.mp4", ".out.mp4.part-"), 0);  // not a PID
+}
+
+TEST(TempFiles, OnlyGoneOwnersFilesAreRemoved)
+{
+    auto d = fresh_dir("temps");
+    const long gone = dead_pid();
+    touch(d / (".out.mp4.part-" + std::to_string(gone) + ".mp4"));
+    touch(d / (".out.mp4.part-" + std::to_string(::getpid()) + ".mp4"));
+    touch(d / ".other.mp4.part-1.mp4");
+    touch(d / "out.mp4");
+    EXPECT_FALSE(temp_owner_gone(::getpid()));
+    EXPECT_FALSE(temp_owner_gone(0));
+    EXPECT_TRUE(temp_owner_gone(gone));
+    EXPECT_EQ(remove_orphaned_temps(d, ".out.mp4.part-"), 1);
+    EXPECT_FALSE(std::filesystem::exists(d / (".out.mp4.part-" + std::to_string(gone) + ".mp4")));
+    EXPECT_TRUE(std::filesystem::exists(d / (".out.mp4.part-" + std::to_string(::getpid()) + ".mp4")));
+    EXPECT_TRUE(std::filesystem::exists(d / ".other.mp4.part-1.mp4"));
+    EXPECT_TRUE(std::filesystem::exists(d / "out.mp4"));
+    std::filesystem::remove_all(d);
+}
+
+TEST(OutputPath, RefusesInputsFoldersFilesAsParentsAndLongNames)
+{
+    auto d = fresh_dir("out");
+    touch(d / "music.mp3");
+    std::filesystem::create_symlink(d / "music.mp3", d / "link.mp3");
+    std::filesystem::create_directory(d / "sub");
+    const std::vector<ReadFile> inputs{{d / "music.mp3", "the music (a.md:3)"}};
+    auto msg = [&](const std::filesystem::path& out, bool create = false) {
+        auto st = check_output_path(out, "-o " + out.filename().string(), inputs, create);
+        return st ? std::string() : st.error().message;
+    };
+    EXPECT_EQ(msg(d / "new.mp4"), "");
+    EXPECT_NE(msg(d / "music.mp3").find("-o music.mp3 is the music (a.md:3) — choose another output name"),
+              std::string::npos);
+    EXPECT_NE(msg(d / "link.mp3").find("is the music"), std::string::npos);
+    EXPECT_NE(msg(d / "sub/../music.mp3").find("is the music"), std::string::npos);
+    EXPECT_NE(msg(d / "sub").find("is a folder"), std::string::npos);
+    EXPECT_NE(msg(d / "music.mp3/x.mp4").find("music.mp3 is a file, not a folder"), std::string::npos);
+    EXPECT_NE(msg(d / "music.mp3/deeper/x.mp4", true).find("music.mp3 is a file, not a folder"), std::string::npos);
+    EXPECT_NE(msg(d / "missing/x.mp4").find("does not exist"), std::string::npos);
+    EXPECT_EQ(msg(d / "missing/x.mp4", true), "");
+    EXPECT_NE(msg(d / (std::string(250, 'a') + ".mp4")).find("choose a shorter name"), std::string::npos);
+    EXPECT_TRUE(is_inside(d / "sub/x.mp4", d));
+    EXPECT_TRUE(is_inside(d / "sub/../sub/new/x.mp4", d / "sub"));
+    EXPECT_FALSE(is_inside(d, d / "sub"));
+    EXPECT_FALSE(is_inside(d / "subx/a", d / "sub"));
+    std::filesystem::remove_all(d);
 }
