@@ -6,6 +6,8 @@
 // a camera move, a video's own sound, 44.1 kHz music (resampled), espeak speech, burned-in
 // subtitles, a title, a logo, and two kinds of transition.
 
+#include <memory>
+
 #include "e2e_common.h"
 
 using namespace sw::test;
@@ -41,9 +43,10 @@ The end.
 
 class Determinism : public ::testing::Test {
 protected:
-    static void SetUpTestSuite()
+    // Per test: ctest runs each test in a process of its own, side by side.
+    void SetUp() override
     {
-        dir = new TempDir("determinism");
+        dir = std::make_unique<TempDir>("determinism");
         const fs::path& d = dir->path();
         make_image(d / "street.jpg", "testsrc2=s=640x480:d=1");
         make_image(d / "chart.png", "testsrc=s=500x300:d=1");
@@ -56,14 +59,8 @@ protected:
                 "96k", (d / "bgm.mp3").string()});
         write_file(d / "promo.md", kScript);
     }
-    static void TearDownTestSuite()
-    {
-        delete dir;
-        dir = nullptr;
-    }
-
     // Renders promo.md to `name` under `env` (VAR=value …) with the extra options.
-    static std::string render(const std::string& name, const std::vector<std::string>& env,
+    std::string render(const std::string& name, const std::vector<std::string>& env,
                               const std::vector<std::string>& options)
     {
         std::vector<std::string> argv = {"env"};
@@ -76,9 +73,8 @@ protected:
         return read_file(dir->path() / name);
     }
 
-    static TempDir* dir;
+    std::unique_ptr<TempDir> dir;
 };
-TempDir* Determinism::dir = nullptr;
 
 TEST_F(Determinism, WorkersCacheHeapAndOlderCpusGiveTheSameBytes)
 {
