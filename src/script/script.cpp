@@ -67,6 +67,63 @@ static size_t sanitize_utf8(std::string_view in, std::string& out)
     return first_bad;
 }
 
+namespace {
+
+// The limits of script.h and control characters, checked on what every reader produced (and so
+// on the text a batch row filled in): an over-long text is reported and dropped, so that no
+// later step (the glyph check, the subtitle layout, the speech) spends minutes on it.
+void check_text(std::string& text, const core::SourceLoc& where, const char* what, size_t max_chars,
+                core::Diagnostics& diag)
+{
+    if (size_t bad = core::find_control_char(text); bad != std::string::npos) {
+        // A NUL or an escape is never meant; it would also cut the messages that quote the text.
+        core::SourceLoc at = where;
+        if (at.col > 0 && text.find('\n') > bad)
+            at.col += int(core::utf8_length(std::string_view(text).substr(0, bad)));
+        diag.error(at, std::string(what) + " has a control character (" + core::code_point_name(static_cast<unsigned char>(text[bad])) + ")",
+                   "remove it (an editor that shows invisible characters helps)");
+        text.clear();
+        return;
+    }
+    std::replace(text.begin(), text.end(), '\t', ' ');  // a tab has no glyph; it reads as a space
+    if (size_t n = core::utf8_length(text); n > max_chars) {
+        diag.error(where, std::string(what) + " is " + std::to_string(n) + " characters long; at most " + std::to_string(max_chars) + " are accepted",
+                   "shorten it, or spread it over several shots");
+        text.clear();
+    }
+}
+
+void check_limits(timeline::Project& p, const std::string& file, core::Diagnostics& diag)
+{
+    if (p.shots.size() > kMaxShots) {
+        diag.error(p.shots[kMaxShots].loc, "more than " + std::to_string(kMaxShots) + " shots in one script",
+                   "split the script into several videos");
+        p.shots.resize(kMaxShots);
+    }
+    check_text(p.title, {file, 1, 1}, "the title", kMaxTitleChars, diag);
+    for (auto& s : p.shots) {
+        check_text(s.name, s.loc, "the shot's name", kMaxTitleChars, diag);
+        check_text(s.title, s.title_loc, "the title", kMaxTitleChars, diag);
+        if (!s.visual.description.empty())
+            check_text(s.visual.description, s.visual.loc, "the visual's description", kMaxDescriptionChars, diag);
+        size_t total = 0;
+        for (size_t k = 0; k < s.narration.size(); ++k) {
+            core::SourceLoc at = k < s.narration_locs.size() ? s.narration_locs[k] : s.loc;
+            check_text(s.narration[k], at, "the narration", kMaxNarrationChars, diag);
+            total += core::utf8_length(s.narration[k]);
+            if (total > kMaxNarrationChars) {
+                diag.error(at, "the narration of shot \"" + s.name + "\" is longer than " + std::to_string(kMaxNarrationChars) + " characters",
+                           "spread it over several shots (a shot's narration is rarely more than a few hundred characters)");
+                s.narration.clear();
+                s.narration_locs.clear();
+                break;
+            }
+        }
+    }
+}
+
+}  // namespace
+
 core::Result<timeline::Project> read_script_text(std::string_view text_in, std::string_view file_name, Format format,
                                                  const fs::path& base_dir, core::Diagnostics& diag)
 {
@@ -86,15 +143,12 @@ core::Result<timeline::Project> read_script_text(std::string_view text_in, std::
         }
         text = clean;
     }
-    switch (format) {
-    case Format::Json:
-        return detail::read_json(text, file, base_dir, diag);
-    case Format::Article:
-        return detail::read_markdown(text, file, base_dir, true, diag);
-    case Format::Markdown:
-        break;
-    }
-    return detail::read_markdown(text, file, base_dir, false, diag);
+    core::Result<timeline::Project> project = format == Format::Json
+                                                ? detail::read_json(text, file, base_dir, diag)
+                                                : detail::read_markdown(text, file, base_dir, format == Format::Article, diag);
+    if (project)
+        check_limits(*project, file, diag);
+    return project;
 }
 
 core::Result<timeline::Project> read_script(const fs::path& path, core::Diagnostics& diag)

@@ -20,6 +20,9 @@
 
 namespace sw::script {
 
+// Rows per data file; a table longer than this is refused as a whole (split it into several batches).
+inline constexpr size_t kMaxBatchRows = 100'000;
+
 // One row of the data table.
 struct DataRow {
     int number = 0;  // 1-based among the data rows (the CSV header and blank lines not counted)
@@ -39,6 +42,9 @@ struct DataTable {
     std::vector<DataRow> rows;
 };
 
+// Both readers: a field with a control character (NUL, escape, ...; tabs and line breaks are fine)
+// makes its row an error naming the field; more than kMaxBatchRows rows is an error for the file.
+//
 // CSV per RFC 4180: the first record is the header (field names, trimmed; empty or repeated
 // names are an error for the whole file); quoted fields may hold commas, doubled quotes and line
 // breaks; LF or CRLF; a UTF-8 byte-order mark is skipped; blank lines are skipped. A record with
