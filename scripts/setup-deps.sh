@@ -15,6 +15,8 @@ PKGS=(
 )
 # `--bench` adds what the benchmark's input generator and timing need.
 if [ "${1:-}" = "--bench" ]; then PKGS+=(espeak-ng sox time fonts-noto-cjk); fi
+# `--fuzz` adds clang and libFuzzer for `make fuzz` (docs/fuzzing.md).
+if [ "${1:-}" = "--fuzz" ]; then PKGS+=(clang libclang-rt-14-dev); fi
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -246,6 +246,7 @@ public:
     timeline::Project run(bool force_article)
     {
         size_t body = read_front_matter();
+        warn_near_headings(body);
         bool any_heading = false;
         for (size_t i = body; i < m_lines.size(); ++i)
             if (heading_level(core::trim(m_lines[i].text)) > 0)
@@ -817,7 +818,75 @@ private:
         detail::KeyLine kl;
         if (detail::parse_key_line(l.text, kl) && read_key_line(l, kl))
             return;
+        warn_if_meant_otherwise(l, lead, t);
         add_narration(l, lead, t);
+    }
+
+    // A narration line that was most likely meant as a key or a media path: said, because it
+    // would otherwise be spoken and burned in as a subtitle without a word.
+    void warn_if_meant_otherwise(const Line& l, size_t lead, std::string_view t)
+    {
+        const std::string escape = " (write `\\` before the line if it is narration)";
+        detail::KeyLine kl;
+        if (detail::parse_key_line(l.text, kl)) {
+            // `Duration: 4s`, `Duraton: 4s`: a capitalised word before a colon is usually a sentence
+            // ("Note: ..."), so only a (near-)known key is worth a word.
+            std::string key = core::to_lower_ascii(kl.key);
+            std::string dym = core::did_you_mean(key, shot_keys());
+            if (!dym.empty())
+                m_diag.warning(loc(l, kl.key_off), "\"" + std::string(kl.key) + ":\" is read as narration",
+                               "keys are written in lower case: did you mean `" + dym + ":`?" + escape);
+            return;
+        }
+        // `视觉: ...`, `时长：4秒`: a Chinese name for a key.
+        size_t colon = t.find(':');
+        size_t wide = t.find("\xEF\xBC\x9A");  // U+FF1A full-width colon
+        size_t end = std::min(colon, wide);
+        if (end != std::string_view::npos && end <= 12) {
+            static const std::vector<std::pair<std::string, std::string>> aliases{
+                {"视觉", "visual"}, {"画面", "visual"}, {"素材", "visual"}, {"时长", "duration"}, {"转场", "transition"},
+                {"过渡", "transition"}, {"标题", "title"}, {"配音", "voice"}, {"声音", "voice"}, {"适配", "fit"},
+                {"音频", "audio"}, {"音乐", "music"}, {"字幕", "subtitles"}, {"背景", "background"}};
+            std::string word(core::trim(t.substr(0, end)));
+            for (auto& [zh, key] : aliases) {
+                if (word != zh)
+                    continue;
+                bool project = std::find(shot_keys().begin(), shot_keys().end(), key) == shot_keys().end();
+                m_diag.warning(loc(l, lead), "\"" + word + "\" is read as narration: keys are written in English",
+                               "did you mean `" + key + ":`" + (project ? " (a project setting, in the front matter)" : "")
+                                   + "?" + escape);
+                return;
+            }
+        }
+        // `media/central_street`: a path without its extension is not recognised as media.
+        bool path_like = t.find('/') != std::string_view::npos && t.find("://") == std::string_view::npos
+                      && std::all_of(t.begin(), t.end(), [](char c) {
+                             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                                 || c == '_' || c == '-' || c == '/' || c == '.';
+                         });
+        if (path_like && fs::path(std::string(t)).extension().empty())
+            m_diag.warning(loc(l, lead), "\"" + std::string(t) + "\" looks like a file path without an extension; it is read as narration",
+                           "add the file's extension (e.g. `" + std::string(t) + ".jpg`) to show it" + escape);
+    }
+
+    // `#结尾` and `＃ 结尾` look like shot headings but are not: each would silently merge two shots.
+    void warn_near_headings(size_t body)
+    {
+        for (size_t i = body; i < m_lines.size(); ++i) {
+            const Line& l = m_lines[i];
+            size_t lead = leading_space(l.text);
+            std::string_view t = core::trim(std::string_view(l.text).substr(lead));
+            if (t.size() > 1 && t[0] == '#' && heading_level(t) == 0 && t[1] != '#'
+                && t.find_first_of(" \t") == std::string_view::npos) {
+                m_diag.warning(loc(l, lead), "\"" + std::string(t) + "\" is not a shot heading: `#` needs a space after it",
+                               "write `# " + std::string(t.substr(1)) + "` to start a shot, or `\\" + std::string(t) +
+                                   "` to keep it as narration");
+            } else if (t.substr(0, 3) == "\xEF\xBC\x83") {  // U+FF03 full-width number sign
+                std::string rest(core::trim(t.substr(3)));
+                m_diag.warning(loc(l, lead), "a full-width `＃` does not start a shot",
+                               "write `# " + rest + "` with the ASCII `#`, or `\\" + std::string(t) + "` to keep it as narration");
+            }
+        }
     }
 
     // Returns true if the line is a key line (handled, with or without errors).

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/encoding.h"
 #include "core/file.h"
 #include "core/text_util.h"
 #include "script/script.h"
@@ -111,33 +112,6 @@ Placeholder PlaceholderReader::at(size_t i)
     return p;
 }
 
-// A field with a control character makes its row an error (every reader refuses them in scripts).
-// `s` with control characters as spaces: a NUL would end the message that shows it.
-std::string printable(std::string s)
-{
-    for (auto& c : s)
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
-            c = ' ';
-    return s;
-}
-
-// A field with a control character makes its row an error (every reader refuses them in scripts).
-void check_fields(DataRow& row)
-{
-    for (auto& [name, value] : row.fields) {
-        for (const std::string* text : {&name, &value}) {
-            size_t bad = core::find_control_char(*text);
-            if (bad == std::string::npos)
-                continue;
-            row.error = std::string(text == &name ? "the name of" : "the value of") + " field \"" + printable(name) +
-                        "\" has a control character (" + core::code_point_name(static_cast<unsigned char>((*text)[bad])) +
-                        ") — remove it from the data file";
-            row.fields.clear();
-            return;
-        }
-    }
-}
-
 // One JSON Lines row: a flat object of strings, numbers and booleans, fields kept in the line's
 // order. Read through nlohmann's SAX interface: building an ordered_json object costs a linear
 // search per key, quadratic for a line with many keys.
@@ -195,6 +169,55 @@ struct RowSax : nlohmann::json_sax<nlohmann::json> {
     bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
 };
 
+// `s` with control characters as spaces: a NUL would end the message that shows it.
+std::string printable(std::string s)
+{
+    for (auto& c : s)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+            c = ' ';
+    return s;
+}
+
+// The data file's text in UTF-8 (core::decode_text), with the table's warning when converted.
+core::DecodedText decode_data(std::string_view bytes, DataTable& t)
+{
+    core::DecodedText d = core::decode_text(bytes);
+    if (d.converted())
+        t.warning = core::converted_note(d, t.file) + " — save it as UTF-8 (in Excel: Save As, \"CSV UTF-8\")";
+    return d;
+}
+
+// U+FFFD left by decoding bytes that are no known encoding: the row cannot be trusted.
+void check_decoded(DataRow& row)
+{
+    for (auto& [name, value] : row.fields)
+        if (name.find("\xEF\xBF\xBD") != std::string::npos || value.find("\xEF\xBF\xBD") != std::string::npos) {
+            row.error = "field \"" + printable(name) + "\" is not valid UTF-8 text — save the data file as UTF-8";
+            row.fields.clear();
+            return;
+        }
+}
+
+// A field with a control character makes its row an error (every reader refuses them in scripts).
+// `damaged`: the file had bytes that are not text (decoding left U+FFFD in their place).
+void check_fields(DataRow& row, bool damaged)
+{
+    if (damaged)
+        check_decoded(row);
+    for (auto& [name, value] : row.fields) {
+        for (const std::string* text : {&name, &value}) {
+            size_t bad = core::find_control_char(*text);
+            if (bad == std::string::npos)
+                continue;
+            row.error = std::string(text == &name ? "the name of" : "the value of") + " field \"" + printable(name) +
+                        "\" has a control character (" + core::code_point_name(static_cast<unsigned char>((*text)[bad])) +
+                        ") — remove it from the data file";
+            row.fields.clear();
+            return;
+        }
+    }
+}
+
 tl::unexpected<core::Error> too_many_rows(const std::string& file, int line)
 {
     return core::make_error(core::ErrorCategory::Input,
@@ -239,11 +262,12 @@ std::string DataRow::label() const
 
 // --- CSV ----------------------------------------------------------------------------------------
 
-core::Result<DataTable> read_csv_text(std::string_view text, std::string_view file_name)
+core::Result<DataTable> read_csv_text(std::string_view bytes, std::string_view file_name)
 {
-    text = strip_bom(text);
     DataTable t;
     t.file = std::string(file_name);
+    core::DecodedText decoded = decode_data(bytes, t);
+    std::string_view text = strip_bom(decoded.text);
     const size_t n = text.size();
     size_t i = 0;
     int line = 1;
@@ -355,7 +379,7 @@ core::Result<DataTable> read_csv_text(std::string_view text, std::string_view fi
         } else {
             for (size_t k = 0; k < fields.size(); ++k)
                 row.fields.emplace_back(t.columns[k], std::move(fields[k]));
-            check_fields(row);
+            check_fields(row, decoded.first_invalid != std::string::npos);
         }
         t.rows.push_back(std::move(row));
     }
@@ -368,11 +392,12 @@ core::Result<DataTable> read_csv_text(std::string_view text, std::string_view fi
 
 // --- JSON Lines -----------------------------------------------------------------------------------
 
-core::Result<DataTable> read_jsonl_text(std::string_view text, std::string_view file_name)
+core::Result<DataTable> read_jsonl_text(std::string_view bytes, std::string_view file_name)
 {
-    text = strip_bom(text);
     DataTable t;
     t.file = std::string(file_name);
+    core::DecodedText decoded = decode_data(bytes, t);
+    std::string_view text = strip_bom(decoded.text);
     int line = 0, number = 0;
     size_t pos = 0;
     std::set<std::string> seen_columns;
@@ -398,7 +423,7 @@ core::Result<DataTable> read_jsonl_text(std::string_view text, std::string_view 
         }
         if (!row.error.empty())
             row.fields.clear();
-        check_fields(row);
+        check_fields(row, decoded.first_invalid != std::string::npos);
         for (auto& f : row.fields)
             if (seen_columns.insert(f.first).second)
                 t.columns.push_back(f.first);

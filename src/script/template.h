@@ -40,9 +40,12 @@ struct DataTable {
     std::string file;                  // for messages
     std::vector<std::string> columns;  // CSV header, or the JSONL keys in first-seen order
     std::vector<DataRow> rows;
+    std::string warning;  // e.g. "saved as GB18030 (GBK), not UTF-8; it was read as such" (the caller shows it)
 };
 
-// Both readers: a field with a control character (NUL, escape, ...; tabs and line breaks are fine)
+// Both readers take the bytes as saved: UTF-16 with a byte-order mark and GB18030/GBK (Excel on
+// Chinese Windows) are converted to UTF-8 with DataTable::warning set; other bytes that are not
+// UTF-8 make the rows they are in an error. A field with a control character (NUL, escape, ...; tabs and line breaks are fine)
 // makes its row an error naming the field; more than kMaxBatchRows rows is an error for the file.
 //
 // CSV per RFC 4180: the first record is the header (field names, trimmed; empty or repeated

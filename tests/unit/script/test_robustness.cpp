@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "core/text_util.h"
 #include "script/template.h"
 #include "test_helpers.h"
 
@@ -278,4 +279,92 @@ TEST(Robust, ManyUnclosedPlaceholdersOnOneLineAreLinear)
     EXPECT_LT(seconds_since(t0), kHangGuardS);
     EXPECT_FALSE(f.has_value());
     EXPECT_TRUE(names.empty());
+}
+
+// ---- encodings ----
+
+namespace {
+
+std::string utf16(const std::string& ascii_and_cjk_utf8, bool little_endian)
+{
+    std::string out = little_endian ? "\xFF\xFE" : "\xFE\xFF";
+    for (char32_t c : core::utf8_decode(ascii_and_cjk_utf8)) {
+        char hi = char(c >> 8), lo = char(c & 0xFF);
+        out += little_endian ? std::string{lo, hi} : std::string{hi, lo};
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST(Robust, Utf16ScriptsAreReadWithAWarning)
+{
+    for (bool le : {true, false}) {
+        core::Diagnostics d;
+        auto p = read_md(utf16("# 开场\n雪夜。\n", le), d);
+        EXPECT_FALSE(d.has_errors()) << d.to_string();
+        EXPECT_TRUE(has_message(d, le ? "saved as UTF-16LE" : "saved as UTF-16BE")) << d.to_string();
+        ASSERT_EQ(p.shots.size(), 1u);
+        EXPECT_EQ(p.shots[0].name, "开场");
+        EXPECT_EQ(p.shots[0].narration, std::vector<std::string>{"雪夜。"});
+    }
+    core::Diagnostics d;
+    auto j = read_as(utf16("{\"shots\": [{\"name\": \"a\", \"narration\": \"雪\"}]}", true), script::Format::Json, d);
+    ASSERT_TRUE(j.has_value()) << j.error().message;
+    EXPECT_EQ(j->shots.at(0).narration, std::vector<std::string>{"雪"});
+}
+
+TEST(Robust, GbkCsvFromExcelIsReadWithAWarning)
+{
+    // "城市,标题\n哈尔滨,冰雪" as Excel on Chinese Windows saves it.
+    std::string gbk = "\xB3\xC7\xCA\xD0,\xB1\xEA\xCC\xE2\r\n\xB9\xFE\xB6\xFB\xB1\xF5,\xB1\xF9\xD1\xA9\r\n";
+    auto t = script::read_csv_text(gbk, "rows.csv");
+    ASSERT_TRUE(t.has_value());
+    EXPECT_EQ(t->columns, (std::vector<std::string>{"城市", "标题"}));
+    ASSERT_EQ(t->rows.size(), 1u);
+    EXPECT_EQ(*t->rows[0].find("城市"), "哈尔滨");
+    EXPECT_NE(t->warning.find("GB18030 (GBK)"), std::string::npos) << t->warning;
+
+    auto j = script::read_jsonl_text(utf16("{\"城市\": \"哈尔滨\"}\n", true), "rows.jsonl");
+    ASSERT_TRUE(j.has_value());
+    ASSERT_EQ(j->rows.size(), 1u);
+    EXPECT_EQ(*j->rows[0].find("城市"), "哈尔滨") << j->rows[0].error;
+    EXPECT_NE(j->warning.find("UTF-16LE"), std::string::npos);
+
+    auto bad = script::read_csv_text("a\nok\n\xFF\xFF\n", "rows.csv");  // neither UTF-8 nor GB18030
+    ASSERT_TRUE(bad.has_value());
+    ASSERT_EQ(bad->rows.size(), 2u);
+    EXPECT_TRUE(bad->rows[0].error.empty());
+    EXPECT_NE(bad->rows[1].error.find("not valid UTF-8"), std::string::npos) << bad->rows[1].error;
+}
+
+// ---- lines that were silently narration ----
+
+TEST(Robust, NearHeadingsAndNearKeysWarn)
+{
+    core::Diagnostics d;
+    auto p = read_md("# 开场\n"
+                     "雪夜。\n"
+                     "#结尾\n"
+                     "＃ 结尾\n"
+                     "Duration: 4s\n"  // a key in any case (docs/script.md)
+                     "Duraton: 4s\n"
+                     "视觉：冰灯\n"
+                     "时长: 4秒\n"
+                     "media/central_street\n"
+                     "Note: prices rise in winter.\n"
+                     "价格：三元一张。\n"
+                     "See https://example.com/a\n",
+                     d);
+    EXPECT_FALSE(d.has_errors()) << d.to_string();
+    std::string w;
+    for (auto& i : d.items())
+        w += std::to_string(i.where.line) + ":" + std::to_string(i.where.col) + " ";
+    EXPECT_EQ(w, "3:1 4:1 6:1 7:1 8:1 9:1 ") << d.to_string();
+    EXPECT_TRUE(has_message(d, "did you mean `duration:`?")) << d.to_string();
+    EXPECT_EQ(p.shots.at(0).duration_us, 4'000'000);
+    EXPECT_TRUE(has_message(d, "did you mean `visual:`?")) << d.to_string();
+    EXPECT_TRUE(has_message(d, "looks like a file path without an extension")) << d.to_string();
+    EXPECT_TRUE(has_message(d, "write `# 结尾` to start a shot")) << d.to_string();
+    ASSERT_EQ(p.shots.size(), 1u);  // still narration: warnings, not a change of meaning
 }
