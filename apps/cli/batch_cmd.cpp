@@ -35,6 +35,7 @@
 #include "project_load.h"
 
 #include "core/cancel.h"
+#include "core/encoding.h"
 #include "core/file.h"
 #include "core/text_util.h"
 #include "render/clips.h"
@@ -537,7 +538,15 @@ int cmd_batch(const std::vector<std::string>& args)
                      fs::exists(s.templ, ec) ? "check that it is a readable file" : "no such file; check the path");
         return kExitInput;
     }
-    s.templ_text = std::move(*templ_text);
+    // A template saved as UTF-16 or GB18030 is filled as UTF-8 (docs/batch.md, "Encodings").
+    core::DecodedText templ_decoded = core::decode_text(*templ_text);
+    if (templ_decoded.converted()) {
+        std::fprintf(stderr, "%s: warning: %s — save it as UTF-8\n", s.templ.c_str(),
+                     core::converted_note(templ_decoded, "the template").c_str());
+        s.templ_text = std::move(templ_decoded.text);
+    } else {
+        s.templ_text = std::move(*templ_text);
+    }
     auto format = script::format_for(s.templ, s.templ_text);
     if (!format) {
         std::fprintf(stderr, "%s: error: a template is a script: .md, .txt or .json\n", s.templ.c_str());
@@ -551,6 +560,8 @@ int cmd_batch(const std::vector<std::string>& args)
                      (table.error().message + (table.error().detail.empty() ? "" : " (" + table.error().detail + ")")).c_str());
         return kExitInput;
     }
+    if (!table->warning.empty())
+        std::fprintf(stderr, "%s: warning: %s\n", s.data.c_str(), table->warning.c_str());
     if (table->rows.empty()) {
         std::fprintf(stderr, "%s: error: no data rows — each row after the header (or each JSON line) is one video\n",
                      s.data.c_str());

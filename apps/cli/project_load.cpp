@@ -29,7 +29,7 @@ std::string diagnostics_text(const core::Diagnostics& diag)
     std::string s;
     for (auto& d : items)
         s += d.to_string() + "\n";
-    return s;
+    return s + diag.omitted_note();
 }
 
 void print_diagnostics(const core::Diagnostics& diag)

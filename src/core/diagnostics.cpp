@@ -16,32 +16,40 @@ std::string Diagnostic::to_string() const
 
 void Diagnostics::error(SourceLoc where, std::string message, std::string hint)
 {
-    m_items.push_back({Severity::Error, std::move(where), std::move(message), std::move(hint)});
+    add({Severity::Error, std::move(where), std::move(message), std::move(hint)});
 }
 
 void Diagnostics::warning(SourceLoc where, std::string message, std::string hint)
 {
-    m_items.push_back({Severity::Warning, std::move(where), std::move(message), std::move(hint)});
+    add({Severity::Warning, std::move(where), std::move(message), std::move(hint)});
 }
 
-bool Diagnostics::has_errors() const { return error_count() > 0; }
-
-size_t Diagnostics::error_count() const
+void Diagnostics::add(Diagnostic d)
 {
-    size_t n = 0;
-    for (auto& d : m_items)
-        n += d.severity == Severity::Error;
-    return n;
+    ++(d.severity == Severity::Error ? m_errors : m_warnings);
+    if (m_items.size() < kMaxItems)
+        m_items.push_back(std::move(d));
 }
 
-size_t Diagnostics::warning_count() const { return m_items.size() - error_count(); }
+bool Diagnostics::has_errors() const { return m_errors > 0; }
+
+size_t Diagnostics::error_count() const { return m_errors; }
+
+size_t Diagnostics::warning_count() const { return m_warnings; }
+
+std::string Diagnostics::omitted_note() const
+{
+    size_t left_out = m_errors + m_warnings - m_items.size();
+    return left_out ? "… and " + std::to_string(left_out) + " more problem" + (left_out == 1 ? "" : "s") + " not shown\n"
+                    : std::string();
+}
 
 std::string Diagnostics::to_string() const
 {
     std::string s;
     for (auto& d : m_items)
         s += d.to_string() + "\n";
-    return s;
+    return s + omitted_note();
 }
 
 Error Diagnostics::to_error(ErrorCategory category) const

@@ -1,6 +1,7 @@
 #include "core/text_util.h"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace sw::core {
 
@@ -96,6 +97,27 @@ size_t utf8_length(std::string_view s)
     return n;
 }
 
+std::string code_point_name(char32_t c)
+{
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "U+%04X", unsigned(c));
+    return buf;
+}
+
+size_t find_control_char(std::string_view s)
+{
+    for (size_t i = 0; i < s.size(); ++i) {
+        unsigned char c = s[i];
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+            return i;
+        // C1 controls U+0080..U+009F are C2 80..C2 9F in UTF-8.
+        if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80
+            && static_cast<unsigned char>(s[i + 1]) <= 0x9F)
+            return i;
+    }
+    return std::string_view::npos;
+}
+
 size_t edit_distance(std::string_view a8, std::string_view b8)
 {
     // Optimal string alignment distance: Levenshtein plus adjacent transpositions ("fsp" → "fps"
@@ -120,6 +142,11 @@ size_t edit_distance(std::string_view a8, std::string_view b8)
 
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates)
 {
+    size_t longest = 0;
+    for (auto& c : candidates)
+        longest = std::max(longest, c.size());
+    if (word.size() > 4 * longest + 16)  // no typo of any of them; edit distance would be length × length
+        return {};
     std::string lw = to_lower_ascii(word);
     std::string best;
     size_t best_d = SIZE_MAX;

@@ -146,7 +146,7 @@ int64_t parse_srt_time(std::string_view t)
             c = ',';
     if (std::sscanf(s.c_str(), "%d:%d:%d,%d%n", &h, &m, &sec, &ms, &n) != 4 || n != (int)s.size())
         return -1;
-    if (h < 0 || m < 0 || m > 59 || sec < 0 || sec > 59 || ms < 0 || ms > 999)
+    if (h < 0 || h > 99'999 || m < 0 || m > 59 || sec < 0 || sec > 59 || ms < 0 || ms > 999)
         return -1;
     return ((int64_t(h) * 60 + m) * 60 + sec) * 1'000'000 + int64_t(ms) * 1000;
 }
@@ -158,6 +158,16 @@ std::string_view trim_view(std::string_view s)
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
         s.remove_suffix(1);
     return s;
+}
+
+// A line quoted in a message: shortened, control characters as spaces (a NUL would end it).
+std::string shown(std::string_view line)
+{
+    std::string s(line.substr(0, 80));
+    for (auto& c : s)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+            c = ' ';
+    return line.size() > 80 ? s + "…" : s;
 }
 
 }  // namespace
@@ -189,7 +199,7 @@ core::Result<std::vector<Cue>> parse_srt(std::string_view text, const std::strin
             int64_t b = parse_srt_time(rest);
             if (a < 0 || b < 0 || b < a)
                 return core::make_error(core::ErrorCategory::Input,
-                                        name + ":" + std::to_string(line_no) + ": \"" + std::string(line) +
+                                        name + ":" + std::to_string(line_no) + ": \"" + shown(line) +
                                             "\" is not a valid SRT timing line — write it as "
                                             "`00:00:01,200 --> 00:00:03,500` (end after start)");
             cues.push_back({a, b, ""});

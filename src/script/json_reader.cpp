@@ -15,6 +15,7 @@
 
 #include "core/text_util.h"
 #include "script/readers.h"
+#include "script/script.h"
 #include "script/values.h"
 
 namespace sw::script::detail {
@@ -41,12 +42,22 @@ public:
         auto it = std::upper_bound(m_starts.begin(), m_starts.end(), off);
         size_t line = size_t(it - m_starts.begin());  // 1-based
         size_t start = m_starts[line - 1];
-        return {file, int(line), 1 + int(core::utf8_length(m_text.substr(start, off - start)))};
+        // Locations are mostly asked for in file order: count on from the last one on the same
+        // line, so that many values on one long (minified) line stay linear.
+        if (m_last_line != line || m_last_off > off) {
+            m_last_line = line;
+            m_last_off = start;
+            m_last_col = 1;
+        }
+        m_last_col += core::utf8_length(m_text.substr(m_last_off, off - m_last_off));
+        m_last_off = off;
+        return {file, int(line), int(m_last_col)};
     }
 
 private:
     std::string_view m_text;
     std::vector<size_t> m_starts;
+    mutable size_t m_last_line = 0, m_last_off = 0, m_last_col = 1;
 };
 
 std::string escape_pointer_token(const std::string& s)
@@ -72,7 +83,8 @@ public:
         if (m_s.substr(0, 3) == "\xEF\xBB\xBF")  // nlohmann skips a byte-order mark; so must we
             m_i = 3;
         ws();
-        value("");
+        std::string ptr;
+        value(ptr);
     }
     std::map<std::string, size_t> keys, values;
     std::vector<std::pair<size_t, std::string>> duplicates;  // offset of the repeated key, its name
@@ -96,7 +108,9 @@ private:
         auto j = json::parse(m_s.substr(b, std::min(m_i, m_s.size()) - b), nullptr, false);
         return j.is_string() ? j.get<std::string>() : std::string();
     }
-    void value(const std::string& ptr)
+    // `ptr` is this value's pointer; children append their token and cut it off again, so the
+    // work stays linear in the text (depth is bounded by check_json_limits before we get here).
+    void value(std::string& ptr)
     {
         values[ptr] = m_i;
         if (m_i >= m_s.size())
@@ -109,14 +123,16 @@ private:
             while (m_i < m_s.size() && m_s[m_i] != '}') {
                 size_t key_off = m_i;
                 std::string key = string_token();
-                std::string child = ptr + "/" + escape_pointer_token(key);
+                size_t len = ptr.size();
+                ptr += "/" + escape_pointer_token(key);
                 if (!seen.insert(key).second)
                     duplicates.emplace_back(key_off, key);
-                keys[child] = key_off;
+                keys[ptr] = key_off;
                 ws();
                 ++m_i;  // ':'
                 ws();
-                value(child);
+                value(ptr);
+                ptr.resize(len);
                 ws();
                 if (m_i < m_s.size() && m_s[m_i] == ',') {
                     ++m_i;
@@ -129,7 +145,10 @@ private:
             ws();
             int n = 0;
             while (m_i < m_s.size() && m_s[m_i] != ']') {
-                value(ptr + "/" + std::to_string(n++));
+                size_t len = ptr.size();
+                ptr += "/" + std::to_string(n++);
+                value(ptr);
+                ptr.resize(len);
                 ws();
                 if (m_i < m_s.size() && m_s[m_i] == ',') {
                     ++m_i;
@@ -193,6 +212,11 @@ public:
 
     core::Result<timeline::Project> run()
     {
+        std::string_view body = m_text.substr(0, 3) == "\xEF\xBB\xBF" ? m_text.substr(3) : m_text;
+        if (auto e = check_json_limits(body, kMaxJsonDepth)) {
+            SourceLoc where = m_lines.loc(m_file, e->offset + (m_text.size() - body.size()));
+            return core::make_error(core::ErrorCategory::Script, e->message + " — " + e->hint, {}, where);
+        }
         json root;
         try {
             root = json::parse(m_text);
@@ -207,6 +231,11 @@ public:
             std::string full = "invalid JSON: " + msg;
             std::string hint = "check for a missing comma, quote or bracket here or just before";
             return core::make_error(core::ErrorCategory::Script, full + " — " + hint, {}, where);
+        } catch (const json::exception& e) {
+            // Any other refusal (check_json_limits catches the known ones first): no position.
+            return core::make_error(core::ErrorCategory::Script, std::string("invalid JSON: ") + e.what() +
+                                        " — check the numbers and strings of the file",
+                                    {}, SourceLoc{m_file, 1, 1});
         }
         PositionIndex idx(m_text);
         m_keys = std::move(idx.keys);

@@ -95,6 +95,7 @@ std::vector<Line> split_lines(std::string_view text, const std::string& file, co
     bool in_comment = false;
     SourceLoc comment_start;
     int col = 1;
+    bool line_reported = false;  // one problem per line is enough
     for (size_t i = 0; i < text.size();) {
         char c = text[i];
         if (c == '\n' || c == '\r') {
@@ -102,7 +103,30 @@ std::vector<Line> split_lines(std::string_view text, const std::string& file, co
             cur.clear();
             ++number;
             col = 1;
+            line_reported = false;
             i += (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n') ? 2 : 1;
+            continue;
+        }
+        // Past the limit the rest of the line is dropped: nothing that long is a script line, and
+        // reading it on would cost every later step its length.
+        if (cur.size() >= kMaxLineBytes) {
+            if (!line_reported)
+                diag.error({file, number, col}, "this line is longer than " + std::to_string(kMaxLineBytes) + " bytes",
+                           "break it into shorter lines (a shot's narration may take several lines)");
+            line_reported = true;
+            ++i;
+            continue;
+        }
+        // Control characters (NUL, escape, ...) have no glyph and would cut messages short; tabs
+        // are kept (indentation, spaces in narration) and become spaces where text is shown.
+        if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7F) {
+            if (!line_reported)
+                diag.error({file, number, col}, "control character " + core::code_point_name(static_cast<unsigned char>(c)) + " in the text",
+                           "remove it (an editor that shows invisible characters helps); tabs and line breaks are fine");
+            line_reported = true;
+            cur += ' ';
+            ++i;
+            ++col;
             continue;
         }
         if (!in_comment && text.compare(i, 4, "<!--") == 0) {
@@ -177,18 +201,32 @@ bool is_cjk_or_cjk_punct(char32_t c)
     return timeline::is_cjk(c) || (c >= 0x3000 && c <= 0x303F) || (c >= 0xFF00 && c <= 0xFFEF);
 }
 
+// The first and last code points of non-empty UTF-8 text, decoding only those (never the whole
+// text: callers join many pieces).
+char32_t first_code_point(std::string_view s)
+{
+    size_t n = 1;
+    while (n < s.size() && n < 4 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80)
+        ++n;
+    return core::utf8_decode(s.substr(0, n)).front();
+}
+
+char32_t last_code_point(std::string_view s)
+{
+    size_t b = s.size() - 1;
+    while (b > 0 && s.size() - b < 4 && (static_cast<unsigned char>(s[b]) & 0xC0) == 0x80)
+        --b;
+    return core::utf8_decode(s.substr(b)).back();
+}
+
 // Appends `piece` to `out` with a space between them unless the join is between CJK text
 // (Chinese has no spaces between words, and a line break inside a sentence means nothing).
 void join_text(std::string& out, std::string_view piece)
 {
     if (piece.empty())
         return;
-    if (!out.empty()) {
-        auto a = core::utf8_decode(out);
-        auto b = core::utf8_decode(piece);
-        if (!(is_cjk_or_cjk_punct(a.back()) || is_cjk_or_cjk_punct(b.front())))
-            out += ' ';
-    }
+    if (!out.empty() && !(is_cjk_or_cjk_punct(last_code_point(out)) || is_cjk_or_cjk_punct(first_code_point(piece))))
+        out += ' ';
     out += piece;
 }
 
@@ -208,6 +246,7 @@ public:
     timeline::Project run(bool force_article)
     {
         size_t body = read_front_matter();
+        warn_near_headings(body);
         bool any_heading = false;
         for (size_t i = body; i < m_lines.size(); ++i)
             if (heading_level(core::trim(m_lines[i].text)) > 0)
@@ -222,7 +261,17 @@ public:
 private:
     SourceLoc loc(const Line& l, size_t byte_off) const
     {
-        return {m_file, l.number, 1 + int(core::utf8_length(std::string_view(l.text).substr(0, std::min(byte_off, l.text.size()))))};
+        // Counted on from the last location asked for on the same line (words are reported left
+        // to right), so that many problems on one line stay linear.
+        byte_off = std::min(byte_off, l.text.size());
+        if (m_loc_line != &l || byte_off < m_loc_off) {
+            m_loc_line = &l;
+            m_loc_off = 0;
+            m_loc_col = 1;
+        }
+        m_loc_col += core::utf8_length(std::string_view(l.text).substr(m_loc_off, byte_off - m_loc_off));
+        m_loc_off = byte_off;
+        return {m_file, l.number, int(m_loc_col)};
     }
     Span span(const Line& l, size_t byte_off, std::string_view value) const { return Span{loc(l, byte_off), value}; }
 
@@ -769,7 +818,75 @@ private:
         detail::KeyLine kl;
         if (detail::parse_key_line(l.text, kl) && read_key_line(l, kl))
             return;
+        warn_if_meant_otherwise(l, lead, t);
         add_narration(l, lead, t);
+    }
+
+    // A narration line that was most likely meant as a key or a media path: said, because it
+    // would otherwise be spoken and burned in as a subtitle without a word.
+    void warn_if_meant_otherwise(const Line& l, size_t lead, std::string_view t)
+    {
+        const std::string escape = " (write `\\` before the line if it is narration)";
+        detail::KeyLine kl;
+        if (detail::parse_key_line(l.text, kl)) {
+            // `Duration: 4s`, `Duraton: 4s`: a capitalised word before a colon is usually a sentence
+            // ("Note: ..."), so only a (near-)known key is worth a word.
+            std::string key = core::to_lower_ascii(kl.key);
+            std::string dym = core::did_you_mean(key, shot_keys());
+            if (!dym.empty())
+                m_diag.warning(loc(l, kl.key_off), "\"" + std::string(kl.key) + ":\" is read as narration",
+                               "keys are written in lower case: did you mean `" + dym + ":`?" + escape);
+            return;
+        }
+        // `视觉: ...`, `时长：4秒`: a Chinese name for a key.
+        size_t colon = t.find(':');
+        size_t wide = t.find("\xEF\xBC\x9A");  // U+FF1A full-width colon
+        size_t end = std::min(colon, wide);
+        if (end != std::string_view::npos && end <= 12) {
+            static const std::vector<std::pair<std::string, std::string>> aliases{
+                {"视觉", "visual"}, {"画面", "visual"}, {"素材", "visual"}, {"时长", "duration"}, {"转场", "transition"},
+                {"过渡", "transition"}, {"标题", "title"}, {"配音", "voice"}, {"声音", "voice"}, {"适配", "fit"},
+                {"音频", "audio"}, {"音乐", "music"}, {"字幕", "subtitles"}, {"背景", "background"}};
+            std::string word(core::trim(t.substr(0, end)));
+            for (auto& [zh, key] : aliases) {
+                if (word != zh)
+                    continue;
+                bool project = std::find(shot_keys().begin(), shot_keys().end(), key) == shot_keys().end();
+                m_diag.warning(loc(l, lead), "\"" + word + "\" is read as narration: keys are written in English",
+                               "did you mean `" + key + ":`" + (project ? " (a project setting, in the front matter)" : "")
+                                   + "?" + escape);
+                return;
+            }
+        }
+        // `media/central_street`: a path without its extension is not recognised as media.
+        bool path_like = t.find('/') != std::string_view::npos && t.find("://") == std::string_view::npos
+                      && std::all_of(t.begin(), t.end(), [](char c) {
+                             return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                                 || c == '_' || c == '-' || c == '/' || c == '.';
+                         });
+        if (path_like && fs::path(std::string(t)).extension().empty())
+            m_diag.warning(loc(l, lead), "\"" + std::string(t) + "\" looks like a file path without an extension; it is read as narration",
+                           "add the file's extension (e.g. `" + std::string(t) + ".jpg`) to show it" + escape);
+    }
+
+    // `#结尾` and `＃ 结尾` look like shot headings but are not: each would silently merge two shots.
+    void warn_near_headings(size_t body)
+    {
+        for (size_t i = body; i < m_lines.size(); ++i) {
+            const Line& l = m_lines[i];
+            size_t lead = leading_space(l.text);
+            std::string_view t = core::trim(std::string_view(l.text).substr(lead));
+            if (t.size() > 1 && t[0] == '#' && heading_level(t) == 0 && t[1] != '#'
+                && t.find_first_of(" \t") == std::string_view::npos) {
+                m_diag.warning(loc(l, lead), "\"" + std::string(t) + "\" is not a shot heading: `#` needs a space after it",
+                               "write `# " + std::string(t.substr(1)) + "` to start a shot, or `\\" + std::string(t) +
+                                   "` to keep it as narration");
+            } else if (t.substr(0, 3) == "\xEF\xBC\x83") {  // U+FF03 full-width number sign
+                std::string rest(core::trim(t.substr(3)));
+                m_diag.warning(loc(l, lead), "a full-width `＃` does not start a shot",
+                               "write `# " + rest + "` with the ASCII `#`, or `\\" + std::string(t) + "` to keep it as narration");
+            }
+        }
     }
 
     // Returns true if the line is a key line (handled, with or without errors).
@@ -1089,11 +1206,13 @@ private:
     {
         std::vector<Sentence> out;
         Sentence cur;
+        bool started = false;  // cur.text has more than spaces (kept as a flag: re-trimming is quadratic)
         auto flush = [&] {
             std::string t(core::trim(cur.text));
             if (!t.empty())
                 out.push_back({t, cur.loc});
             cur = {};
+            started = false;
         };
         auto is_close = [](char32_t c) {
             return c == U'"' || c == U'\'' || c == U'”' || c == U'’' || c == U'」' || c == U'』' || c == U'）'
@@ -1106,23 +1225,24 @@ private:
             const Line& l = m_lines[li];
             auto cps = core::utf8_decode(l.text);
             // Joining lines of one paragraph: a space between English words, none for Chinese.
-            if (!core::trim(cur.text).empty()) {
-                std::string next(core::trim(l.text));
-                auto tail = core::utf8_decode(core::trim(cur.text));
-                auto head = core::utf8_decode(next);
-                if (!tail.empty() && !head.empty() && !is_cjk_or_cjk_punct(tail.back()) && !is_cjk_or_cjk_punct(head.front()))
+            if (started) {
+                std::string_view tail = core::trim(cur.text), head = core::trim(l.text);
+                if (!tail.empty() && !head.empty() && !is_cjk_or_cjk_punct(last_code_point(tail))
+                    && !is_cjk_or_cjk_punct(first_code_point(head)))
                     cur.text += ' ';
             }
             int col = 0;
+            size_t marks_end = 0;  // end of the run of marks after the last '.', '!' or '?' looked at
             for (size_t k = 0; k < cps.size(); ++k) {
                 ++col;
                 char32_t c = cps[k];
-                if (cur.text.empty() || core::trim(cur.text).empty()) {
+                if (!started) {
                     if (c == ' ' || c == '\t' || c == 0x3000) {
                         cur.text.clear();
                         continue;
                     }
                     cur.loc = {m_file, l.number, col};
+                    started = true;
                 }
                 cur.text += core::utf8_encode(c);
                 bool end = false;
@@ -1130,9 +1250,11 @@ private:
                     end = true;
                 } else if (c == '.' || c == '!' || c == '?') {
                     // English: the mark must be followed by a space, a closing quote, or the end.
-                    size_t j = k + 1;
+                    // A run of marks is scanned once, not once per mark in it.
+                    size_t j = std::max(k + 1, marks_end);
                     while (j < cps.size() && (cps[j] == '.' || cps[j] == '!' || cps[j] == '?' || is_close(cps[j])))
                         ++j;
+                    marks_end = j;
                     end = j >= cps.size() || cps[j] == ' ' || cps[j] == '\t' || cps[j] == 0x3000;
                 }
                 if (end) {
@@ -1211,6 +1333,8 @@ private:
     std::vector<Line> m_lines;
     timeline::Project m_project;
     std::vector<ShotState> m_state;
+    mutable const Line* m_loc_line = nullptr;  // loc()'s last line, offset and column
+    mutable size_t m_loc_off = 0, m_loc_col = 1;
 };
 
 }  // namespace

@@ -23,6 +23,15 @@ enum class Format {
 
 const char* to_string(Format f);
 
+// Limits no real short video reaches; past them a reader reports a located error instead of
+// spending minutes (and gigabytes) laying out text nobody could read (docs/script.md, "Limits").
+inline constexpr size_t kMaxLineBytes = 20'000;       // one line of a .md/.txt script
+inline constexpr size_t kMaxNarrationChars = 5'000;   // narration of one shot, in characters
+inline constexpr size_t kMaxTitleChars = 200;         // a title, a shot's name
+inline constexpr size_t kMaxDescriptionChars = 5'000; // a described or generated visual
+inline constexpr size_t kMaxShots = 1'000;            // shots per script
+inline constexpr int kMaxJsonDepth = 64;              // nesting of arrays and objects (the schema needs 5)
+
 // Format by file extension: .md/.markdown → Markdown, .json → Json, .txt → Article if the text
 // has no `# ` heading line else Markdown; anything else → nullopt. `text` is only looked at
 // for .txt.

@@ -1,11 +1,15 @@
 #include "script/template.h"
 
 #include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "core/encoding.h"
 #include "core/file.h"
 #include "core/text_util.h"
+#include "script/script.h"
+#include "script/values.h"
 
 namespace sw::script {
 
@@ -67,13 +71,36 @@ struct Placeholder {
     bool ok = false;  // false: `{{` with no closing `}}` on the line, or a bad name
 };
 
-// The placeholder starting at text[i] (which is "{{", not "{{{{").
-Placeholder parse_placeholder(std::string_view text, size_t i)
+// Reads placeholders left to right. The next line end and the next "}}" are looked up once and
+// reused while still ahead, so a line of many unclosed "{{" is not scanned once per "{{".
+class PlaceholderReader {
+public:
+    explicit PlaceholderReader(std::string_view text)
+        : m_text(text)
+    {
+    }
+    // The placeholder starting at text[i] (which is "{{", not "{{{{"); calls in increasing i.
+    Placeholder at(size_t i);
+
+private:
+    size_t next(std::string_view what, size_t from, size_t& cache)
+    {
+        if (cache == kUnknown || (cache != std::string_view::npos && cache < from))
+            cache = m_text.find(what, from);
+        return cache;
+    }
+    static constexpr size_t kUnknown = std::string_view::npos - 1;
+    std::string_view m_text;
+    size_t m_eol = kUnknown, m_close = kUnknown;
+};
+
+Placeholder PlaceholderReader::at(size_t i)
 {
+    std::string_view text = m_text;
     Placeholder p;
     p.begin = i;
-    size_t eol = text.find('\n', i);
-    size_t close = text.find("}}", i + 2);
+    size_t eol = next("\n", i, m_eol);
+    size_t close = next("}}", i + 2, m_close);
     if (close == std::string_view::npos || (eol != std::string_view::npos && close > eol)) {
         p.end = i + 2;
         return p;
@@ -83,6 +110,119 @@ Placeholder parse_placeholder(std::string_view text, size_t i)
     p.name = std::string(core::trim(inner));
     p.ok = valid_name(p.name);
     return p;
+}
+
+// One JSON Lines row: a flat object of strings, numbers and booleans, fields kept in the line's
+// order. Read through nlohmann's SAX interface: building an ordered_json object costs a linear
+// search per key, quadratic for a line with many keys.
+struct RowSax : nlohmann::json_sax<nlohmann::json> {
+    explicit RowSax(DataRow& r)
+        : row(r)
+    {
+    }
+    DataRow& row;
+    std::string error;
+    int depth = 0;
+    std::string name;  // the current key
+    std::map<std::string, size_t> index;  // field name → position in row.fields
+
+    bool value(std::string v)
+    {
+        if (depth != 1)
+            return fail(depth == 0 ? "a single JSON value, not an object such as {\"city\": \"Harbin\"}" : "");
+        auto [it, fresh] = index.emplace(name, row.fields.size());
+        if (fresh)
+            row.fields.emplace_back(name, std::move(v));
+        else
+            row.fields[it->second].second = std::move(v);  // the last of two equal keys, as nlohmann does
+        return true;
+    }
+    bool fail(const std::string& why)
+    {
+        if (error.empty())
+            error = why.empty() ? "the value of \"" + name + "\" is an array or an object — values are strings or numbers"
+                                : why;
+        return false;
+    }
+    bool null() override
+    {
+        return fail(depth == 1 ? "the value of \"" + name + "\" is null — values are strings or numbers" : "");
+    }
+    bool boolean(bool v) override { return value(v ? "true" : "false"); }
+    bool number_integer(number_integer_t v) override { return value(nlohmann::json(v).dump()); }
+    bool number_unsigned(number_unsigned_t v) override { return value(nlohmann::json(v).dump()); }
+    bool number_float(number_float_t v, const string_t&) override { return value(nlohmann::json(v).dump()); }
+    bool string(string_t& v) override { return value(std::move(v)); }
+    bool binary(binary_t&) override { return fail(""); }
+    bool start_object(std::size_t) override { return ++depth == 1 ? true : fail(""); }
+    bool key(string_t& k) override
+    {
+        name = k;
+        return true;
+    }
+    bool end_object() override { return --depth, true; }
+    bool start_array(std::size_t) override
+    {
+        return fail(depth == 0 ? "a JSON array, not an object such as {\"city\": \"Harbin\"}" : "");
+    }
+    bool end_array() override { return true; }
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+};
+
+// `s` with control characters as spaces: a NUL would end the message that shows it.
+std::string printable(std::string s)
+{
+    for (auto& c : s)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+            c = ' ';
+    return s;
+}
+
+// The data file's text in UTF-8 (core::decode_text), with the table's warning when converted.
+core::DecodedText decode_data(std::string_view bytes, DataTable& t)
+{
+    core::DecodedText d = core::decode_text(bytes);
+    if (d.converted())
+        t.warning = core::converted_note(d, t.file) + " — save it as UTF-8 (in Excel: Save As, \"CSV UTF-8\")";
+    return d;
+}
+
+// U+FFFD left by decoding bytes that are no known encoding: the row cannot be trusted.
+void check_decoded(DataRow& row)
+{
+    for (auto& [name, value] : row.fields)
+        if (name.find("\xEF\xBF\xBD") != std::string::npos || value.find("\xEF\xBF\xBD") != std::string::npos) {
+            row.error = "field \"" + printable(name) + "\" is not valid UTF-8 text — save the data file as UTF-8";
+            row.fields.clear();
+            return;
+        }
+}
+
+// A field with a control character makes its row an error (every reader refuses them in scripts).
+// `damaged`: the file had bytes that are not text (decoding left U+FFFD in their place).
+void check_fields(DataRow& row, bool damaged)
+{
+    if (damaged)
+        check_decoded(row);
+    for (auto& [name, value] : row.fields) {
+        for (const std::string* text : {&name, &value}) {
+            size_t bad = core::find_control_char(*text);
+            if (bad == std::string::npos)
+                continue;
+            row.error = std::string(text == &name ? "the name of" : "the value of") + " field \"" + printable(name) +
+                        "\" has a control character (" + core::code_point_name(static_cast<unsigned char>((*text)[bad])) +
+                        ") — remove it from the data file";
+            row.fields.clear();
+            return;
+        }
+    }
+}
+
+tl::unexpected<core::Error> too_many_rows(const std::string& file, int line)
+{
+    return core::make_error(core::ErrorCategory::Input,
+                            file + " has more than " + std::to_string(kMaxBatchRows) + " rows — split it into several data files",
+                            {}, SourceLoc{file, line, 0});
 }
 
 }  // namespace
@@ -109,10 +249,7 @@ std::string DataRow::label() const
 {
     if (fields.empty())
         return {};
-    std::string v = fields[0].second;
-    for (auto& c : v)
-        if (c == '\n' || c == '\r' || c == '\t')
-            c = ' ';
+    std::string v = printable(fields[0].second);
     std::u32string cps = core::utf8_decode(v);
     if (cps.size() > 24) {
         v.clear();
@@ -120,16 +257,17 @@ std::string DataRow::label() const
             v += core::utf8_encode(cps[k]);
         v += "…";
     }
-    return fields[0].first + "=" + v;
+    return printable(fields[0].first) + "=" + v;
 }
 
 // --- CSV ----------------------------------------------------------------------------------------
 
-core::Result<DataTable> read_csv_text(std::string_view text, std::string_view file_name)
+core::Result<DataTable> read_csv_text(std::string_view bytes, std::string_view file_name)
 {
-    text = strip_bom(text);
     DataTable t;
     t.file = std::string(file_name);
+    core::DecodedText decoded = decode_data(bytes, t);
+    std::string_view text = strip_bom(decoded.text);
     const size_t n = text.size();
     size_t i = 0;
     int line = 1;
@@ -230,6 +368,8 @@ core::Result<DataTable> read_csv_text(std::string_view text, std::string_view fi
         DataRow row;
         row.number = ++number;
         row.line = start_line;
+        if ((size_t)number > kMaxBatchRows)
+            return too_many_rows(t.file, start_line);
         if (!error.empty()) {
             row.error = error;
         } else if (fields.size() != t.columns.size()) {
@@ -239,6 +379,7 @@ core::Result<DataTable> read_csv_text(std::string_view text, std::string_view fi
         } else {
             for (size_t k = 0; k < fields.size(); ++k)
                 row.fields.emplace_back(t.columns[k], std::move(fields[k]));
+            check_fields(row, decoded.first_invalid != std::string::npos);
         }
         t.rows.push_back(std::move(row));
     }
@@ -251,13 +392,15 @@ core::Result<DataTable> read_csv_text(std::string_view text, std::string_view fi
 
 // --- JSON Lines -----------------------------------------------------------------------------------
 
-core::Result<DataTable> read_jsonl_text(std::string_view text, std::string_view file_name)
+core::Result<DataTable> read_jsonl_text(std::string_view bytes, std::string_view file_name)
 {
-    text = strip_bom(text);
     DataTable t;
     t.file = std::string(file_name);
+    core::DecodedText decoded = decode_data(bytes, t);
+    std::string_view text = strip_bom(decoded.text);
     int line = 0, number = 0;
     size_t pos = 0;
+    std::set<std::string> seen_columns;
     while (pos <= text.size()) {
         size_t eol = text.find('\n', pos);
         std::string_view l = text.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
@@ -268,30 +411,22 @@ core::Result<DataTable> read_jsonl_text(std::string_view text, std::string_view 
         DataRow row;
         row.number = ++number;
         row.line = line;
-        auto j = nlohmann::ordered_json::parse(l, nullptr, false);
-        if (j.is_discarded()) {
-            row.error = "not valid JSON — each line holds one object such as {\"city\": \"Harbin\"}";
-        } else if (!j.is_object()) {
-            row.error = std::string("a JSON ") + j.type_name() + ", not an object such as {\"city\": \"Harbin\"}";
+        if ((size_t)number > kMaxBatchRows)
+            return too_many_rows(t.file, line);
+        if (auto e = check_json_limits(l, kMaxJsonDepth)) {
+            row.error = e->message + " — " + e->hint;
         } else {
-            for (auto& [k, v] : j.items()) {
-                std::string value;
-                if (v.is_string())
-                    value = v.get<std::string>();
-                else if (v.is_number() || v.is_boolean())
-                    value = v.dump();
-                else {
-                    row.error = "the value of \"" + k + "\" is " + (v.is_null() ? "null" : std::string("a JSON ") + v.type_name()) +
-                                " — values are strings or numbers";
-                    break;
-                }
-                row.fields.emplace_back(k, std::move(value));
-                if (std::find(t.columns.begin(), t.columns.end(), k) == t.columns.end())
-                    t.columns.push_back(k);
-            }
-            if (!row.error.empty())
-                row.fields.clear();
+            RowSax sax(row);
+            if (!nlohmann::json::sax_parse(l, &sax))
+                row.error = sax.error.empty() ? "not valid JSON — each line holds one object such as {\"city\": \"Harbin\"}"
+                                              : sax.error;
         }
+        if (!row.error.empty())
+            row.fields.clear();
+        check_fields(row, decoded.first_invalid != std::string::npos);
+        for (auto& f : row.fields)
+            if (seen_columns.insert(f.first).second)
+                t.columns.push_back(f.first);
         t.rows.push_back(std::move(row));
     }
     return t;
@@ -359,6 +494,7 @@ std::optional<FilledTemplate> fill_template(std::string_view text, const DataRow
     bool ok = true;
     std::set<std::string> reported;
     const std::string row_name = "row " + std::to_string(row.number);
+    PlaceholderReader placeholders(text);
     size_t i = 0;
     while (i < text.size()) {
         if (text.compare(i, 4, "{{{{") == 0) {  // the escape: a literal "{{"
@@ -370,7 +506,7 @@ std::optional<FilledTemplate> fill_template(std::string_view text, const DataRow
             continue;
         }
         if (text.compare(i, 2, "{{") == 0) {
-            Placeholder p = parse_placeholder(text, i);
+            Placeholder p = placeholders.at(i);
             SourceLoc where{f.map.file, tl, tc};
             int width = code_points(text.substr(p.begin, p.end - p.begin));
             if (!p.ok) {
@@ -464,13 +600,14 @@ std::optional<FilledTemplate> fill_template(std::string_view text, const DataRow
 std::vector<std::string> template_fields(std::string_view text)
 {
     std::vector<std::string> names;
+    PlaceholderReader placeholders(text);
     size_t i = 0;
     while ((i = text.find("{{", i)) != std::string_view::npos) {
         if (text.compare(i, 4, "{{{{") == 0) {
             i += 4;
             continue;
         }
-        Placeholder p = parse_placeholder(text, i);
+        Placeholder p = placeholders.at(i);
         if (p.ok && std::find(names.begin(), names.end(), p.name) == names.end())
             names.push_back(p.name);
         i = p.end;

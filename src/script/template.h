@@ -20,6 +20,9 @@
 
 namespace sw::script {
 
+// Rows per data file; a table longer than this is refused as a whole (split it into several batches).
+inline constexpr size_t kMaxBatchRows = 100'000;
+
 // One row of the data table.
 struct DataRow {
     int number = 0;  // 1-based among the data rows (the CSV header and blank lines not counted)
@@ -37,8 +40,14 @@ struct DataTable {
     std::string file;                  // for messages
     std::vector<std::string> columns;  // CSV header, or the JSONL keys in first-seen order
     std::vector<DataRow> rows;
+    std::string warning;  // e.g. "saved as GB18030 (GBK), not UTF-8; it was read as such" (the caller shows it)
 };
 
+// Both readers take the bytes as saved: UTF-16 with a byte-order mark and GB18030/GBK (Excel on
+// Chinese Windows) are converted to UTF-8 with DataTable::warning set; other bytes that are not
+// UTF-8 make the rows they are in an error. A field with a control character (NUL, escape, ...; tabs and line breaks are fine)
+// makes its row an error naming the field; more than kMaxBatchRows rows is an error for the file.
+//
 // CSV per RFC 4180: the first record is the header (field names, trimmed; empty or repeated
 // names are an error for the whole file); quoted fields may hold commas, doubled quotes and line
 // breaks; LF or CRLF; a UTF-8 byte-order mark is skipped; blank lines are skipped. A record with

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <system_error>
 
 #include "core/text_util.h"
@@ -15,8 +17,15 @@ namespace fs = std::filesystem;
 core::SourceLoc Span::at(size_t byte_offset) const
 {
     core::SourceLoc l = start;
+    byte_offset = std::min(byte_offset, text.size());
+    if (byte_offset < last_offset) {
+        last_offset = 0;
+        last_col_add = 0;
+    }
+    last_col_add += int(core::utf8_length(text.substr(last_offset, byte_offset - last_offset)));
+    last_offset = byte_offset;
     if (l.line > 0 && l.col > 0)
-        l.col += int(core::utf8_length(text.substr(0, std::min(byte_offset, text.size()))));
+        l.col += last_col_add;
     return l;
 }
 
@@ -65,6 +74,34 @@ std::vector<std::pair<size_t, std::string_view>> split_words(std::string_view s)
         out.emplace_back(b, s.substr(b, i - b));
     }
     return out;
+}
+
+std::optional<ValueError> check_json_limits(std::string_view s, int max_depth)
+{
+    int depth = 0;
+    for (size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (c == '"') {  // skip the string, escapes included
+            for (++i; i < s.size() && s[i] != '"'; ++i)
+                if (s[i] == '\\')
+                    ++i;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max_depth)
+                return ValueError{"nesting deeper than " + std::to_string(max_depth) + " levels",
+                                  "a script nests about 5 levels deep; check for brackets that are never closed", i};
+        } else if (c == ']' || c == '}') {
+            --depth;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            size_t b = i;
+            while (i + 1 < s.size() && std::strchr("0123456789+-.eE", s[i + 1]) && s[i + 1] != 0)
+                ++i;
+            std::string num(s.substr(b, i - b + 1));
+            if (std::isinf(std::strtod(num.c_str(), nullptr)))
+                return ValueError{"the number " + (num.size() > 24 ? num.substr(0, 24) + "…" : num) + " is too large",
+                                  "numbers must fit a double (about 1.8e308); durations are seconds, e.g. 4.5", b};
+        }
+    }
+    return std::nullopt;
 }
 
 // ---- durations ---------------------------------------------------------------------------

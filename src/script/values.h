@@ -22,6 +22,10 @@ struct Span {
     core::SourceLoc start;
     std::string_view text;
     core::SourceLoc at(size_t byte_offset) const;
+    // The last offset asked for and its column: a reader reporting words left to right counts on
+    // from there, so a line of a thousand bad words is not counted from its start each time.
+    mutable size_t last_offset = 0;
+    mutable int last_col_add = 0;
 };
 
 // A value that could not be understood: what is wrong, how to fix it, and where inside the
@@ -107,6 +111,13 @@ std::string unquote(std::string_view text);
 
 // Seconds for messages: "0.5", "4", "1.25".
 std::string seconds_text(int64_t us);
+
+// One linear pass over JSON text before nlohmann parses it, for what nlohmann handles badly:
+// nesting deeper than `max_depth` (recursion and memory grow with depth) and a number outside
+// the range of a double (nlohmann throws without a position). Returns the first problem, its
+// offset in bytes from the start of `text`; nullopt when neither is there. Syntax errors are left
+// to nlohmann.
+std::optional<ValueError> check_json_limits(std::string_view text, int max_depth);
 
 // Splits `s` on ASCII whitespace (and U+3000) into (byte offset, token) pairs.
 std::vector<std::pair<size_t, std::string_view>> split_words(std::string_view s);

@@ -137,6 +137,9 @@ struct GeneratorConfig {
 // Reads a TOML generator config ([generator] table; see docs/generators.md). Errors are
 // `file:line:col: message — how to fix` (Script category).
 core::Result<GeneratorConfig> load_generator_config(const fs::path& toml_file);
+// The same from TOML text in memory; `toml_file` names it in messages and is the folder
+// relative paths resolve against.
+core::Result<GeneratorConfig> parse_generator_config(std::string_view text, const fs::path& toml_file);
 
 // The adapter for a config. Input error when the kind is unknown or a required setting is missing.
 core::Result<std::unique_ptr<ClipAdapter>> make_clip_adapter(const GeneratorConfig& config);

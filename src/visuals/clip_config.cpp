@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 
 #include <fstream>
+#include <sstream>
 #include <set>
 
 #include "core/text_util.h"
@@ -152,12 +153,17 @@ core::Result<GeneratorConfig> load_generator_config(const fs::path& toml_file)
         return core::make_error(ErrorCategory::Input,
                                 "cannot read the generator config " + toml_file.string() + " — check the path", {},
                                 core::SourceLoc{toml_file.string()});
-    probe.close();
+    std::ostringstream text;
+    text << probe.rdbuf();
+    return parse_generator_config(text.str(), toml_file);
+}
 
+core::Result<GeneratorConfig> parse_generator_config(std::string_view text, const fs::path& toml_file)
+{
     Reader rd(toml_file);
     toml::table root;
     try {
-        root = toml::parse_file(toml_file.string());
+        root = toml::parse(text, toml_file.string());
     } catch (const toml::parse_error& e) {
         core::SourceLoc l{toml_file.string()};
         l.line = int(e.source().begin.line);

@@ -91,3 +91,17 @@ TEST(Srt, ReadsWhatPeopleAndToolsWrite)
     ASSERT_FALSE(bad);
     EXPECT_NE(bad.error().message.find("c.srt:2:"), std::string::npos) << bad.error().message;
 }
+
+TEST(SrtRead, AbsurdHoursAndControlCharactersAreCleanErrors)
+{
+    // Hours past any video (and past int) are not a time; sscanf would wrap them.
+    auto huge = parse_srt("1\n99999999999:00:00,000 --> 99999999999:00:01,000\nx\n", "h.srt");
+    ASSERT_FALSE(huge);
+    EXPECT_NE(huge.error().message.find("h.srt:2:"), std::string::npos) << huge.error().message;
+    // A NUL in the quoted line must not cut the message short; a long line is shortened.
+    auto nul = parse_srt(std::string("1\n00:00:0\0 --> x", 16) + std::string(1000, 'y') + "\n", "n.srt");
+    ASSERT_FALSE(nul);
+    EXPECT_EQ(nul.error().message.find('\0'), std::string::npos);
+    EXPECT_NE(nul.error().message.find("not a valid SRT timing line"), std::string::npos) << nul.error().message;
+    EXPECT_LT(nul.error().message.size(), 300u);
+}

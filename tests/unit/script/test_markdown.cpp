@@ -342,11 +342,23 @@ TEST(Examples, HarbinPromoChecksWhenMediaExist)
     EXPECT_GT(plan.total_frames, 0);
 }
 
+TEST(Encoding, Gb18030IsReadWithAWarning)
+{
+    core::Diagnostics d;
+    // "哈尔滨" in GBK on the second line, after "ab": what Notepad on Chinese Windows saves.
+    auto p = read_md("# A\nab\xB9\xFE\xB6\xFB\xB1\xF5\n", d);
+    EXPECT_FALSE(d.has_errors()) << d.to_string();
+    ASSERT_EQ(d.warning_count(), 1u);
+    EXPECT_NE(d.items()[0].message.find("GB18030 (GBK)"), std::string::npos) << d.to_string();
+    ASSERT_EQ(p.shots.size(), 1u);
+    EXPECT_EQ(p.shots[0].narration[0], "ab哈尔滨");
+}
+
 TEST(Encoding, NonUtf8IsAnErrorAtItsPosition)
 {
     core::Diagnostics d;
-    // "哈尔滨" in GBK on the second line, after "ab".
-    auto p = read_md("# A\nab\xB9\xFE\xB6\xFB\xB1\xF5\n", d);
+    // Bytes that are neither UTF-8 nor GB18030 (0xFF is never valid in either).
+    auto p = read_md("# A\nab\xFF\xFFcd\n", d);
     ASSERT_EQ(d.error_count(), 1u) << d.to_string();
     EXPECT_EQ(locs(d), "2:3 ");
     EXPECT_NE(d.items()[0].hint.find("UTF-8"), std::string::npos);

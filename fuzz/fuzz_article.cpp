@@ -1,0 +1,7 @@
+// The plain article reader (.txt without headings).
+#include "fuzz/script_harness.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+{
+    return fuzz_script(data, size, sw::script::Format::Article, "fuzz.txt");
+}

@@ -1,0 +1,7 @@
+// The Markdown-like script reader (docs/script.md).
+#include "fuzz/script_harness.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+{
+    return fuzz_script(data, size, sw::script::Format::Markdown, "fuzz.md");
+}
