@@ -20,8 +20,7 @@ if [ "${1:-}" = "--bench" ]; then PKGS+=(sox time); fi
 # `--fuzz` adds clang and libFuzzer for `make fuzz` (docs/fuzzing.md).
 if [ "${1:-}" = "--fuzz" ]; then PKGS+=(clang libclang-rt-14-dev); fi
 # `--list` prints the packages (with what the other options add) and installs nothing.
-if [ "${1:-}" = "--list" ]; then printf '%s
-' "${PKGS[@]}"; exit 0; fi
+if [ "${1:-}" = "--list" ]; then printf '%s\n' "${PKGS[@]}"; exit 0; fi
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
