@@ -5,7 +5,7 @@
 # listed there, is a dependency of a listed package, or is part of every Debian system
 # (Essential or Priority: required).
 #
-# "The programs the suite runs" are found in tests/: the first word of argv lists given to run()
+# "The programs the suite runs" are found in tests/ and fuzz/: the first word of argv lists given to run()
 # or with an option after them ({"ffmpeg", "-v", …}), TTS and generator command templates
 # ("command espeak-ng …", "exec ffmpeg …"), the interpreters of the scripts tests write (#!/bin/bash),
 # and the commands inside those scripts. A word that is no program on this machine is skipped: a
@@ -25,13 +25,15 @@ done < <(apt-cache depends --recurse --no-recommends --no-suggests --no-conflict
 
 words=$(
   {
-    grep -rhoP 'run\(\{"\K[a-z][a-z0-9._+-]*(?=")' tests
-    grep -rhoP '"\K[a-z][a-z0-9._+-]*(?=", "-)' tests
-    grep -rhoP '(command|exec) \K[a-z][a-z0-9._+-]*' tests
-    grep -rhoP '#!/(usr/)?bin/(env )?\K[a-z]+' tests
-    grep -rhoP '"\K[a-z][a-z0-9._+-]*(?= -[a-zA-Z])' tests
-    # commands at the start of lines of the shell scripts embedded in tests (R"SH( … )SH")
-    for f in $(grep -rl 'R"SH(' tests); do
+    grep -rhoP 'run\(\{"\K[a-z][a-z0-9._+-]*(?=")' tests fuzz
+    grep -rhoP '"\K[a-z][a-z0-9._+-]*(?=", "-)' tests fuzz
+    grep -rhoP '(command|exec) \K[a-z][a-z0-9._+-]*' tests fuzz
+    grep -rhoP '#!/(usr/)?bin/(env )?\K[a-z]+' tests fuzz
+    grep -rhoP '"\K[a-z][a-z0-9._+-]*(?= -[a-zA-Z])' tests fuzz
+    # commands at the start of lines of the tests' shell scripts, and of those embedded in tests
+    # (R"SH( … )SH")
+    find tests fuzz -name '*.sh' -exec grep -ohP '^\s*(timeout [^ ]+ +)?\K[a-z][a-z0-9._+-]*(?=\s)' {} +
+    for f in $(grep -rl 'R"SH(' tests fuzz); do
       sed -n '/R"SH(/,/)SH"/p' "$f" | grep -oP '^\s*\K[a-z][a-z0-9._+-]*(?=\s)'
     done
   } | sort -u
