@@ -56,32 +56,29 @@ int cap_mask(const char* level, std::string& name)
 // x264's names for the sets libavutil found (x264 parses them in its `asm` option).
 std::string x264_asm_of(int f)
 {
+    // Each x264 name with every libavutil flag it needs. x264's BMI2 implies LZCNT and BMI1, and
+    // its AVX2 implies FMA3, BMI1 and BMI2: named only when the CPU has all of them.
+    struct Name {
+        int needs;
+        const char* name;
+    };
+    static const Name kNames[] = {
+        {AV_CPU_FLAG_MMXEXT, "MMX2"},
+        {AV_CPU_FLAG_SSE, "SSE"},
+        {AV_CPU_FLAG_SSE2, nullptr},  // SSE2Slow or SSE2Fast, below
+        {AV_CPU_FLAG_SSE3, "SSE3"},
+        {AV_CPU_FLAG_SSSE3, "SSSE3"},
+        {AV_CPU_FLAG_SSE4, "SSE4.1"},
+        {AV_CPU_FLAG_SSE42, "SSE4.2"},
+        {AV_CPU_FLAG_AVX, "AVX"},
+        {AV_CPU_FLAG_FMA3, "FMA3"},
+        {AV_CPU_FLAG_BMI1 | AV_CPU_FLAG_BMI2, "BMI2"},
+        {AV_CPU_FLAG_AVX2 | AV_CPU_FLAG_FMA3 | AV_CPU_FLAG_BMI1 | AV_CPU_FLAG_BMI2, "AVX2"},
+    };
     std::string s = "Cache64";  // every x86-64 CPU has 64-byte cache lines
-    auto add = [&](const char* n) { s += std::string(",") + n; };
-    if (f & AV_CPU_FLAG_MMXEXT)
-        add("MMX2");
-    if (f & AV_CPU_FLAG_SSE)
-        add("SSE");
-    if (f & AV_CPU_FLAG_SSE2)
-        add((f & AV_CPU_FLAG_SSE2SLOW) ? "SSE2Slow" : "SSE2Fast");
-    if (f & AV_CPU_FLAG_SSE3)
-        add("SSE3");
-    if (f & AV_CPU_FLAG_SSSE3)
-        add("SSSE3");
-    if (f & AV_CPU_FLAG_SSE4)
-        add("SSE4.1");
-    if (f & AV_CPU_FLAG_SSE42)
-        add("SSE4.2");
-    if (f & AV_CPU_FLAG_AVX)
-        add("AVX");
-    if (f & AV_CPU_FLAG_FMA3)
-        add("FMA3");
-    if ((f & AV_CPU_FLAG_BMI1) && (f & AV_CPU_FLAG_BMI2))
-        add("BMI2");  // x264's BMI2 implies LZCNT and BMI1, as on every CPU that has it
-    // x264's AVX2 implies FMA3, LZCNT, BMI1 and BMI2: only when the CPU has all of them.
-    const int avx2_all = AV_CPU_FLAG_AVX2 | AV_CPU_FLAG_FMA3 | AV_CPU_FLAG_BMI1 | AV_CPU_FLAG_BMI2;
-    if ((f & avx2_all) == avx2_all)
-        add("AVX2");
+    for (const Name& n : kNames)
+        if ((f & n.needs) == n.needs)
+            s += std::string(",") + (n.name ? n.name : (f & AV_CPU_FLAG_SSE2SLOW) ? "SSE2Slow" : "SSE2Fast");
     return s;  // never AVX512: see the top of this file
 }
 
