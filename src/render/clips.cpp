@@ -186,6 +186,7 @@ void prepare_generated_clips(timeline::Project& project, const std::vector<int64
 
     visuals::ClipSchedulerOptions so;
     so.work_dir = work / "attempts";
+    so.cancel = options.cancel.flag();
     std::mutex mu;
     so.on_progress = [&](const visuals::ClipProgress& p) {
         if (!options.on_progress || options.dry_run)
