@@ -58,19 +58,8 @@ std::string seconds(double s)
     return buf;
 }
 
-// Pads to `width` display columns (CJK characters are two columns wide).
-std::string pad(const std::string& s, size_t width, bool right = false)
-{
-    size_t w = 0;
-    for (char32_t c : core::utf8_decode(s))
-        w += (c >= 0x1100 && (c <= 0x115F || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) ||
-                              (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
-                              (c >= 0xFFE0 && c <= 0xFFE6) || c >= 0x20000))
-                 ? 2
-                 : 1;
-    std::string fill(w < width ? width - w : 0, ' ');
-    return right ? fill + s : s + fill;
-}
+std::string pad(const std::string& s, size_t width, bool right = false) { return core::pad_columns(s, width, right); }
+
 
 void print_table(const std::vector<engine::BatchRow>& rows, double wall_s)
 {

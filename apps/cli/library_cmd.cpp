@@ -42,13 +42,6 @@ std::string seconds(int64_t us)
     return buf;
 }
 
-std::string join(const std::vector<std::string>& v, const char* sep)
-{
-    std::string s;
-    for (auto& x : v)
-        s += (s.empty() ? "" : sep) + x;
-    return s;
-}
 
 int cmd_index(const std::vector<std::string>& args)
 {
@@ -167,7 +160,7 @@ int cmd_search(const std::vector<std::string>& args)
         const auto& a = h.asset;
         std::string size = std::to_string(a.width) + "x" + std::to_string(a.height);
         std::printf("%.2f   %-5s  %-9s  %6s  %s  %s\n", h.score, visuals::to_string(a.kind), size.c_str(),
-                    seconds(a.duration_us).c_str(), a.rel_path.c_str(), join(h.matched_terms, ", ").c_str());
+                    seconds(a.duration_us).c_str(), a.rel_path.c_str(), core::join(h.matched_terms, ", ").c_str());
     }
     return kExitOk;
 }

@@ -1,6 +1,7 @@
 #include "core/text_util.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace sw::core {
@@ -160,6 +161,62 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
     size_t len = utf8_length(word);
     size_t limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
     return best_d <= limit && best_d > 0 ? best : (best_d == 0 ? best : std::string{});
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view separator)
+{
+    std::string s;
+    for (size_t i = 0; i < items.size(); ++i) {
+        if (i)
+            s += separator;
+        s += items[i];
+    }
+    return s;
+}
+
+std::string format_number(double v)
+{
+    if (v == std::round(v) && std::fabs(v) < 1e15)
+        return std::to_string(static_cast<long long>(v));
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+std::string seconds_text(int64_t us)
+{
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.6f", double(us) / 1e6);
+    std::string s = buf;
+    while (!s.empty() && s.back() == '0')
+        s.pop_back();
+    if (!s.empty() && s.back() == '.')
+        s.pop_back();
+    return s;
+}
+
+bool is_wide(char32_t c)
+{
+    return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) || (c >= 0x3041 && c <= 0x33FF)
+        || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF)
+        || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F)
+        || (c >= 0xFF00 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F)
+        || (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD);
+}
+
+size_t display_width(std::string_view text)
+{
+    size_t w = 0;
+    for (char32_t c : utf8_decode(text))
+        w += c < 0x20 ? 0 : is_wide(c) ? 2 : 1;
+    return w;
+}
+
+std::string pad_columns(std::string_view text, size_t width, bool right)
+{
+    const size_t w = display_width(text);
+    std::string fill(w < width ? width - w : 0, ' ');
+    return right ? fill + std::string(text) : std::string(text) + fill;
 }
 
 }  // namespace sw::core

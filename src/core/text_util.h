@@ -1,5 +1,6 @@
 #pragma once
-// Small text helpers shared by the readers: UTF-8 code points, trimming, "did you mean".
+// Small text helpers: UTF-8 code points, trimming, "did you mean", and the one set of formatters
+// (lists, numbers, seconds, terminal columns) every module uses.
 
 #include <cstdint>
 #include <string>
@@ -24,5 +25,19 @@ size_t find_control_char(std::string_view s);
 size_t edit_distance(std::string_view a, std::string_view b);
 // The closest candidate if it is close enough to be a plausible typo, else empty.
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
+
+// "a, b, c" (or with another separator).
+std::string join(const std::vector<std::string>& items, std::string_view separator = ", ");
+// A number as a person writes it: whole numbers without a point ("3", "1234567"), others with up
+// to six significant digits ("0.25", "1.5e-07").
+std::string format_number(double v);
+// Microseconds as seconds with no trailing zeros: 2500000 → "2.5", 1000000 → "1", 1 → "0.000001".
+std::string seconds_text(int64_t us);
+// Terminal columns `text` takes: East Asian wide and full-width characters (and emoji) count 2,
+// control characters 0.
+bool is_wide(char32_t c);
+size_t display_width(std::string_view text);
+// `text` padded with spaces to `width` columns (on the left when `right`-aligned).
+std::string pad_columns(std::string_view text, size_t width, bool right = false);
 
 }  // namespace sw::core

@@ -29,17 +29,6 @@ const std::vector<const Transition*>& builtins()
     return list;
 }
 
-std::string join(const std::vector<std::string>& v)
-{
-    std::string s;
-    for (auto& x : v) {
-        if (!s.empty())
-            s += ", ";
-        s += x;
-    }
-    return s;
-}
-
 bool parse_double(std::string_view text, double& out)
 {
     std::string s(core::trim(text));
@@ -48,13 +37,6 @@ bool parse_double(std::string_view text, double& out)
     char* end = nullptr;
     out = std::strtod(s.c_str(), &end);
     return end == s.c_str() + s.size() && std::isfinite(out);
-}
-
-std::string format_number(double v)
-{
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
 }
 
 core::Status param_error(const Transition& t, const ParamSpec& spec, std::string_view value, std::string what)
@@ -67,7 +49,7 @@ core::Status param_error(const Transition& t, const ParamSpec& spec, std::string
 core::Status check_value(const Transition& t, const ParamSpec& spec, std::string_view value)
 {
     const bool ranged = spec.max > spec.min;
-    const std::string range = "between " + format_number(spec.min) + " and " + format_number(spec.max);
+    const std::string range = "between " + core::format_number(spec.min) + " and " + core::format_number(spec.max);
     switch (spec.type) {
     case ParamType::Float:
     case ParamType::Duration: {
@@ -114,7 +96,7 @@ core::Status check_value(const Transition& t, const ParamSpec& spec, std::string
         for (auto& c : spec.choices)
             if (c == v)
                 return {};
-        std::string msg = "is not one of: " + join(spec.choices);
+        std::string msg = "is not one of: " + core::join(spec.choices);
         if (auto s = core::did_you_mean(v, spec.choices); !s.empty())
             msg += " — did you mean '" + s + "'?";
         return param_error(t, spec, value, msg);
@@ -167,7 +149,7 @@ core::Status validate_params(const Transition& t, const ParamValues& params)
             else if (known.empty())
                 msg += " — it takes only a duration";
             else
-                msg += " — its parameters are: " + join(known);
+                msg += " — its parameters are: " + core::join(known);
             return core::make_error(core::ErrorCategory::Script, std::move(msg));
         }
         SW_TRY_STATUS(check_value(t, *spec, value));

@@ -10,22 +10,8 @@ namespace sw::script {
 using timeline::MediaType;
 using timeline::VisualKind;
 
-static bool is_wide(char32_t c)
-{
-    return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0x303E) || (c >= 0x3041 && c <= 0x33FF)
-        || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xA000 && c <= 0xA4CF)
-        || (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F)
-        || (c >= 0xFF00 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1F64F)
-        || (c >= 0x1F900 && c <= 0x1F9FF) || (c >= 0x20000 && c <= 0x3FFFD);
-}
-
-size_t display_width(std::string_view text)
-{
-    size_t w = 0;
-    for (char32_t c : core::utf8_decode(text))
-        w += c < 0x20 ? 0 : is_wide(c) ? 2 : 1;
-    return w;
-}
+using core::display_width;
+using core::is_wide;
 
 // Cuts `text` to at most `width` columns, ending with "…" when cut; pads with spaces to `width`.
 static std::string fit_cell(std::string_view text, size_t width, bool pad = true)

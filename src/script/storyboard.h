@@ -25,7 +25,5 @@ nlohmann::json storyboard_json(const timeline::Project& project, const timeline:
 // the storyboard and the engine's events both use it.
 nlohmann::json diagnostic_json(const core::Diagnostic& d);
 
-// Terminal columns taken by `text` (wide CJK/full-width characters count 2).
-size_t display_width(std::string_view text);
 
 }  // namespace sw::script

@@ -39,17 +39,6 @@ static tl::unexpected<ValueError> fail(std::string message, std::string hint = {
     return tl::unexpected(ValueError{std::move(message), std::move(hint), offset});
 }
 
-std::string seconds_text(int64_t us)
-{
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%.6f", double(us) / 1e6);
-    std::string s = buf;
-    while (!s.empty() && s.back() == '0')
-        s.pop_back();
-    if (!s.empty() && s.back() == '.')
-        s.pop_back();
-    return s;
-}
 
 std::vector<std::pair<size_t, std::string_view>> split_words(std::string_view s)
 {

@@ -12,6 +12,7 @@
 
 #include "core/diagnostics.h"
 #include "core/rational.h"
+#include "core/text_util.h"
 #include "timeline/project.h"
 
 namespace sw::script {
@@ -110,7 +111,7 @@ std::filesystem::path resolve_path(std::string_view as_written, const std::files
 std::string unquote(std::string_view text);
 
 // Seconds for messages: "0.5", "4", "1.25".
-std::string seconds_text(int64_t us);
+using core::seconds_text;
 
 // One linear pass over JSON text before nlohmann parses it, for what nlohmann handles badly:
 // nesting deeper than `max_depth` (recursion and memory grow with depth) and a number outside

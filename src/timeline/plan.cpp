@@ -71,12 +71,6 @@ static std::string secs(int64_t frames, core::Rational fps)
     return buf;
 }
 
-static std::string secs_plain(int64_t us)
-{
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", double(us) / 1e6);
-    return buf;
-}
 
 // The readers already validate transition names and parameters where they are written; the
 // planner validates again because a Project may be built by code. To avoid telling the user
@@ -167,11 +161,11 @@ Plan plan_project(const Project& project, core::Diagnostics& diag, const std::ve
         if (ps.frames <= 0) {
             auto loc = s.duration_loc.valid() ? s.duration_loc : s.loc;
             if (us <= 0)
-                diag.error(loc, shot_label(s, i) + " has a duration of " + secs_plain(us) + " s",
+                diag.error(loc, shot_label(s, i) + " has a duration of " + core::seconds_text(us) + " s",
                            "durations must be positive, e.g. `duration: 3s`");
             else
-                diag.error(loc, shot_label(s, i) + " is " + secs_plain(us) + " s, shorter than one frame at "
-                               + fps.to_string() + " fps", "make it at least " + secs_plain(core::frames_to_us(1, fps) + 1) + " s");
+                diag.error(loc, shot_label(s, i) + " is " + core::seconds_text(us) + " s, shorter than one frame at "
+                               + fps.to_string() + " fps", "make it at least " + core::seconds_text(core::frames_to_us(1, fps) + 1) + " s");
             ps.frames = 0;
         }
     }
@@ -189,15 +183,15 @@ Plan plan_project(const Project& project, core::Diagnostics& diag, const std::ve
         bool ok = s.transition_out ? check_transition(t) : default_ok;
         if (t.duration_us <= 0) {
             if (!line_has_error(diag, t.loc))
-                diag.error(t.loc, "transition \"" + t.name + "\" has a duration of " + secs_plain(t.duration_us) + " s",
+                diag.error(t.loc, "transition \"" + t.name + "\" has a duration of " + core::seconds_text(t.duration_us) + " s",
                            "give a positive duration like `" + t.name + " 0.5s`, or use `cut`");
             continue;
         }
         int64_t frames = core::us_to_frames(t.duration_us, fps);
         if (frames <= 0) {
-            diag.warning(t.loc, "transition \"" + t.name + "\" of " + secs_plain(t.duration_us)
+            diag.warning(t.loc, "transition \"" + t.name + "\" of " + core::seconds_text(t.duration_us)
                                     + " s is shorter than one frame; it becomes a cut",
-                         "use at least " + secs_plain(core::frames_to_us(1, fps) + 1) + " s, or write `cut`");
+                         "use at least " + core::seconds_text(core::frames_to_us(1, fps) + 1) + " s, or write `cut`");
             continue;
         }
         if (!ok)
@@ -227,7 +221,7 @@ Plan plan_project(const Project& project, core::Diagnostics& diag, const std::ve
                          "the narration of " + shot_label(s, i) + " is spoken for " + secs(ps.voice_frames, fps) +
                              " but the shot leaves it only " + secs(std::max<int64_t>(0, ps.frames - d[i] - ps.voice_offset_frames), fps) +
                              " between its transitions; the last " + secs(over, fps) + " would be cut",
-                         "lengthen the shot (`duration: " + secs_plain((core::frames_to_us(needed, fps) + 99'999) / 100'000 * 100'000) +
+                         "lengthen the shot (`duration: " + core::seconds_text((core::frames_to_us(needed, fps) + 99'999) / 100'000 * 100'000) +
                              "s`), or shorten the narration");
             ps.voice_frames = std::max<int64_t>(0, ps.voice_frames - over);
         }
@@ -259,7 +253,7 @@ Plan plan_project(const Project& project, core::Diagnostics& diag, const std::ve
                        what + " last longer than the shot itself (" + secs(ps.frames, fps) + ") by "
                            + secs(need - ps.frames, fps) + " (" + std::to_string(need - ps.frames) + " frames)",
                        "make " + shot_label(s, i) + " at least " + secs(need, fps) + " long (`duration: "
-                           + secs_plain(core::frames_to_us(need, fps) + 1000) + "s`) or shorten the transitions");
+                           + core::seconds_text(core::frames_to_us(need, fps) + 1000) + "s`) or shorten the transitions");
         }
     }
 
@@ -286,7 +280,7 @@ Plan plan_project(const Project& project, core::Diagnostics& diag, const std::ve
         ps.source_frames = source_frames[i];
         std::string clip = s.visual.path_as_written.empty() ? s.visual.path.filename().string() : s.visual.path_as_written;
         if (s.visual.trim_from_us)
-            clip += " from " + secs_plain(*s.visual.trim_from_us) + "s";
+            clip += " from " + core::seconds_text(*s.visual.trim_from_us) + "s";
         if (source_frames[i] == 0) {
             diag.error(s.visual.loc, shot_label(s, i) + ": " + clip + " has no frames to show",
                        "the clip is shorter than the trim start; choose an earlier `from`");

@@ -1,3 +1,4 @@
+#include "core/text_util.h"
 #include "script/storyboard.h"
 #include "test_helpers.h"
 
@@ -37,13 +38,13 @@ TEST(Storyboard, TextTableAlignedWithCjk)
     ASSERT_GE(lines.size(), 5u);
     auto visual_col = [](const std::string& line, const std::string& needle) {
         auto pos = line.find(needle);
-        return pos == std::string::npos ? size_t(-1) : script::display_width(line.substr(0, pos));
+        return pos == std::string::npos ? size_t(-1) : core::display_width(line.substr(0, pos));
     };
     size_t header = visual_col(lines[1], "visual");
     EXPECT_EQ(visual_col(lines[2], "media/street"), header) << s;
     EXPECT_EQ(visual_col(lines[3], "media/river"), header) << s;
     EXPECT_EQ(visual_col(lines[4], "[哈尔滨"), header) << s;
-    EXPECT_EQ(script::display_width("冰雪ab"), 6u);
+    EXPECT_EQ(core::display_width("冰雪ab"), 6u);
 }
 
 TEST(Storyboard, JsonFields)
