@@ -26,6 +26,15 @@ std::string Error::to_string() const
     return s;
 }
 
+Error in_context(Error e, std::string_view context, const SourceLoc& where)
+{
+    if (!context.empty())
+        e.message = std::string(context) + ": " + e.message;
+    if (!e.where.valid())
+        e.where = where;
+    return e;
+}
+
 int exit_code_for(ErrorCategory c)
 {
     switch (c) {

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <tl/expected.hpp>
 
 namespace sw::core {
@@ -47,6 +48,10 @@ inline tl::unexpected<Error> make_error(ErrorCategory c, std::string message, st
 {
     return tl::unexpected<Error>(Error{c, std::move(message), std::move(detail), std::move(where)});
 }
+
+// `e` with "CONTEXT: " before its message, and `where` as its location when it has none: how a
+// caller says which shot, file or part an error from below was about.
+Error in_context(Error e, std::string_view context, const SourceLoc& where = {});
 
 // The command line's exit codes (README): 0 done, 1 a render failed, 2 the script or an input
 // is wrong; 128 + N after signal N.

@@ -43,13 +43,8 @@ core::Result<std::vector<float>> build_soundtrack(const timeline::Project& proje
     if (project.music) {
         const auto& m = *project.music;
         auto music = audio::decode_audio(m.path, 2);
-        if (!music) {
-            core::Error e = music.error();
-            e.message = "music: " + e.message;
-            if (!e.where.valid())
-                e.where = m.loc;
-            return tl::unexpected(e);
-        }
+        if (!music)
+            return tl::unexpected(core::in_context(music.error(), "music", m.loc));
         audio::MusicSettings settings;
         settings.volume_db = m.volume_db;
         settings.fade_in = m.fade_in_us * audio::kSampleRate / 1'000'000;

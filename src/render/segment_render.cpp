@@ -319,9 +319,8 @@ core::Status render_segment(const RenderShared& sh, const Segment& seg, const st
         auto bmp = title_renderer.render(title);
         if (!bmp) {
             core::Error err = bmp.error();
-            err.message = "title of shot \"" + shot.name + "\": " + err.message;
-            err.where = shot.title_loc;
-            return tl::unexpected(err);
+            err.where = {};
+            return tl::unexpected(core::in_context(std::move(err), "title of shot \"" + shot.name + "\"", shot.title_loc));
         }
         title_bitmap = std::move(*bmp);
     }
@@ -348,11 +347,9 @@ core::Status render_segment(const RenderShared& sh, const Segment& seg, const st
             if (c.end_frame <= f)
                 continue;
             auto bmp = cue_renderer->render(c.text);
-            if (!bmp) {
-                core::Error err = bmp.error();
-                err.message = "subtitles of shot \"" + project.shots[(size_t)c.shot].name + "\": " + err.message;
-                return tl::unexpected(err);
-            }
+            if (!bmp)
+                return tl::unexpected(
+                    core::in_context(bmp.error(), "subtitles of shot \"" + project.shots[(size_t)c.shot].name + "\""));
             cue_bitmap = std::move(*bmp);
             cue_end = c.end_frame;
         }

@@ -164,13 +164,8 @@ core::Result<std::unique_ptr<ShotSource>> make_still_source(const timeline::Shot
                                                             const RenderContext& ctx, int64_t first)
 {
     auto image = media::load_image(shot.visual.path);
-    if (!image) {
-        core::Error e = image.error();
-        e.message = "shot \"" + shot.name + "\": " + e.message;
-        if (!e.where.valid())
-            e.where = shot.visual.loc;
-        return tl::unexpected(e);
-    }
+    if (!image)
+        return tl::unexpected(core::in_context(image.error(), "shot \"" + shot.name + "\"", shot.visual.loc));
     const Move move = shot.visual.move;
     const Fit fit = shot.visual.fit;
     if (move == Move::None) {
@@ -237,8 +232,7 @@ private:
 
     core::Error named(core::Error e) const
     {
-        e.message = "shot \"" + m_shot_name + "\" (" + m_path + "): " + e.message;
-        return e;
+        return core::in_context(std::move(e), "shot \"" + m_shot_name + "\" (" + m_path + ")");
     }
 
     // The clip's last frame, found by counting its frames and reading the last one again (only
@@ -356,9 +350,9 @@ core::Result<std::unique_ptr<ShotSource>> make_scene_source(const timeline::Shot
     auto gen = visuals::SceneGenerator::create(spec, style, ctx.width, ctx.height, std::max<int64_t>(1, planned.frames), ctx.fps);
     if (!gen) {
         core::Error e = gen.error();
-        e.message = "shot \"" + shot.name + "\": generating its scene failed: " + e.message;
-        e.where = shot.visual.loc.valid() ? shot.visual.loc : shot.loc;
-        return tl::unexpected(e);
+        e.where = {};  // the scene's own parts have no place in the script; the shot does
+        return tl::unexpected(core::in_context(std::move(e), "shot \"" + shot.name + "\": generating its scene failed",
+                                               shot.visual.loc.valid() ? shot.visual.loc : shot.loc));
     }
     return std::make_unique<SceneSource>(std::move(*gen), first);
 }
@@ -381,13 +375,8 @@ core::Result<std::unique_ptr<ShotSource>> make_shot_source(const timeline::Shot&
     // then shown, and held, from `first_frame` on).
     const int64_t opened = usable >= 0 ? std::min(first_frame, usable - 1) : first_frame;
     auto reader = media::VideoReader::open(shot.visual.path, ctx.fps, from, ctx.decoder_threads, opened);
-    if (!reader) {
-        core::Error e = reader.error();
-        e.message = "shot \"" + shot.name + "\": " + e.message;
-        if (!e.where.valid())
-            e.where = shot.visual.loc;
-        return tl::unexpected(e);
-    }
+    if (!reader)
+        return tl::unexpected(core::in_context(reader.error(), "shot \"" + shot.name + "\"", shot.visual.loc));
     return std::make_unique<VideoSource>(std::move(*reader), shot, usable, ctx, opened);
 }
 
