@@ -100,8 +100,7 @@ std::string md_settings_hint(uint16_t where)
                   : k.md.find('<') != std::string_view::npos ? std::string(k.md_example)
                                                              : std::string(k.md);
             if (k.range.bounded)
-                usage += " (" + (k.range.lo_open ? "above " + number_text(k.range.lo) + " to " + number_text(k.range.hi)
-                                                 : range_text(k))
+                usage += " (" + (k.range.lo_open ? range_sentence(k) : range_text(k))
                        + (k.unit.empty() || k.unit == "%" || k.unit == "px" ? "" : " " + std::string(k.unit)) + ")";
         }
         out += (out.empty() ? "" : ", ") + usage;
@@ -180,8 +179,7 @@ std::string type_cell(const Key& k)
     }
     if (k.range.bounded) {
         s += k.type == Type::Choice ? ", or " : ", ";
-        s += k.range.lo_open ? "above " + number_text(k.range.lo) + ", at most " + number_text(k.range.hi)
-                             : range_text(k);
+        s += k.range.lo_open ? range_sentence(k) : range_text(k);
         if (!k.unit.empty())
             s += " " + std::string(k.unit);
     }
