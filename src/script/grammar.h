@@ -297,8 +297,8 @@ inline constexpr Key kKeys[] = {
      .type = Type::Duration, .description = "its length (default the project's, else 0.5 s)", .md_example = "0.8s",
      .json_example = "0.8"},
     {.md = "<param>=<value>", .md_where = Transition, .md_bare = true, .json = "params", .json_where = Transition,
-     .type = Type::Object, .description = "the effect's own parameters", .md_example = "softness=0.2",
-     .json_example = "{\"softness\": 0.2}"},
+     .type = Type::Object, .description = "the effect's own parameters (`shotweave list transitions`; none takes any yet)",
+     .md_example = "<param>=<value>", .json_example = "{}"},
 };
 
 // The row written `name` in Markdown at `where` (consteval: a misspelt name does not compile).

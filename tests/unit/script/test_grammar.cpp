@@ -286,3 +286,79 @@ TEST(Grammar, LogoCornerAndSubtitlePositionAreEnums)
     EXPECT_STREQ(timeline::to_string(timeline::LogoCorner::TopRight), "top-right");
     EXPECT_STREQ(timeline::to_string(timeline::SubtitlePosition::Percent), "percent");
 }
+
+// Every row's examples are read without an error by its reader, so the table's examples (shown in
+// hints and docs) are true and each reader knows each row.
+TEST(Grammar, EveryExampleReadsWithoutErrors)
+{
+    namespace g = grammar;
+    TempDir t;
+    for (const char* f : {"media/street.jpg", "media/clip.mp4", "media/bgm.mp3", "media/logo.png", "vo/shot3.wav",
+                          "models/wan.toml"})
+        t.write(f);
+    auto expect_clean = [&](const std::string& text, Format format, const std::string& what) {
+        core::Diagnostics d;
+        auto p = read_script_text(text, format == Format::Json ? "t.json" : "t.md", format, t.path(), d);
+        ASSERT_TRUE(p) << what << ": " << p.error().message;
+        for (auto& i : d.items())
+            EXPECT_NE(i.severity, core::Severity::Error) << what << ": " << i.message << " — " << i.hint << "\n" << text;
+    };
+    // The value a Markdown row's own line needs around it.
+    auto md_line = [](const g::Key& k) -> std::string {
+        std::string word = k.md_bare ? std::string(k.md_example) : std::string(k.md) + "=" + std::string(k.md_example);
+        switch (k.md_where) {
+        case g::Voice: return "voice: zh " + word;
+        case g::Subtitles: return "subtitles: on " + word;
+        case g::Logo: return k.md_bare && k.type == g::Type::Path ? "logo: " + word : "logo: media/logo.png " + word;
+        case g::Music: return k.md_bare && k.type == g::Type::Path ? "music: " + word : "music: media/bgm.mp3 " + word;
+        case g::Loudness: return "loudness: " + word;
+        }
+        return std::string(k.md) + ": " + std::string(k.md_example);
+    };
+    for (const g::Key& k : g::kKeys) {
+        if (!k.md.empty() && !(k.md_where & (g::Visual | g::Transition)) && !k.reserved) {
+            std::string line = md_line(k);
+            if (k.md_where & g::Shot)
+                expect_clean("# A\nHello.\n" + line + "\n", Format::Markdown, line);
+            else
+                expect_clean("---\n" + line + "\n---\n# A\nHello.\n", Format::Markdown, line);
+        }
+        if (k.md_where & g::Visual) {
+            std::string path = k.type == g::Type::Duration ? "media/clip.mp4" : "media/street.jpg";
+            std::string line = k.type == g::Type::Path ? std::string(k.md_example)
+                             : path + " " + (k.md_bare ? "" : std::string(k.md) + " ") + std::string(k.md_example);
+            expect_clean("# A\n" + line + "\n", Format::Markdown, line);
+        }
+        if (k.json.empty())
+            continue;
+        std::string field = "\"" + std::string(k.json) + "\": " + std::string(k.json_example);
+        const std::string shot = R"({"narration": "Hello."})";
+        std::string doc;
+        switch (k.json_where) {
+        case g::Project:
+            doc = k.json == "shots" ? "{" + field + "}" : "{" + field + ", \"shots\": [" + shot + "]}";
+            break;
+        case g::Shot: doc = "{\"shots\": [{" + field + "}]}"; break;
+        case g::Visual:
+            doc = "{\"shots\": [{\"visual\": {" + field
+                + (k.json == "media" || k.json == "description" || k.json == "generate" || k.json == "card"
+                       ? std::string()
+                       : std::string(", \"media\": \"media/") + (k.type == g::Type::Duration ? "clip.mp4\"" : "street.jpg\""))
+                + "}}]}";
+            break;
+        case g::Subtitles: doc = "{\"subtitles\": {" + field + "}, \"shots\": [" + shot + "]}"; break;
+        case g::Logo: doc = "{\"logo\": {\"media\": \"media/logo.png\", " + field + "}, \"shots\": [" + shot + "]}"; break;
+        case g::Music: doc = "{\"music\": {\"media\": \"media/bgm.mp3\", " + field + "}, \"shots\": [" + shot + "]}"; break;
+        case g::Loudness: doc = "{\"loudness\": {" + field + "}, \"shots\": [" + shot + "]}"; break;
+        case g::Transition:
+            doc = "{\"transition\": {\"name\": \"fade\", " + field + "}, \"shots\": [" + shot + ", " + shot + "]}";
+            break;
+        }
+        // A repeated "media"/"name" (the row that is the required field itself) is a duplicate.
+        if ((k.json_where & (g::Logo | g::Music)) && k.json == "media")
+            doc = "{\"" + std::string(k.json_where == g::Logo ? "logo" : "music") + "\": {" + field + "}, \"shots\": [" + shot + "]}";
+        if (k.json_where == g::Transition && k.json == "name")
+            doc = "{\"transition\": {" + field + "}, \"shots\": [" + shot + ", " + shot + "]}";
+        expect_clean(doc, Format::Json, field);
+    }
+}
