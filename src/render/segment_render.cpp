@@ -167,14 +167,12 @@ core::Result<RenderShared> prepare_shared(const timeline::Project& project, cons
         style.outline_color = look.outline_color;
         if (look.shadow >= 0)
             style.shadow = look.shadow;
-        if (look.position == "top")
-            style.position = text::SubtitleStyle::Position::Top;
-        else if (look.position == "center")
-            style.position = text::SubtitleStyle::Position::Center;
-        else if (look.position == "percent") {
-            style.position = text::SubtitleStyle::Position::Percent;
+        // The two enums list the same places in the same order (text does not see timeline).
+        static_assert(int(text::SubtitleStyle::Position::Top) == int(timeline::SubtitlePosition::Top)
+                      && int(text::SubtitleStyle::Position::Percent) == int(timeline::SubtitlePosition::Percent));
+        style.position = text::SubtitleStyle::Position(look.position);
+        if (look.position == timeline::SubtitlePosition::Percent)
             style.percent = look.percent;
-        }
         sh.subtitle_style = style;
         sh.cues = build_cues(project, plan, options.voice, *sh.subtitle_style, ctx.width, ctx.height);
         if (options.side_cues)
@@ -204,7 +202,7 @@ core::Result<RenderShared> prepare_shared(const timeline::Project& project, cons
             return tl::unexpected(e);
         }
         const int margin = (int)std::lround(0.04 * std::min(ctx.width, ctx.height));
-        const bool right = lg.corner.find("right") != std::string::npos, bottom = lg.corner.find("bottom") != std::string::npos;
+        const bool right = timeline::is_right(lg.corner), bottom = timeline::is_bottom(lg.corner);
         int x = right ? ctx.width - margin - size->first : margin;
         int y = bottom ? ctx.height - margin - size->second : margin;
         auto bmp = text::load_logo(lg.path, lw, x, y);
@@ -261,7 +259,7 @@ core::Result<std::string> segment_material(const RenderShared& sh, const Segment
     if (project.logo) {
         const auto& lg = *project.logo;
         std::string d = SW_TRY(digest(lg.path));
-        o << "logo file=" << d << " width=" << num(lg.width_frac) << " corner=" << quoted(lg.corner)
+        o << "logo file=" << d << " width=" << num(lg.width_frac) << " corner=" << quoted(timeline::to_string(lg.corner))
           << " opacity=" << num(lg.opacity) << "\n";
     }
     return o.str();

@@ -9,11 +9,11 @@
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <set>
 #include <cstring>
 
 #include "core/text_util.h"
+#include "script/grammar.h"
 #include "script/readers.h"
 #include "script/script.h"
 #include "script/values.h"
@@ -346,7 +346,7 @@ private:
             type_error(ptr, v, "a string like \"fade 0.5s\" or an object {\"name\": ..., \"duration\": ...}");
             return std::nullopt;
         }
-        check_fields(v, ptr, {"name", "duration", "params"});
+        check_fields(v, ptr, grammar::json_names(grammar::Transition));
         timeline::TransitionSpec t;
         auto name = get_string(v, ptr, "name");
         if (!name) {
@@ -401,27 +401,20 @@ private:
         if (v.is_string()) {
             path = v.get<std::string>();
         } else if (v.is_object()) {
-            check_fields(v, ptr, {"media", "corner", "opacity", "size_percent"});
+            namespace g = grammar;
+            check_fields(v, ptr, g::json_names(g::Logo));
             path = get_string(v, ptr, "media");
             if (auto c = get_string(v, ptr, "corner")) {
-                if (*c == "top-left" || *c == "top-right" || *c == "bottom-left" || *c == "bottom-right")
-                    lg.corner = *c;
+                if (auto corner = parse_logo_corner(*c))
+                    lg.corner = *corner;
                 else
                     m_diag.error(val_loc(ptr + "/corner"), "unknown logo corner \"" + *c + "\"",
-                                 "use top-left, top-right, bottom-left or bottom-right");
+                                 "use " + g::choices_text(g::json_key(g::Logo, "corner")));
             }
-            if (auto it = v.find("opacity"); it != v.end()) {
-                if (it->is_number() && it->get<double>() > 0 && it->get<double>() <= 1)
-                    lg.opacity = it->get<double>();
-                else
-                    m_diag.error(val_loc(ptr + "/opacity"), "logo opacity must be a number above 0, at most 1", "e.g. 0.85");
-            }
-            if (auto it = v.find("size_percent"); it != v.end()) {
-                if (it->is_number() && it->get<double>() >= 2 && it->get<double>() <= 60)
-                    lg.width_frac = it->get<double>() / 100;
-                else
-                    m_diag.error(val_loc(ptr + "/size_percent"), "logo size_percent must be from 2 to 60", "e.g. 18");
-            }
+            if (auto n = number_in(v, ptr, g::json_key(g::Logo, "opacity")))
+                lg.opacity = *n;
+            if (auto n = number_in(v, ptr, g::json_key(g::Logo, "size_percent")))
+                lg.width_frac = *n / 100;
             ptr += "/media";
         } else {
             type_error(ptr, v, "a path or an object with \"media\"");
@@ -447,22 +440,26 @@ private:
         if (auto a = parse_title_animation(v))
             return a;
         auto dym = core::did_you_mean(core::to_lower_ascii(v), title_animation_names());
+        constexpr const grammar::Key& k = grammar::json_key(grammar::Project, "title_animation");
         m_diag.error(val_loc(ptr), "unknown title animation \"" + v + "\"",
-                     dym.empty() ? "use \"slide-up\" (default), \"fade\", \"pop\" or \"none\"" : "did you mean \"" + dym + "\"?");
+                     dym.empty() ? "use " + grammar::choices_text(k, "\"") + " (default \"" + std::string(k.choices[0]) + "\")"
+                                 : "did you mean \"" + dym + "\"?");
         return std::nullopt;
     }
 
-    // A number within [lo, hi] at `ptr`, or an error with an example.
-    std::optional<double> number_in(const json& obj, const std::string& ptr, const char* key, double lo, double hi,
-                                    const char* example)
+    // The number `k` names in `obj` (at `ptr`) if it is within the key's range (and, when `whole`,
+    // written as a whole number), else an error with the range and the key's example.
+    std::optional<double> number_in(const json& obj, const std::string& ptr, const grammar::Key& k, bool whole = false)
     {
+        std::string key(k.json);
         auto it = obj.find(key);
         if (it == obj.end())
             return std::nullopt;
-        if (!it->is_number() || it->get<double>() < lo || it->get<double>() > hi) {
-            std::ostringstream msg;
-            msg << readable(ptr + "/" + key) << " must be a number from " << lo << " to " << hi;
-            m_diag.error(val_loc(ptr + "/" + key), msg.str(), std::string("e.g. \"") + key + "\": " + example);
+        if (!(whole ? it->is_number_integer() : it->is_number()) || !k.range.contains(it->get<double>())) {
+            m_diag.error(val_loc(ptr + "/" + key),
+                         readable(ptr + "/" + key) + " must be " + (whole ? "a whole number " : "a number ")
+                             + grammar::range_sentence(k),
+                         "e.g. \"" + key + "\": " + std::string(k.json_example));
             return std::nullopt;
         }
         return it->get<double>();
@@ -482,7 +479,8 @@ private:
             type_error(ptr, v, "true, false or an object like {\"position\": \"top\", \"box\": true}");
             return;
         }
-        check_fields(v, ptr, {"burn", "position", "size_percent", "box", "color", "outline_px", "outline_color", "shadow", "font", "max_lines"});
+        namespace g = grammar;
+        check_fields(v, ptr, g::json_names(g::Subtitles));
         auto& look = m_project.subtitle_look;
         if (auto it = v.find("burn"); it != v.end()) {
             if (it->is_boolean())
@@ -497,25 +495,27 @@ private:
                 type_error(ptr + "/box", *it, "true or false");
         }
         if (auto p = get_string(v, ptr, "position")) {
+            constexpr const g::Key& position = g::json_key(g::Subtitles, "position");
             char* end = nullptr;
             double pc = std::strtod(p->c_str(), &end);
-            if (*p == "bottom" || *p == "center" || *p == "top") {
-                look.position = *p;
-            } else if (end && end != p->c_str() && std::string_view(end) == "%" && pc >= 5 && pc <= 95) {
-                look.position = "percent";
+            if (auto named = parse_subtitle_position(*p)) {
+                look.position = *named;
+            } else if (end && end != p->c_str() && std::string_view(end) == "%" && position.range.contains(pc)) {
+                look.position = timeline::SubtitlePosition::Percent;
                 look.percent = pc / 100;
             } else {
                 m_diag.error(val_loc(ptr + "/position"), "unknown subtitle position \"" + *p + "\"",
-                             "use \"bottom\", \"center\", \"top\" or a height like \"30%\" (5-95 %)");
+                             "use " + g::choices_text(position, "\"") + " or a height like \"30%\" ("
+                                 + g::range_text(position) + " %)");
             }
         }
-        if (auto n = number_in(v, ptr, "size_percent", 1.5, 10, "4"))
+        if (auto n = number_in(v, ptr, g::json_key(g::Subtitles, "size_percent")))
             look.size_frac = *n / 100;
-        if (auto n = number_in(v, ptr, "outline_px", 0, 40, "3"))
+        if (auto n = number_in(v, ptr, g::json_key(g::Subtitles, "outline_px")))
             look.outline_px = *n;
-        if (auto n = number_in(v, ptr, "shadow", 0, 1, "0.5"))
+        if (auto n = number_in(v, ptr, g::json_key(g::Subtitles, "shadow")))
             look.shadow = *n;
-        if (auto n = number_in(v, ptr, "max_lines", 1, 4, "2"))
+        if (auto n = number_in(v, ptr, g::json_key(g::Subtitles, "max_lines")))
             look.max_lines = (int)*n;
         for (const char* key : {"color", "outline_color"}) {
             if (auto c = get_string(v, ptr, key)) {
@@ -532,10 +532,13 @@ private:
     // "loudness": -14 (integrated LUFS) or {"lufs": -14, "peak_dbtp": -1}.
     void read_loudness(const json& v)
     {
+        namespace g = grammar;
+        constexpr const g::Key& lufs = g::json_key(g::Loudness, "lufs");
         m_project.loudness_loc = val_loc("/loudness");
         if (v.is_number()) {
-            if (v.get<double>() < -40 || v.get<double>() > -5)
-                m_diag.error(val_loc("/loudness"), "loudness must be a number from -40 to -5 (LUFS)", "e.g. \"loudness\": -14");
+            if (!lufs.range.contains(v.get<double>()))
+                m_diag.error(val_loc("/loudness"), "loudness must be a number " + g::range_sentence(lufs) + " (LUFS)",
+                             "e.g. \"loudness\": " + std::string(lufs.json_example));
             else
                 m_project.loudness_lufs = v.get<double>();
             return;
@@ -544,10 +547,10 @@ private:
             type_error("/loudness", v, "a number of LUFS like -14 or an object {\"lufs\": -14, \"peak_dbtp\": -1}");
             return;
         }
-        check_fields(v, "/loudness", {"lufs", "peak_dbtp"});
-        if (auto n = number_in(v, "/loudness", "lufs", -40, -5, "-14"))
+        check_fields(v, "/loudness", g::json_names(g::Loudness));
+        if (auto n = number_in(v, "/loudness", lufs))
             m_project.loudness_lufs = *n;
-        if (auto n = number_in(v, "/loudness", "peak_dbtp", -9, 0, "-1"))
+        if (auto n = number_in(v, "/loudness", g::json_key(g::Loudness, "peak_dbtp")))
             m_project.true_peak_dbtp = *n;
     }
 
@@ -561,42 +564,39 @@ private:
         if (v.is_string()) {
             path = v.get<std::string>();
         } else if (v.is_object()) {
-            check_fields(v, ptr, {"media", "volume_db", "duck_db", "fade_in", "fade_out"});
+            namespace g = grammar;
+            check_fields(v, ptr, g::json_names(g::Music));
             path = get_string(v, ptr, "media");
             if (!path) {
                 m_diag.error(val_loc(ptr), "music needs \"media\"", "add e.g. \"media\": \"media/bgm.mp3\"");
                 return;
             }
             ptr += "/media";
-            if (auto it = v.find("volume_db"); it != v.end()) {
-                if (!it->is_number() || it->get<double>() < -60 || it->get<double>() > 20) {
-                    m_diag.error(val_loc("/music/volume_db"), "music volume_db must be a number from -60 to 20",
-                                 "e.g. \"volume_db\": -6");
+            // A bad setting drops the music (one error, not a second about the music itself).
+            for (double* out : {&m.volume_db, &m.duck_db}) {
+                const g::Key& k = out == &m.volume_db ? g::json_key(g::Music, "volume_db") : g::json_key(g::Music, "duck_db");
+                if (!v.contains(k.json))
+                    continue;
+                auto n = number_in(v, "/music", k);
+                if (!n)
                     return;
-                }
-                m.volume_db = it->get<double>();
+                *out = *n;
             }
-            if (auto it = v.find("duck_db"); it != v.end()) {
-                if (!it->is_number() || it->get<double>() < -40 || it->get<double>() > 0) {
-                    m_diag.error(val_loc("/music/duck_db"), "music duck_db must be a number from -40 to 0",
-                                 "e.g. \"duck_db\": -12 (0 turns ducking off)");
-                    return;
-                }
-                m.duck_db = it->get<double>();
-            }
-            for (const char* key : {"fade_in", "fade_out"}) {
+            for (int64_t* out : {&m.fade_in_us, &m.fade_out_us}) {
+                const g::Key& k = out == &m.fade_in_us ? g::json_key(g::Music, "fade_in") : g::json_key(g::Music, "fade_out");
+                std::string key(k.json);
                 auto it = v.find(key);
                 if (it == v.end())
                     continue;
-                auto d = get_duration(*it, std::string("/music/") + key, true);
+                auto d = get_duration(*it, "/music/" + key, true);
                 if (!d)
                     return;
-                if (*d > 30'000'000) {
-                    m_diag.error(val_loc(std::string("/music/") + key), std::string("music ") + key + " must be at most 30 s",
-                                 "e.g. \"fade_out\": \"2s\"");
+                if (!k.range.contains(double(*d) / 1e6)) {
+                    m_diag.error(val_loc("/music/" + key), "music." + key + " must be at most " + g::number_text(k.range.hi) + " s",
+                                 "e.g. \"" + key + "\": " + std::string(k.json_example));
                     return;
                 }
-                (key[5] == 'i' ? m.fade_in_us : m.fade_out_us) = *d;
+                *out = *d;
             }
         } else {
             type_error(ptr, v, "a path or an object with \"media\"");
@@ -617,7 +617,8 @@ private:
 
     void read_project(const json& root)
     {
-        check_fields(root, "", {"$schema", "schema_version", "title", "size", "fps", "transition", "background", "music", "voice", "voice_rate", "voice_pitch", "tts", "tts_command", "subtitles", "logo", "loudness", "title_animation", "library", "seed", "generator", "shots"});
+        namespace g = grammar;
+        check_fields(root, "", g::json_names(g::Project));
         if (auto it = root.find("schema_version"); it != root.end()) {
             if (!it->is_number_integer() || it->get<int64_t>() != 1)
                 m_diag.error(val_loc("/schema_version"), "schema_version must be 1",
@@ -696,25 +697,17 @@ private:
             m_project.voice = *v;
             m_project.voice_loc = val_loc("/voice");
         }
-        auto int_in = [&](const char* key, int lo, int hi, int& out) {
-            auto it = root.find(key);
-            if (it == root.end())
-                return;
-            if (!it->is_number_integer() || it->get<int64_t>() < lo || it->get<int64_t>() > hi)
-                m_diag.error(val_loc(std::string("/") + key),
-                             std::string(key) + " must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi),
-                             std::string("e.g. \"") + key + "\": " + std::to_string((lo + hi) / 2));
-            else
-                out = int(it->get<int64_t>());
-        };
-        int_in("voice_rate", 80, 450, m_project.voice_rate);
-        int_in("voice_pitch", 0, 100, m_project.voice_pitch);
+        if (auto n = number_in(root, "", g::json_key(g::Project, "voice_rate"), true))
+            m_project.voice_rate = int(*n);
+        if (auto n = number_in(root, "", g::json_key(g::Project, "voice_pitch"), true))
+            m_project.voice_pitch = int(*n);
         if (auto t = get_string(root, "", "tts")) {
+            constexpr const g::Key& tts = g::json_key(g::Project, "tts");
             m_project.tts_loc = val_loc("/tts");
-            if (*t == "espeak" || *t == "http" || *t == "command")
+            if (std::find(tts.choices.begin(), tts.choices.end(), *t) != tts.choices.end())
                 m_project.tts = *t;
             else
-                m_diag.error(m_project.tts_loc, "unknown TTS engine \"" + *t + "\"", "use \"espeak\", \"http\" or \"command\"");
+                m_diag.error(m_project.tts_loc, "unknown TTS engine \"" + *t + "\"", "use " + g::choices_text(tts, "\""));
         }
         if (auto c = get_string(root, "", "tts_command")) {
             m_project.tts_command = *c;
@@ -764,8 +757,7 @@ private:
             m_project.shots.push_back(std::move(s));
             return;
         }
-        check_fields(v, ptr, {"name", "visual", "narration", "duration", "transition", "title", "title_animation", "voice",
-                              "voice_file", "audio", "continue"});
+        check_fields(v, ptr, grammar::json_names(grammar::Shot));
         if (auto it = v.find("continue"); it != v.end()) {
             s.continue_loc = val_loc(ptr + "/continue");
             if (it->is_boolean())
@@ -815,7 +807,8 @@ private:
         }
         if (auto a = get_string(v, ptr, "audio")) {
             s.audio_loc = val_loc(ptr + "/audio");
-            if (*a == "keep" || *a == "mute")
+            constexpr const grammar::Key& audio = grammar::json_key(grammar::Shot, "audio");
+            if (std::find(audio.choices.begin(), audio.choices.end(), *a) != audio.choices.end())
                 s.keep_audio = *a == "keep";
             else
                 m_diag.error(s.audio_loc, "\"audio\": \"" + *a + "\" is neither \"keep\" nor \"mute\"",
@@ -843,7 +836,7 @@ private:
             type_error(ptr, v, "an object like {\"media\": \"photo.jpg\"} or {\"description\": \"...\"}");
             return;
         }
-        check_fields(v, ptr, {"media", "description", "generate", "card", "move", "fit", "from", "to"});
+        check_fields(v, ptr, grammar::json_names(grammar::Visual));
         timeline::Visual& vis = s.visual;
         vis.loc = val_loc(ptr);
         // {"generate": "<words>"} = `visual: generate <words>`; {"card": true} = `visual: card`.
@@ -903,7 +896,7 @@ private:
             if (!mv) {
                 auto dym = core::did_you_mean(*m, move_names());
                 m_diag.error(val_loc(ptr + "/move"), "unknown move \"" + *m + "\"",
-                             dym.empty() ? "moves: zoom-in, zoom-out, pan-left, pan-right, pan-up, pan-down"
+                             dym.empty() ? "moves: " + join(move_names())
                                          : "did you mean \"" + dym + "\"?");
             } else if (is_video && *mv != timeline::Move::None) {
                 m_diag.error(val_loc(ptr + "/move"), "\"" + *m + "\" is a move for photos; a video shot cannot use it",
@@ -918,7 +911,8 @@ private:
             } else {
                 auto dym = core::did_you_mean(*f, fit_names());
                 m_diag.error(val_loc(ptr + "/fit"), "unknown fit \"" + *f + "\"",
-                             dym.empty() ? "use cover, contain or stretch" : "did you mean \"" + dym + "\"?");
+                             dym.empty() ? "use " + grammar::choices_text(grammar::json_key(grammar::Visual, "fit"))
+                                         : "did you mean \"" + dym + "\"?");
             }
         }
         for (const char* k : {"from", "to"}) {

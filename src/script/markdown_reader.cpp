@@ -4,6 +4,7 @@
 #include <map>
 
 #include "core/text_util.h"
+#include "script/grammar.h"
 #include "script/readers.h"
 #include "script/script.h"
 #include "script/values.h"
@@ -17,21 +18,21 @@ using timeline::Shot;
 
 const std::vector<std::string>& front_matter_keys()
 {
-    static const std::vector<std::string> k{"title", "size", "fps", "transition", "background", "music", "voice", "subtitles", "tts", "logo", "loudness", "title-animation", "library", "seed", "generator"};
+    static const std::vector<std::string> k = grammar::md_names(grammar::Project);
     return k;
 }
 
 const std::vector<std::string>& shot_keys()
 {
-    static const std::vector<std::string> k{"visual", "duration", "transition", "title", "fit", "voice", "voice-file", "audio", "title-animation", "continue"};
+    static const std::vector<std::string> k = grammar::md_names(grammar::Shot);
     return k;
 }
 
-// Front matter keys that later features will read (voice-over, music, logo, subtitles). Accepted
-// with a warning so scripts written for those features already check.
+// Front matter keys that later features will read. Accepted with a warning so scripts written
+// for those features already check.
 static const std::vector<std::string>& reserved_keys()
 {
-    static const std::vector<std::string> k{"font"};
+    static const std::vector<std::string> k = grammar::md_reserved_names(grammar::Project);
     return k;
 }
 
@@ -336,12 +337,13 @@ private:
                                  "move it below the shot's `# heading`");
                 else
                     m_diag.error(key_loc, "unknown key \"" + std::string(kl.key) + "\" in the front matter",
-                                 dym.empty() ? "known keys: title, size, fps, transition, background, music, voice, tts, subtitles, logo, loudness, title-animation, library, seed, generator"
+                                 dym.empty() ? "known keys: " + join(front_matter_keys())
                                              : "did you mean \"" + dym + "\"?");
                 continue;
             }
             if (kl.value.empty() && key != "title") {
-                m_diag.error(val.at(0), "`" + key + "` has no value", "write e.g. `" + key + ": " + example(key) + "`");
+                m_diag.error(val.at(0), "`" + key + "` has no value",
+                             "write e.g. `" + key + ": " + example(grammar::Project, key) + "`");
                 continue;
             }
             if (key == "title") {
@@ -370,6 +372,8 @@ private:
                 read_logo(val);
             } else if (key == "loudness") {
                 // `loudness: -14 [LUFS] [peak=-1]`
+                constexpr const grammar::Key& lufs = grammar::md_key(grammar::Loudness, "<lufs>");
+                constexpr const grammar::Key& peak_key = grammar::md_key(grammar::Loudness, "peak");
                 m_project.loudness_loc = val.at(0);
                 for (auto& [off, w] : split_words(val.text)) {
                     std::string lw = core::to_lower_ascii(w);
@@ -382,21 +386,24 @@ private:
                     bool numeric = !num.empty() && end && *end == 0;
                     if (lw == "lufs")
                         continue;
-                    if (!peak && numeric && v >= -40 && v <= -5)
+                    if (!peak && numeric && lufs.range.contains(v))
                         m_project.loudness_lufs = v;
-                    else if (peak && numeric && v >= -9 && v <= 0)
+                    else if (peak && numeric && peak_key.range.contains(v))
                         m_project.true_peak_dbtp = v;
                     else
                         m_diag.error(val.at(off), "unknown loudness setting \"" + std::string(w) + "\"",
-                                     "write a target from -40 to -5 LUFS and optionally `peak=-1` (-9 to 0 dBTP), "
-                                     "e.g. `loudness: -16 peak=-1.5`");
+                                     "write a target " + grammar::range_sentence(lufs) + " LUFS and optionally `peak=-1` ("
+                                         + grammar::range_text(peak_key) + " dBTP), e.g. `loudness: -16 peak=-1.5`");
                 }
             } else if (key == "tts") {
                 // `tts: espeak`, `tts: http`, or `tts: command <template>`.
                 auto words = split_words(val.text);
                 std::string kind = words.empty() ? "" : core::to_lower_ascii(words[0].second);
                 m_project.tts_loc = val.at(0);
-                if (kind == "espeak" || kind == "http") {
+                constexpr const grammar::Key& tts = grammar::md_key(grammar::Project, "tts");
+                auto engines = grammar::choice_names(tts);
+                bool known = std::find(engines.begin(), engines.end(), kind) != engines.end();
+                if (known && kind != "command") {
                     m_project.tts = kind;
                 } else if (kind == "command") {
                     std::string rest(core::trim(val.text.substr(words[0].first + words[0].second.size())));
@@ -407,7 +414,7 @@ private:
                     m_project.tts = kind;
                     m_project.tts_command = rest;
                 } else {
-                    auto dym = core::did_you_mean(kind, {"espeak", "http", "command"});
+                    auto dym = core::did_you_mean(kind, engines);
                     m_diag.error(val.at(0), "unknown TTS engine \"" + kind + "\"",
                                  dym.empty() ? "use `espeak` (built in), `http` or `command <template>`"
                                              : "did you mean \"" + dym + "\"?");
@@ -464,8 +471,10 @@ private:
         if (auto a = parse_title_animation(val.text))
             return a;
         auto dym = core::did_you_mean(core::to_lower_ascii(core::trim(val.text)), title_animation_names());
+        constexpr const grammar::Key& k = grammar::md_key(grammar::Project, "title-animation");
         m_diag.error(val.at(0), "unknown title animation \"" + std::string(val.text) + "\"",
-                     dym.empty() ? "use slide-up (default), fade, pop or none" : "did you mean \"" + dym + "\"?");
+                     dym.empty() ? "use " + grammar::choices_text(k) + " (default " + std::string(k.choices[0]) + ")"
+                                 : "did you mean \"" + dym + "\"?");
         return std::nullopt;
     }
 
@@ -486,13 +495,15 @@ private:
             std::string num = eq == std::string_view::npos ? "" : std::string(w.substr(eq + 1));
             long v = std::strtol(num.c_str(), &end, 10);
             bool numeric = !num.empty() && end && *end == 0;
-            if (name == "rate" && numeric && v >= 80 && v <= 450)
+            constexpr const grammar::Key& rate = grammar::md_key(grammar::Voice, "rate");
+            constexpr const grammar::Key& pitch = grammar::md_key(grammar::Voice, "pitch");
+            if (name == rate.md && numeric && rate.range.contains(v))
                 m_project.voice_rate = int(v);
-            else if (name == "pitch" && numeric && v >= 0 && v <= 100)
+            else if (name == pitch.md && numeric && pitch.range.contains(v))
                 m_project.voice_pitch = int(v);
             else
                 m_diag.error(val.at(off), "unknown voice setting \"" + std::string(w) + "\"",
-                             "write `rate=<80-450 words per minute>` or `pitch=<0-100>`");
+                             "write " + grammar::md_settings_hint(grammar::Voice));
         }
     }
 
@@ -520,68 +531,77 @@ private:
             std::string name = lw.substr(0, eq);
             std::string value = eq == std::string::npos ? "" : word.substr(eq + 1);
             value = unquote(value);
-            auto percent = [&](double lo, double hi, double& out) {
+            auto percent = [&](const grammar::Key& k, double& out) {
                 char* end = nullptr;
                 double v = std::strtod(value.c_str(), &end);
-                if (end && std::string_view(end) == "%" && v >= lo && v <= hi) {
+                if (end && std::string_view(end) == "%" && k.range.contains(v)) {
                     out = v / 100;
                     return true;
                 }
                 return false;
             };
+            namespace g = grammar;
+            constexpr const g::Key& position = g::md_key(g::Subtitles, "position");
+            constexpr const g::Key& size = g::md_key(g::Subtitles, "size");
+            constexpr const g::Key& color = g::md_key(g::Subtitles, "color");
+            constexpr const g::Key& font = g::md_key(g::Subtitles, "font");
+            constexpr const g::Key& outline = g::md_key(g::Subtitles, "outline");
+            constexpr const g::Key& outline_color = g::md_key(g::Subtitles, "outline-color");
+            constexpr const g::Key& lines = g::md_key(g::Subtitles, "lines");
+            constexpr const g::Key& shadow = g::md_key(g::Subtitles, "shadow");
+            constexpr const g::Key& box = g::md_key(g::Subtitles, "box");
             bool ok = true;
             if (lw == "on" || lw == "yes" || lw == "true")
                 m_project.burn_subtitles = true;
             else if (lw == "off" || lw == "no" || lw == "false")
                 m_project.burn_subtitles = false;
-            else if (lw == "box")
+            else if (lw == box.md)
                 look.box = true;
-            else if (name == "position" && (value == "bottom" || value == "center" || value == "top"))
-                look.position = value;
-            else if (name == "position" && percent(5, 95, look.percent))
-                look.position = "percent";
-            else if (name == "size")
-                ok = percent(1.5, 10, look.size_frac);
-            else if (name == "color") {
+            else if (name == position.md && parse_subtitle_position(value))
+                look.position = *parse_subtitle_position(value);
+            else if (name == position.md && percent(position, look.percent))
+                look.position = timeline::SubtitlePosition::Percent;
+            else if (name == size.md)
+                ok = percent(size, look.size_frac);
+            else if (name == color.md) {
                 if (auto c = parse_color(value))
                     look.color = *c;
                 else
                     ok = false;
-            } else if (name == "font" && !value.empty())
+            } else if (name == font.md && !value.empty())
                 look.font = value;
-            else if (name == "outline" && (value == "off" || value == "none"))
+            else if (name == outline.md && (value == "off" || value == "none"))
                 look.outline_px = 0;
-            else if (name == "outline") {
+            else if (name == outline.md) {
                 std::string v = value;
                 if (v.size() > 2 && v.substr(v.size() - 2) == "px")
                     v.resize(v.size() - 2);
                 char* end = nullptr;
                 double px = std::strtod(v.c_str(), &end);
-                ok = !v.empty() && end && *end == 0 && px >= 0 && px <= 40;
+                ok = !v.empty() && end && *end == 0 && outline.range.contains(px);
                 if (ok)
                     look.outline_px = px;
-            } else if (name == "lines" && value.size() == 1 && value[0] >= '1' && value[0] <= '4') {
+            } else if (name == lines.md && value.size() == 1 && value[0] >= '0' && value[0] <= '9'
+                       && lines.range.contains(value[0] - '0')) {
                 look.max_lines = value[0] - '0';
-            } else if (name == "outline-color") {
+            } else if (name == outline_color.md) {
                 if (auto c = parse_color(value))
                     look.outline_color = *c;
                 else
                     ok = false;
-            } else if (name == "shadow" && (value == "off" || value == "none"))
+            } else if (name == shadow.md && (value == "off" || value == "none"))
                 look.shadow = 0;
-            else if (name == "shadow") {
+            else if (name == shadow.md) {
                 char* end = nullptr;
                 double v = std::strtod(value.c_str(), &end);
-                ok = !value.empty() && end && *end == 0 && v >= 0 && v <= 1;
+                ok = !value.empty() && end && *end == 0 && shadow.range.contains(v);
                 if (ok)
                     look.shadow = v;
             } else
                 ok = false;
             if (!ok)
                 m_diag.error(val.at(start), "unknown subtitle setting \"" + word + "\"",
-                             "write on/off, position=bottom|center|top|NN%, size=N% (1.5-10), box, color=#rrggbb, "
-                             "lines=2 (1-4), outline=3px (0-40, or off), outline-color=#rrggbb, shadow=0.5 (0-1, or off) "
-                             "or font=\"Family\"");
+                             "write " + g::md_settings_hint(g::Subtitles) + " (outline and shadow may also be off)");
         }
     }
 
@@ -603,7 +623,9 @@ private:
         } else if (!check_media_file(path, logo.path, logo.loc, m_diag)) {
             ok = false;
         }
-        static const std::vector<std::string> corners{"top-left", "top-right", "bottom-left", "bottom-right"};
+        constexpr const grammar::Key& corner = grammar::md_key(grammar::Logo, "<corner>");
+        constexpr const grammar::Key& opacity = grammar::md_key(grammar::Logo, "opacity");
+        constexpr const grammar::Key& size = grammar::md_key(grammar::Logo, "size");
         for (size_t k = 1; k < words.size(); ++k) {
             auto [off, w] = words[k];
             std::string lw = core::to_lower_ascii(w);
@@ -615,18 +637,16 @@ private:
             char* end = nullptr;
             double v = std::strtod(num.c_str(), &end);
             bool numeric = !num.empty() && end && *end == 0;
-            if (std::find(corners.begin(), corners.end(), lw) != corners.end()) {
-                logo.corner = lw;
-            } else if (name == "opacity" && numeric && v > 0 && v <= 1) {
+            if (auto c = parse_logo_corner(lw)) {
+                logo.corner = *c;
+            } else if (name == opacity.md && numeric && opacity.range.contains(v)) {
                 logo.opacity = v;
-            } else if (name == "size" && numeric && pct && v >= 2 && v <= 60) {
+            } else if (name == size.md && numeric && pct && size.range.contains(v)) {
                 logo.width_frac = v / 100;
             } else {
-                auto dym = core::did_you_mean(lw, corners);
+                auto dym = core::did_you_mean(lw, grammar::choice_names(corner));
                 m_diag.error(val.at(off), "unknown logo setting \"" + std::string(w) + "\"",
-                             dym.empty() ? "write a corner (top-left, top-right, bottom-left, bottom-right), "
-                                           "`opacity=0.8` or `size=18%`"
-                                         : "did you mean \"" + dym + "\"?");
+                             dym.empty() ? "write " + grammar::md_settings_hint(grammar::Logo) : "did you mean \"" + dym + "\"?");
                 ok = false;
             }
         }
@@ -663,29 +683,39 @@ private:
         } else if (!check_media_file(path, m.path, m.loc, m_diag)) {
             ok = false;
         }
+        namespace g = grammar;
+        constexpr const g::Key& gain = g::md_key(g::Music, "<gain>dB");
+        constexpr const g::Key& duck = g::md_key(g::Music, "duck");
+        constexpr const g::Key& fade_in = g::md_key(g::Music, "fade-in");
+        constexpr const g::Key& fade_out = g::md_key(g::Music, "fade-out");
         for (auto& [off, word] : split_words(val.text.substr(path_end))) {
             std::string w = core::to_lower_ascii(word);
             char* end = nullptr;
             double db = std::strtod(w.c_str(), &end);
-            if (end != w.c_str() && std::string_view(end) == "db" && db >= -60 && db <= 20) {
+            auto has_prefix = [&](const g::Key& k) {
+                return w.size() > k.md.size() && w.compare(0, k.md.size(), k.md) == 0 && w[k.md.size()] == '=';
+            };
+            if (end != w.c_str() && std::string_view(end) == "db" && gain.range.contains(db)) {
                 m.volume_db = db;
-            } else if (w.rfind("fade-in=", 0) == 0 || w.rfind("fade-out=", 0) == 0) {
-                bool in = w[5] == 'i';
-                std::string_view v = std::string_view(word).substr(in ? 8 : 9);
-                if (auto d = parse_duration_us(v, true); d && *d <= 30'000'000) {
-                    (in ? m.fade_in_us : m.fade_out_us) = *d;
+            } else if (has_prefix(fade_in) || has_prefix(fade_out)) {
+                const g::Key& fade = has_prefix(fade_in) ? fade_in : fade_out;
+                size_t skip = fade.md.size() + 1;
+                std::string_view v = std::string_view(word).substr(skip);
+                if (auto d = parse_duration_us(v, true); d && fade.range.contains(double(*d) / 1e6)) {
+                    (&fade == &fade_in ? m.fade_in_us : m.fade_out_us) = *d;
                 } else {
-                    m_diag.error(val.at(path_end + off + (in ? 8 : 9)), "the music fade \"" + std::string(v) + "\" is not a duration from 0 to 30 s",
+                    m_diag.error(val.at(path_end + off + skip), "the music fade \"" + std::string(v) + "\" is not a duration "
+                                                                 + g::range_sentence(fade) + " s",
                                  "write e.g. `fade-in=1s fade-out=2.5s` (`fade-out=0` ends at full level)");
                     ok = false;
                 }
-            } else if (w.rfind("duck=", 0) == 0 && w.size() > 7 && w.substr(w.size() - 2) == "db" &&
-                       (db = std::strtod(w.c_str() + 5, &end), end == w.c_str() + w.size() - 2) && db >= -40 && db <= 0) {
+            } else if (has_prefix(duck) && w.size() > duck.md.size() + 3 && w.substr(w.size() - 2) == "db"
+                       && (db = std::strtod(w.c_str() + duck.md.size() + 1, &end), end == w.c_str() + w.size() - 2)
+                       && duck.range.contains(db)) {
                 m.duck_db = db;
             } else {
                 m_diag.error(val.at(path_end + off), "unknown word \"" + std::string(word) + "\" after the music path",
-                             "write a gain such as `-6dB` (between -60 and 20), `duck=-12dB` (-40 to 0), "
-                                     "`fade-in=1s` or `fade-out=2s`");
+                             "write " + g::md_settings_hint(g::Music));
                 ok = false;
             }
         }
@@ -693,41 +723,10 @@ private:
             m_project.music = std::move(m);
     }
 
-    static std::string example(const std::string& key)
+    static std::string example(uint16_t where, const std::string& key)
     {
-        if (key == "size")
-            return "1080x1920";
-        if (key == "fps")
-            return "30";
-        if (key == "background")
-            return "black";
-        if (key == "music")
-            return "media/bgm.mp3";
-        if (key == "voice")
-            return "zh";
-        if (key == "subtitles")
-            return "off";
-        if (key == "tts")
-            return "espeak";
-        if (key == "logo")
-            return "media/logo.png top-right";
-        if (key == "transition")
-            return "fade 0.5s";
-        if (key == "duration")
-            return "4s";
-        if (key == "fit")
-            return "contain";
-        if (key == "title-animation")
-            return "pop";
-        if (key == "library")
-            return "media/";
-        if (key == "seed")
-            return "1";
-        if (key == "generator")
-            return "models/wan.toml";
-        if (key == "continue")
-            return "true";
-        return "...";
+        const grammar::Key* k = grammar::find_md(where, key);
+        return k && !k->md_example.empty() ? std::string(k->md_example) : "...";
     }
 
     // ---- shots ----
@@ -843,15 +842,13 @@ private:
         size_t wide = t.find("\xEF\xBC\x9A");  // U+FF1A full-width colon
         size_t end = std::min(colon, wide);
         if (end != std::string_view::npos && end <= 12) {
-            static const std::vector<std::pair<std::string, std::string>> aliases{
-                {"视觉", "visual"}, {"画面", "visual"}, {"素材", "visual"}, {"时长", "duration"}, {"转场", "transition"},
-                {"过渡", "transition"}, {"标题", "title"}, {"配音", "voice"}, {"声音", "voice"}, {"适配", "fit"},
-                {"音频", "audio"}, {"音乐", "music"}, {"字幕", "subtitles"}, {"背景", "background"}};
             std::string word(core::trim(t.substr(0, end)));
-            for (auto& [zh, key] : aliases) {
-                if (word != zh)
+            for (const grammar::Key& k : grammar::kKeys) {
+                auto names = split_words(k.zh);
+                if (std::none_of(names.begin(), names.end(), [&](auto& n) { return n.second == word; }))
                     continue;
-                bool project = std::find(shot_keys().begin(), shot_keys().end(), key) == shot_keys().end();
+                std::string key(k.md);
+                bool project = !(k.md_where & grammar::Shot);
                 m_diag.warning(loc(l, lead), "\"" + word + "\" is read as narration: keys are written in English",
                                "did you mean `" + key + ":`" + (project ? " (a project setting, in the front matter)" : "")
                                    + "?" + escape);
@@ -926,7 +923,7 @@ private:
         if (kl.value.empty()) {
             m_diag.error(val.at(0), "`" + key + "` has no value",
                          key == "visual" ? "describe what should be seen, or give a media file's path"
-                                         : "write e.g. `" + key + ": " + example(key) + "`");
+                                         : "write e.g. `" + key + ": " + example(grammar::Shot, key) + "`");
             return true;
         }
         if (key == "visual") {
@@ -1026,7 +1023,8 @@ private:
             } else {
                 auto dym = core::did_you_mean(kl.value, fit_names());
                 m_diag.error(val.at(0), "unknown fit \"" + std::string(kl.value) + "\"",
-                             dym.empty() ? "use cover, contain or stretch" : "did you mean \"" + dym + "\"?");
+                             dym.empty() ? "use " + grammar::choices_text(grammar::md_key(grammar::Shot, "fit"))
+                                         : "did you mean \"" + dym + "\"?");
             }
         }
         return true;
@@ -1144,10 +1142,11 @@ private:
                     all.push_back("to");
                 }
                 auto dym = core::did_you_mean(lw, all);
+                std::string fits = join(fit_names(), "/");
                 m_diag.error(wl, "unknown word \"" + std::string(w) + "\" after the media path",
                              dym.empty() ? (v.media_type == timeline::MediaType::Video
-                                                ? "after a video's path: cover/contain/stretch, `from 3s`, `to 8s`"
-                                                : "after a photo's path: a move (zoom-in, zoom-out, pan-left, pan-right, pan-up, pan-down) and/or cover/contain/stretch")
+                                                ? "after a video's path: " + fits + ", `from 3s`, `to 8s`"
+                                                : "after a photo's path: a move (" + join(move_names()) + ") and/or " + fits)
                                          : "did you mean \"" + dym + "\"?");
             }
         }

@@ -1,6 +1,8 @@
 #pragma once
 // Script readers: a Markdown-like script, a plain article, or the JSON form → timeline::Project.
-// The grammar is documented in docs/script.md, the JSON form in docs/schema/project.schema.json.
+// Every key is declared once, in script/grammar.h; the grammar is documented in docs/script.md
+// (its key reference generated from that table), the JSON form in docs/schema/project.schema.json
+// (held to the table by a unit test).
 //
 // Every problem is reported into a core::Diagnostics as `file:line:col: message — how to fix`,
 // and reading goes on after a problem so that `shotweave check` can show all of them at once.
@@ -55,7 +57,8 @@ core::Result<timeline::Project> read_script_text(std::string_view text, std::str
                                                  Format format, const std::filesystem::path& base_dir,
                                                  core::Diagnostics& diag);
 
-// The keys the Markdown-like form knows (for `did you mean` and documentation).
+// The keys the Markdown-like form knows (for `did you mean`), from the grammar table
+// (script/grammar.h, which declares every key of both forms).
 const std::vector<std::string>& front_matter_keys();
 const std::vector<std::string>& shot_keys();
 

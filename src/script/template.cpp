@@ -57,14 +57,6 @@ bool blank(std::string_view s)
     return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
 }
 
-std::string join(const std::vector<std::string>& v, const char* sep = ", ")
-{
-    std::string s;
-    for (auto& x : v)
-        s += (s.empty() ? "" : sep) + x;
-    return s;
-}
-
 struct Placeholder {
     size_t begin = 0, end = 0;  // byte range of `{{ name }}` in the text
     std::string name;

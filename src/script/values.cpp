@@ -40,6 +40,14 @@ static tl::unexpected<ValueError> fail(std::string message, std::string hint = {
 }
 
 
+std::string join(const std::vector<std::string>& words, std::string_view sep)
+{
+    std::string s;
+    for (auto& w : words)
+        s += (s.empty() ? "" : std::string(sep)) + w;
+    return s;
+}
+
 std::vector<std::pair<size_t, std::string_view>> split_words(std::string_view s)
 {
     std::vector<std::pair<size_t, std::string_view>> out;
@@ -488,44 +496,51 @@ FileKind file_kind_from_extension(std::string_view path)
     return FileKind::Other;
 }
 
-std::optional<timeline::Move> parse_move(std::string_view word)
+// The enum whose name (from the array beside it in timeline/project.h) is `word`, any case.
+template <class E, size_t N>
+static std::optional<E> parse_name(std::string_view word, const std::string_view (&names)[N])
 {
-    using timeline::Move;
     std::string w = core::to_lower_ascii(word);
-    for (Move m : {Move::ZoomIn, Move::ZoomOut, Move::PanLeft, Move::PanRight, Move::PanUp, Move::PanDown, Move::None})
-        if (w == timeline::to_string(m))
-            return m;
+    for (size_t i = 0; i < N; ++i)
+        if (w == names[i])
+            return E(i);
     return std::nullopt;
 }
 
-std::optional<timeline::Fit> parse_fit(std::string_view word)
+template <size_t N>
+static std::vector<std::string> names_of(const std::string_view (&names)[N], size_t skip = 0)
 {
-    using timeline::Fit;
-    std::string w = core::to_lower_ascii(word);
-    for (Fit f : {Fit::Cover, Fit::Contain, Fit::Stretch})
-        if (w == timeline::to_string(f))
-            return f;
-    return std::nullopt;
+    return {std::begin(names) + skip, std::end(names)};
 }
 
-std::vector<std::string> move_names() { return {"zoom-in", "zoom-out", "pan-left", "pan-right", "pan-up", "pan-down"}; }
-std::vector<std::string> fit_names() { return {"cover", "contain", "stretch"}; }
+std::optional<timeline::Move> parse_move(std::string_view word) { return parse_name<timeline::Move>(word, timeline::kMoveNames); }
+std::optional<timeline::Fit> parse_fit(std::string_view word) { return parse_name<timeline::Fit>(word, timeline::kFitNames); }
+// "none" is accepted but never suggested: a misspelt move was meant to move.
+std::vector<std::string> move_names() { return names_of(timeline::kMoveNames, 1); }
+std::vector<std::string> fit_names() { return names_of(timeline::kFitNames); }
 
 std::optional<timeline::TitleAnimation> parse_title_animation(std::string_view word)
 {
     std::string w = core::to_lower_ascii(core::trim(word));
     using A = timeline::TitleAnimation;
-    if (w == "slide-up" || w == "slideup" || w == "slide")
+    // Spellings people write besides the names.
+    if (w == "slideup" || w == "slide")
         return A::SlideUp;
-    if (w == "fade")
-        return A::Fade;
-    if (w == "pop")
-        return A::Pop;
-    if (w == "none" || w == "off")
+    if (w == "off")
         return A::None;
-    return std::nullopt;
+    return parse_name<A>(w, timeline::kTitleAnimationNames);
 }
-std::vector<std::string> title_animation_names() { return {"slide-up", "fade", "pop", "none"}; }
+std::vector<std::string> title_animation_names() { return names_of(timeline::kTitleAnimationNames); }
+
+std::optional<timeline::LogoCorner> parse_logo_corner(std::string_view word)
+{
+    return parse_name<timeline::LogoCorner>(word, timeline::kLogoCornerNames);
+}
+
+std::optional<timeline::SubtitlePosition> parse_subtitle_position(std::string_view word)
+{
+    return parse_name<timeline::SubtitlePosition>(word, timeline::kSubtitlePositionNames);
+}
 
 fs::path resolve_path(std::string_view as_written, const fs::path& base_dir)
 {

@@ -97,6 +97,10 @@ std::vector<std::string> move_names();
 std::optional<timeline::TitleAnimation> parse_title_animation(std::string_view word);
 std::vector<std::string> title_animation_names();
 std::vector<std::string> fit_names();
+// "top-left", "top-right", "bottom-left", "bottom-right".
+std::optional<timeline::LogoCorner> parse_logo_corner(std::string_view word);
+// "bottom", "center", "top" (a percentage is the caller's: it carries a number).
+std::optional<timeline::SubtitlePosition> parse_subtitle_position(std::string_view word);
 
 // Checks a media path (resolved against `base_dir` unless absolute): exists, is a regular file.
 // On failure reports at `where` with a hint naming the folder searched and, when a file there has
@@ -119,6 +123,9 @@ using core::seconds_text;
 // offset in bytes from the start of `text`; nullopt when neither is there. Syntax errors are left
 // to nlohmann.
 std::optional<ValueError> check_json_limits(std::string_view text, int max_depth);
+
+// The words joined by `sep`: lists of names in hints.
+std::string join(const std::vector<std::string>& words, std::string_view sep = ", ");
 
 // Splits `s` on ASCII whitespace (and U+3000) into (byte offset, token) pairs.
 std::vector<std::pair<size_t, std::string_view>> split_words(std::string_view s);

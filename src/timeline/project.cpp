@@ -2,39 +2,14 @@
 
 namespace sw::timeline {
 
-const char* to_string(Move m)
+// The names are literals, so data() is NUL-terminated.
+const char* to_string(Move m) { return kMoveNames[size_t(m)].data(); }
+const char* to_string(TitleAnimation a) { return kTitleAnimationNames[size_t(a)].data(); }
+const char* to_string(Fit f) { return kFitNames[size_t(f)].data(); }
+const char* to_string(LogoCorner c) { return kLogoCornerNames[size_t(c)].data(); }
+const char* to_string(SubtitlePosition p)
 {
-    switch (m) {
-    case Move::None: return "none";
-    case Move::ZoomIn: return "zoom-in";
-    case Move::ZoomOut: return "zoom-out";
-    case Move::PanLeft: return "pan-left";
-    case Move::PanRight: return "pan-right";
-    case Move::PanUp: return "pan-up";
-    case Move::PanDown: return "pan-down";
-    }
-    return "none";
-}
-
-const char* to_string(TitleAnimation a)
-{
-    switch (a) {
-    case TitleAnimation::SlideUp: return "slide-up";
-    case TitleAnimation::Fade: return "fade";
-    case TitleAnimation::Pop: return "pop";
-    case TitleAnimation::None: return "none";
-    }
-    return "slide-up";
-}
-
-const char* to_string(Fit f)
-{
-    switch (f) {
-    case Fit::Cover: return "cover";
-    case Fit::Contain: return "contain";
-    case Fit::Stretch: return "stretch";
-    }
-    return "cover";
+    return p == SubtitlePosition::Percent ? "percent" : kSubtitlePositionNames[size_t(p)].data();
 }
 
 const char* to_string(VisualKind k)

@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/error.h"
@@ -28,21 +29,40 @@ enum class VisualKind {
 
 enum class MediaType { Image, Video };
 
+// Each enum written in a script has its names beside it, indexed by the enum's value: to_string,
+// the script readers and the grammar table (script/grammar.h) all take them from here, so a
+// name is spelt in one place.
 enum class Move { None, ZoomIn, ZoomOut, PanLeft, PanRight, PanUp, PanDown };
+inline constexpr std::string_view kMoveNames[] = {"none", "zoom-in", "zoom-out", "pan-left", "pan-right", "pan-up", "pan-down"};
 
 enum class Fit {
     Cover,    // fill the frame, crop the overflow (default)
     Contain,  // whole picture visible; bars filled with a blurred, darkened copy
     Stretch,  // fill the frame, distorting the aspect ratio
 };
+inline constexpr std::string_view kFitNames[] = {"cover", "contain", "stretch"};
 
 // How a shot's `title:` enters and leaves: fading while rising a little (default), fading in
 // place, popping up from smaller with a slight overshoot, or simply shown.
 enum class TitleAnimation { SlideUp, Fade, Pop, None };
+inline constexpr std::string_view kTitleAnimationNames[] = {"slide-up", "fade", "pop", "none"};
+
+// The corner of the frame a logo sits in.
+enum class LogoCorner { TopLeft, TopRight, BottomLeft, BottomRight };
+inline constexpr std::string_view kLogoCornerNames[] = {"top-left", "top-right", "bottom-left", "bottom-right"};
+inline bool is_right(LogoCorner c) { return c == LogoCorner::TopRight || c == LogoCorner::BottomRight; }
+inline bool is_bottom(LogoCorner c) { return c == LogoCorner::BottomLeft || c == LogoCorner::BottomRight; }
+
+// Where burned-in subtitles sit: Percent places the block's centre at SubtitleLook::percent of
+// the height (written "30%", so it has no name of its own).
+enum class SubtitlePosition { Bottom, Center, Top, Percent };
+inline constexpr std::string_view kSubtitlePositionNames[] = {"bottom", "center", "top"};
 
 const char* to_string(Move m);
 const char* to_string(TitleAnimation a);
 const char* to_string(Fit f);
+const char* to_string(LogoCorner c);
+const char* to_string(SubtitlePosition p);  // Percent: "percent"
 const char* to_string(VisualKind k);
 const char* to_string(MediaType t);
 
@@ -134,7 +154,7 @@ struct MusicSpec {
 struct LogoSpec {
     std::string path_as_written;
     std::filesystem::path path;
-    std::string corner = "top-right";  // top-left, top-right, bottom-left, bottom-right
+    LogoCorner corner = LogoCorner::TopRight;
     double opacity = 0.85;
     double width_frac = 0.18;  // logo width as a fraction of the frame width
     SourceLoc loc;
@@ -170,8 +190,8 @@ struct Project {
     bool burn_subtitles = true;  // `subtitles: off` keeps the picture clean (side files still possible)
     // Subtitle look (`subtitles: on position=top size=4% box color=#ffd400 font="Noto Serif CJK SC"`).
     struct SubtitleLook {
-        std::string position = "bottom";  // bottom, center, top, or "percent"
-        double percent = 0.5;             // centre of the text block, fraction of the height
+        SubtitlePosition position = SubtitlePosition::Bottom;
+        double percent = 0.5;             // Percent: centre of the text block, fraction of the height
         double size_frac = 0;             // text size as a fraction of the height; 0 = default (3.6 %)
         bool box = false;
         core::Rgb color{255, 255, 255};

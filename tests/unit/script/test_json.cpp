@@ -219,7 +219,7 @@ voice-file: vo/one.wav
         EXPECT_EQ(p->title_animation, TitleAnimation::Pop);
         EXPECT_FALSE(p->burn_subtitles);
         const auto& l = p->subtitle_look;
-        EXPECT_EQ(l.position, "percent");
+        EXPECT_EQ(l.position, timeline::SubtitlePosition::Percent);
         EXPECT_DOUBLE_EQ(l.percent, 0.3);
         EXPECT_DOUBLE_EQ(l.size_frac, 0.05);
         EXPECT_TRUE(l.box);
