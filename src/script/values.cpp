@@ -40,14 +40,6 @@ static tl::unexpected<ValueError> fail(std::string message, std::string hint = {
 }
 
 
-std::string join(const std::vector<std::string>& words, std::string_view sep)
-{
-    std::string s;
-    for (auto& w : words)
-        s += (s.empty() ? "" : std::string(sep)) + w;
-    return s;
-}
-
 std::vector<std::pair<size_t, std::string_view>> split_words(std::string_view s)
 {
     std::vector<std::pair<size_t, std::string_view>> out;

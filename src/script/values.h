@@ -124,8 +124,8 @@ using core::seconds_text;
 // to nlohmann.
 std::optional<ValueError> check_json_limits(std::string_view text, int max_depth);
 
-// The words joined by `sep`: lists of names in hints.
-std::string join(const std::vector<std::string>& words, std::string_view sep = ", ");
+// The words joined by a separator: lists of names in hints.
+using core::join;
 
 // Splits `s` on ASCII whitespace (and U+3000) into (byte offset, token) pairs.
 std::vector<std::pair<size_t, std::string_view>> split_words(std::string_view s);
