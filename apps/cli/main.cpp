@@ -43,7 +43,7 @@ usage:
   shotweave generate SCRIPT [--offline]    only make the generated clips (cached), with progress
   shotweave batch TEMPLATE --data ROWS.csv|.jsonl -o "out/{{field}}.mp4" [--jobs N] [--force]
                                            one video per data row (docs/batch.md)
-  shotweave list transitions [--json]      every transition and its parameters
+  shotweave list transitions [--json]      every transition, one line each
   shotweave library index DIR              index a folder of your photos and footage
   shotweave library search DIR "QUERY" [--json] [--limit N]
                                            find assets for a description (docs/library.md)
@@ -277,18 +277,6 @@ int cmd_render(const std::vector<std::string>& args)
     return kExitOk;
 }
 
-const char* type_name(effects::ParamType t)
-{
-    switch (t) {
-    case effects::ParamType::Float: return "float";
-    case effects::ParamType::Int: return "int";
-    case effects::ParamType::Color: return "color";
-    case effects::ParamType::Enum: return "enum";
-    case effects::ParamType::Duration: return "duration";
-    }
-    return "?";
-}
-
 int cmd_list(const std::vector<std::string>& args)
 {
     bool json = std::find(args.begin(), args.end(), "--json") != args.end();
@@ -297,33 +285,15 @@ int cmd_list(const std::vector<std::string>& args)
         return usage_error("list: what? `shotweave list transitions`");
     if (json) {
         nlohmann::json arr = nlohmann::json::array();
-        arr.push_back({{"name", "cut"}, {"description", "no transition: the next shot starts at once"}, {"params", nlohmann::json::array()}});
-        for (auto* t : effects::all_transitions()) {
-            nlohmann::json params = nlohmann::json::array();
-            for (auto& p : t->params())
-                params.push_back({{"name", p.name}, {"type", type_name(p.type)}, {"default", p.default_value},
-                                  {"min", p.min}, {"max", p.max}, {"choices", p.choices}, {"help", p.help}});
-            arr.push_back({{"name", t->name()}, {"description", t->description()}, {"params", params}});
-        }
+        arr.push_back({{"name", "cut"}, {"description", "no transition: the next shot starts at once"}});
+        for (auto* t : effects::all_transitions())
+            arr.push_back({{"name", t->name()}, {"description", t->description()}});
         std::cout << arr.dump(2) << "\n";
         return kExitOk;
     }
     std::printf("%-14s %s\n", "cut", "no transition: the next shot starts at once");
-    for (auto* t : effects::all_transitions()) {
+    for (auto* t : effects::all_transitions())
         std::printf("%-14s %.*s\n", std::string(t->name()).c_str(), (int)t->description().size(), t->description().data());
-        for (auto& p : t->params()) {
-            std::printf("%-14s   %s (%s, default %s", "", p.name.c_str(), type_name(p.type), p.default_value.c_str());
-            if (p.type == effects::ParamType::Enum) {
-                std::string c;
-                for (auto& x : p.choices)
-                    c += (c.empty() ? "" : "|") + x;
-                std::printf(", one of %s", c.c_str());
-            } else if (p.max > p.min) {
-                std::printf(", %g–%g", p.min, p.max);
-            }
-            std::printf(")  %s\n", p.help.c_str());
-        }
-    }
     std::printf("\nEvery transition takes a duration: `transition: NAME 0.8s` (default 0.5s).\n");
     return kExitOk;
 }

@@ -100,8 +100,8 @@ public:
     }
     std::string_view name() const override { return m_name; }
     std::string_view description() const override { return m_description; }
-    void render(const core::Frame& a, const core::Frame& b, core::Frame& out, float progress,
-                const ParamValues&, int y0, int y1) const override
+    void render(const core::Frame& a, const core::Frame& b, core::Frame& out, float progress, int y0,
+                int y1) const override
     {
         m_fn(Job{a, b, out, progress, y0, y1});
     }

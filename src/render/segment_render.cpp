@@ -230,10 +230,7 @@ core::Result<std::string> segment_material(const RenderShared& sh, const Segment
     SW_TRY_STATUS(shot_material(o, sh, seg.shot, seg.shot_offset, seg.frames, digest));
     if (seg.transition >= 0) {
         const auto& pt = plan.transitions[(size_t)seg.transition];
-        o << "transition " << quoted(pt.name) << " frames=" << pt.frames;
-        for (auto& [k, v] : pt.params)
-            o << " " << quoted(k) << "=" << quoted(v);
-        o << "\n";
+        o << "transition " << quoted(pt.name) << " frames=" << pt.frames << "\n";
         SW_TRY_STATUS(shot_material(o, sh, seg.next_shot, 0, seg.frames, digest));
     }
     // Overlays, timed from the segment's first frame.
@@ -335,7 +332,7 @@ core::Status render_segment(const RenderShared& sh, const Segment& seg, const st
             const auto& pt = plan.transitions[(size_t)seg.transition];
             const float progress = effects::xfade_progress(f - pt.start_frame, pt.frames);
             Frame mixed = ctx.pool->acquire();
-            sh.transitions[(size_t)seg.transition]->render(out, in, mixed, progress, pt.params, 0, mixed.height());
+            sh.transitions[(size_t)seg.transition]->render(out, in, mixed, progress, 0, mixed.height());
             out = std::move(mixed);
         }
         if (cue_bitmap && f >= cue_end)

@@ -163,7 +163,6 @@ const char* type_name(Type t)
     case Type::Transition: return "transition";
     case Type::Compound: return "value and settings";
     case Type::List: return "list";
-    case Type::Object: return "object";
     }
     return "";
 }

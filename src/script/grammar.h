@@ -52,7 +52,6 @@ enum class Type {
     Transition,  // "fade 0.5s" or (JSON) an object
     Compound,    // a value with settings of its own (the rows whose `where` is this key's place)
     List,        // JSON: an array (shots), or a string or an array of strings (narration)
-    Object,      // JSON: an object of free-form fields (transition params)
 };
 
 inline constexpr double kUnbounded = std::numeric_limits<double>::infinity();
@@ -296,9 +295,6 @@ inline constexpr Key kKeys[] = {
     {.md = "<duration>", .md_where = Transition, .md_bare = true, .json = "duration", .json_where = Transition,
      .type = Type::Duration, .description = "its length (default the project's, else 0.5 s)", .md_example = "0.8s",
      .json_example = "0.8"},
-    {.md = "<param>=<value>", .md_where = Transition, .md_bare = true, .json = "params", .json_where = Transition,
-     .type = Type::Object, .description = "the effect's own parameters (`shotweave list transitions`; none takes any yet)",
-     .md_example = "<param>=<value>", .json_example = "{}"},
 };
 
 // The row written `name` in Markdown at `where` (consteval: a misspelt name does not compile).

@@ -367,23 +367,6 @@ private:
         }
         if (t.name == "cut")
             t.duration_us = 0;
-        if (auto it = v.find("params"); it != v.end()) {
-            if (!it->is_object()) {
-                type_error(ptr + "/params", *it, "an object of parameter values");
-                ok = false;
-            } else {
-                for (auto& [k, pv] : it->items()) {
-                    if (pv.is_string())
-                        t.params[k] = pv.get<std::string>();
-                    else if (pv.is_number() || pv.is_boolean())
-                        t.params[k] = pv.dump();
-                    else {
-                        type_error(ptr + "/params/" + escape_pointer_token(k), pv, "a string or a number");
-                        ok = false;
-                    }
-                }
-            }
-        }
         Span name_span = string_span(ptr + "/name", *name);
         if (!validate_transition(t, name_span, m_diag))
             ok = false;

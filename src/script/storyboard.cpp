@@ -207,7 +207,7 @@ static nlohmann::json loc_json(const core::SourceLoc& l)
 
 static nlohmann::json transition_json(const timeline::TransitionSpec& t)
 {
-    nlohmann::json j{{"name", t.name}, {"seconds", double(t.duration_us) / 1e6}, {"params", t.params}};
+    nlohmann::json j{{"name", t.name}, {"seconds", double(t.duration_us) / 1e6}};
     return j;
 }
 
@@ -324,11 +324,10 @@ nlohmann::json storyboard_json(const timeline::Project& project, const timeline:
                       {"frames", pt.frames},
                       {"start_seconds", core::frames_to_seconds(pt.start_frame, fps)},
                       {"seconds", core::frames_to_seconds(pt.frames, fps)},
-                      {"params", pt.params},
                       {"location", loc_json(pt.loc)}};
             } else {
                 tr = {{"name", "cut"}, {"start_frame", i < plan.shots.size() ? plan.shots[i].start_frame + plan.shots[i].frames : 0},
-                      {"frames", 0}, {"start_seconds", nullptr}, {"seconds", 0.0}, {"params", json::object()}, {"location", nullptr}};
+                      {"frames", 0}, {"start_seconds", nullptr}, {"seconds", 0.0}, {"location", nullptr}};
                 if (i < plan.shots.size())
                     tr["start_seconds"] = core::frames_to_seconds(plan.shots[i].start_frame + plan.shots[i].frames, fps);
             }

@@ -374,28 +374,13 @@ Parsed<core::Rgb> parse_color(std::string_view text)
 
 bool validate_transition(const timeline::TransitionSpec& t, const Span& name_span, core::Diagnostics& diag)
 {
-    if (t.name == "cut") {
-        if (!t.params.empty()) {
-            diag.error(name_span.at(0), "`cut` takes no parameters", "remove the parameters, or pick a transition");
-            return false;
-        }
+    if (t.name == "cut")
         return true;
-    }
     const effects::Transition* tr = effects::find_transition(t.name);
     if (!tr) {
         auto dym = core::did_you_mean(t.name, effects::transition_names());
         diag.error(name_span.at(0), "unknown transition \"" + t.name + "\"",
                    dym.empty() ? "run `shotweave list transitions` to see them all" : "did you mean \"" + dym + "\"?");
-        return false;
-    }
-    if (auto st = effects::validate_params(*tr, t.params); !st) {
-        // The registry's message may carry its own "— hint" part; keep message and hint apart.
-        std::string msg = st.error().message, hint = "run `shotweave list transitions` to see its parameters";
-        if (auto dash = msg.find(" — "); dash != std::string::npos) {
-            hint = msg.substr(dash + 5);
-            msg.resize(dash);
-        }
-        diag.error(name_span.at(0), msg, hint);
         return false;
     }
     return true;
@@ -416,19 +401,12 @@ std::optional<timeline::TransitionSpec> read_transition(const Span& value, int64
     bool have_duration = false;
     for (size_t k = 1; k < words.size(); ++k) {
         auto [off, w] = words[k];
-        if (auto eq = w.find('='); eq != std::string_view::npos) {
-            std::string key(w.substr(0, eq));
-            if (key.empty() || eq + 1 == w.size()) {
-                diag.error(value.at(off), "parameter \"" + std::string(w) + "\" needs a name and a value",
-                           "write `name=value`");
-                ok = false;
-                continue;
-            }
-            if (t.params.count(key)) {
-                diag.error(value.at(off), "parameter \"" + key + "\" is given twice", "keep one");
-                ok = false;
-            }
-            t.params[key] = std::string(w.substr(eq + 1));
+        if (w.find('=') != std::string_view::npos) {
+            // As in FFmpeg's xfade, a variant is a name of its own (wipeleft, wiperight, …).
+            diag.error(value.at(off), "transitions take no parameters (\"" + std::string(w) + "\")",
+                       "write only the name and a duration, e.g. `wipeleft 0.5s` — `shotweave list transitions` "
+                       "lists every variant");
+            ok = false;
             continue;
         }
         bool looks_numeric = (w[0] >= '0' && w[0] <= '9') || w[0] == '-' || w[0] == '.' || w[0] == '+';

@@ -111,28 +111,16 @@ Plan plan_project(const Project& project, core::Diagnostics& diag, const std::ve
         return plan;
     }
 
-    // Validate a transition spec (name and parameters) unless the reader already complained.
+    // Validate a transition's name unless the reader already complained.
     auto check_transition = [&](const TransitionSpec& t) -> bool {
         if (t.name == "cut")
             return true;
-        const effects::Transition* tr = effects::find_transition(t.name);
-        if (!tr) {
+        if (!effects::find_transition(t.name)) {
             if (!line_has_error(diag, t.loc)) {
                 auto hint = core::did_you_mean(t.name, effects::transition_names());
                 diag.error(t.loc, "unknown transition \"" + t.name + "\"",
                            hint.empty() ? "run `shotweave list transitions` to see them all"
                                         : "did you mean \"" + hint + "\"?");
-            }
-            return false;
-        }
-        if (auto st = effects::validate_params(*tr, t.params); !st) {
-            if (!line_has_error(diag, t.loc)) {
-                std::string msg = st.error().message, hint = "see `shotweave list transitions`";
-                if (auto dash = msg.find(" — "); dash != std::string::npos) {
-                    hint = msg.substr(dash + 5);  // " — " is 5 bytes (the dash is 3)
-                    msg.resize(dash);
-                }
-                diag.error(t.loc, msg, hint);
             }
             return false;
         }
@@ -264,7 +252,7 @@ Plan plan_project(const Project& project, core::Diagnostics& diag, const std::ve
         ps.start_frame = start;
         start += ps.frames - d[i];
         if (d[i] > 0 && i + 1 < n) {
-            PlannedTransition pt{spec[i]->name, start, d[i], spec[i]->params, spec[i]->loc};
+            PlannedTransition pt{spec[i]->name, start, d[i], spec[i]->loc};
             plan.transition_after[i] = int(plan.transitions.size());
             plan.transitions.push_back(std::move(pt));
         }

@@ -40,7 +40,6 @@ struct PlannedTransition {
     std::string name;      // registry name; never "cut" (cuts have no PlannedTransition)
     int64_t start_frame;   // first output frame of the overlap
     int64_t frames;        // overlap length d ≥ 1
-    std::map<std::string, std::string> params;
     SourceLoc loc;
 };
 

@@ -106,7 +106,6 @@ struct VisualChoice {
 struct TransitionSpec {
     std::string name = "cut";  // an effects registry name ("cut" = none)
     int64_t duration_us = 0;   // 0 for cut
-    std::map<std::string, std::string> params;  // extra effect parameters, validated by the registry
     SourceLoc loc;
 };
 

@@ -98,24 +98,6 @@ bool planes_equal(const Frame& a, const Frame& b, std::string* where = nullptr)
     return true;
 }
 
-// A transition with a parameter table, to exercise validation (xfade's own take none).
-class ParamProbe final : public fx::Transition {
-public:
-    std::string_view name() const override { return "probe"; }
-    std::string_view description() const override { return "test only"; }
-    std::span<const fx::ParamSpec> params() const override { return m_specs; }
-    void render(const Frame&, const Frame&, Frame&, float, const fx::ParamValues&, int, int) const override {}
-
-private:
-    std::vector<fx::ParamSpec> m_specs = {
-        {"softness", fx::ParamType::Float, "0.1", 0, 1, {}, "edge softness"},
-        {"count", fx::ParamType::Int, "4", 1, 64, {}, "number of bands"},
-        {"direction", fx::ParamType::Enum, "left", 0, 0, {"left", "right", "up", "down"}, "direction"},
-        {"colour", fx::ParamType::Color, "#000000", 0, 0, {}, "fill colour"},
-        {"delay", fx::ParamType::Duration, "0s", 0, 2, {}, "delay"},
-    };
-};
-
 }  // namespace
 
 // ---- registry ------------------------------------------------------------------------------
@@ -147,8 +129,6 @@ TEST(Registry, NamesAreUniqueAndDescribed)
         EXPECT_TRUE(seen.insert(t->name()).second) << "duplicate " << t->name();
         EXPECT_FALSE(t->description().empty()) << t->name();
         EXPECT_EQ(t->description().find('\n'), std::string_view::npos) << t->name();
-        // xfade's transitions take nothing but the duration: no invented parameters.
-        EXPECT_TRUE(t->params().empty()) << t->name();
     }
 }
 
@@ -172,63 +152,6 @@ TEST(Registry, FindAndNames)
     EXPECT_EQ(sw::core::did_you_mean("slidleft", names), "slideleft");
 }
 
-// ---- parameter validation ---------------------------------------------------------------------
-
-TEST(ValidateParams, XfadeTransitionsRejectAnyParameter)
-{
-    const fx::Transition& fade = *fx::find_transition("fade");
-    EXPECT_TRUE(fx::validate_params(fade, {}).has_value());
-    auto r = fx::validate_params(fade, {{"softness", "0.3"}});
-    ASSERT_FALSE(r.has_value());
-    EXPECT_EQ(r.error().category, sw::core::ErrorCategory::Script);
-    EXPECT_NE(r.error().message.find("softness"), std::string::npos) << r.error().message;
-    EXPECT_NE(r.error().message.find("fade"), std::string::npos) << r.error().message;
-    EXPECT_NE(r.error().message.find("only a duration"), std::string::npos) << r.error().message;
-}
-
-TEST(ValidateParams, UnknownNameSuggestsClosest)
-{
-    ParamProbe t;
-    auto r = fx::validate_params(t, {{"sofness", "0.2"}});
-    ASSERT_FALSE(r.has_value());
-    EXPECT_NE(r.error().message.find("did you mean 'softness'"), std::string::npos) << r.error().message;
-
-    r = fx::validate_params(t, {{"zzzzzzzz", "1"}});
-    ASSERT_FALSE(r.has_value());
-    EXPECT_NE(r.error().message.find("softness"), std::string::npos) << "lists the known ones: " << r.error().message;
-}
-
-TEST(ValidateParams, ValuesAreTypeAndRangeChecked)
-{
-    ParamProbe t;
-    EXPECT_TRUE(fx::validate_params(t, {{"softness", "0.5"},
-                                        {"count", "12"},
-                                        {"direction", "up"},
-                                        {"colour", "#ff8800"},
-                                        {"delay", "1.5s"}})
-                    .has_value());
-    EXPECT_TRUE(fx::validate_params(t, {{"delay", "500ms"}}).has_value());
-
-    struct Bad {
-        const char* key;
-        const char* value;
-        const char* must_mention;
-    } bad[] = {
-        {"softness", "1.5", "between 0 and 1"}, {"softness", "abc", "not a number"},
-        {"softness", "nan", "not a number"},    {"count", "0", "between 1 and 64"},
-        {"count", "2.5", "whole number"},       {"direction", "lft", "did you mean 'left'"},
-        {"direction", "sideways", "left, right, up, down"},
-        {"colour", "red", "#rrggbb"},           {"delay", "3s", "between 0 and 2"},
-        {"delay", "soon", "duration"},
-    };
-    for (const auto& b : bad) {
-        auto r = fx::validate_params(t, {{b.key, b.value}});
-        ASSERT_FALSE(r.has_value()) << b.key << "=" << b.value;
-        EXPECT_NE(r.error().message.find(b.key), std::string::npos) << r.error().message;
-        EXPECT_NE(r.error().message.find(b.must_mention), std::string::npos) << r.error().message;
-    }
-}
-
 // ---- rendering contracts --------------------------------------------------------------------
 
 class EveryTransition : public ::testing::TestWithParam<const fx::Transition*> {};
@@ -247,14 +170,14 @@ TEST_P(EveryTransition, RowBandsComposeToWholeFrame)
         fx::render_full(t, a, b, whole, p);
         const int cuts[] = {0, 2, 40, 70, 72, 140, 142};
         for (size_t i = 0; i + 1 < std::size(cuts); ++i)
-            t.render(a, b, bands, p, {}, cuts[i], cuts[i + 1]);
+            t.render(a, b, bands, p, cuts[i], cuts[i + 1]);
         std::string where;
         EXPECT_TRUE(planes_equal(whole, bands, &where)) << t.name() << " p=" << p << " at " << where;
 
         // One band alone touches only its rows.
         Frame band(250, 142);
         band.fill(1, 2, 3);
-        t.render(a, b, band, p, {}, 40, 70);
+        t.render(a, b, band, p, 40, 70);
         for (int pl = 0; pl < 3; ++pl) {
             const int sub = pl ? 1 : 0;
             for (int y = 0; y < band.plane_height(pl); ++y) {

@@ -33,7 +33,7 @@ TEST(SplitSegments, CoverTheTimelineOnceInOrder)
     plan.shots[1] = {1, 85, 200, 15, 15};
     plan.shots[2] = {2, 270, 40, 15, 0};
     plan.total_frames = 310;
-    plan.transitions = {{"fade", 85, 15, {}, {}}, {"wipeleft", 270, 15, {}, {}}};
+    plan.transitions = {{"fade", 85, 15, {}}, {"wipeleft", 270, 15, {}}};
     plan.transition_after = {0, 1, -1};
     auto segs = render::split_segments(plan, 90);
     int64_t next = 0;

@@ -178,13 +178,15 @@ TEST(Shots, ThreeMistakesThreeErrors)
     EXPECT_EQ(locs(d), "2:1 3:11 5:19 ");
 }
 
-TEST(Shots, TransitionParamsValidatedAndLastShotWarning)
+TEST(Shots, TransitionParamsRefusedAndLastShotWarning)
 {
     core::Diagnostics d;
     auto p = read_md("# A\na\ntransition: fade 1s nosuch=1\n# B\nb\ntransition: fade\n", d);
     EXPECT_EQ(d.error_count(), 1u) << d.to_string();
     EXPECT_EQ(d.warning_count(), 1u) << d.to_string();
-    EXPECT_EQ(locs(d), "3:13 ");
+    EXPECT_EQ(locs(d), "3:21 ");  // the parameter word: transitions take none (a variant is a name)
+    EXPECT_NE(d.items()[0].message.find("no parameters"), std::string::npos) << d.to_string();
+    EXPECT_NE(d.items()[0].hint.find("wipeleft"), std::string::npos) << d.to_string();
     EXPECT_EQ(d.items()[1].where.line, 6);  // the warning, at the last shot's `transition:`
     EXPECT_EQ(d.items()[1].where.col, 1);
 
