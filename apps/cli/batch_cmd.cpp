@@ -37,12 +37,12 @@
 #include "core/cancel.h"
 #include "core/encoding.h"
 #include "core/file.h"
+#include "core/sha256.h"
 #include "core/text_util.h"
 #include "render/clips.h"
 #include "render/renderer.h"
 #include "script/script.h"
 #include "script/template.h"
-#include "visuals/clip_cache.h"
 
 namespace fs = std::filesystem;
 
@@ -152,7 +152,7 @@ std::string options_key(const Settings& s)
     return j.dump();
 }
 
-std::string stamp_of(const Settings& s, const Row& r) { return visuals::sha256_hex(r.text + '\0' + options_key(s)); }
+std::string stamp_of(const Settings& s, const Row& r) { return core::sha256_hex(r.text + '\0' + options_key(s)); }
 
 // Up to date: the output exists, its stamp matches, and no input file is newer than it. On a
 // match the video's length recorded in the stamp is returned (or 0 if it has none).

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "core/file.h"
+#include "core/sha256.h"
 #include "core/text_util.h"
 #include "render/clip_chain.h"
 #include "render/visual_pick.h"
@@ -226,7 +227,7 @@ void prepare_generated_clips(timeline::Project& project, const std::vector<int64
                 std::string names;
                 for (auto& c : clips)
                     names += c.filename().string() + "\n";
-                const std::string key = visuals::sha256_hex(names + std::to_string(project.width) + "x" +
+                const std::string key = core::sha256_hex(names + std::to_string(project.width) + "x" +
                                                             std::to_string(project.height) + "@" + project.fps.to_string());
                 fs::path joined = cache.clip_path(key).parent_path() / ("chain-" + key + ".mp4");
                 fs::path report_file = joined;

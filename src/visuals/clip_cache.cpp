@@ -1,6 +1,4 @@
-// ClipCache and the SHA-256 (OpenSSL) it keys and checks entries with: cache keys must be
-// collision-free in practice over many thousands of clips, which a 64/128-bit FNV does not
-// promise as clearly.
+// The clip cache: entries keyed and checked by SHA-256 (core/sha256.h).
 
 #include "visuals/clip_cache.h"
 
@@ -14,9 +12,9 @@
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
 
 #include "core/file.h"
+#include "core/sha256.h"
 
 namespace sw::visuals {
 
@@ -24,29 +22,6 @@ using core::ErrorCategory;
 using core::make_error;
 
 namespace {
-
-// SHA-256 through OpenSSL's EVP interface.
-class Sha256 {
-public:
-    Sha256() : m_ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free) { EVP_DigestInit_ex(m_ctx.get(), EVP_sha256(), nullptr); }
-    void update(const void* data, size_t len) { EVP_DigestUpdate(m_ctx.get(), data, len); }
-    std::string hex_digest()
-    {
-        unsigned char md[EVP_MAX_MD_SIZE];
-        unsigned int n = 0;
-        EVP_DigestFinal_ex(m_ctx.get(), md, &n);
-        std::string hex;
-        char b[3];
-        for (unsigned int i = 0; i < n; ++i) {
-            std::snprintf(b, sizeof b, "%02x", md[i]);
-            hex += b;
-        }
-        return hex;
-    }
-
-private:
-    std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> m_ctx;
-};
 
 std::string fmt_double(double v)
 {
@@ -75,30 +50,6 @@ nlohmann::json request_json(const ClipRequest& r)
 // Writes `bytes` to `target` through a temporary beside it.
 }  // namespace
 
-std::string sha256_hex(std::string_view data)
-{
-    Sha256 h;
-    h.update(data.data(), data.size());
-    return h.hex_digest();
-}
-
-core::Result<std::string> sha256_file(const fs::path& file)
-{
-    std::ifstream in(file, std::ios::binary);
-    if (!in)
-        return make_error(ErrorCategory::Input, "cannot read " + file.string(), std::strerror(errno));
-    Sha256 h;
-    std::vector<char> buf(1 << 16);
-    while (in) {
-        in.read(buf.data(), (std::streamsize)buf.size());
-        if (in.gcount() > 0)
-            h.update(buf.data(), size_t(in.gcount()));
-    }
-    if (in.bad())
-        return make_error(ErrorCategory::Input, "cannot read " + file.string(), std::strerror(errno));
-    return h.hex_digest();
-}
-
 core::Result<std::string> clip_cache_key(const std::string& adapter_id, const std::string& model,
                                          const ClipRequest& r, const NormalizeTarget& target)
 {
@@ -123,13 +74,13 @@ core::Result<std::string> clip_cache_key(const std::string& adapter_id, const st
     add("height", std::to_string(r.height));
     add("seed", std::to_string(r.seed));
     add("frames", std::to_string(r.frames));
-    add("init_image", r.init_image.empty() ? std::string() : SW_TRY(sha256_file(r.init_image)));
-    add("end_image", r.end_image.empty() ? std::string() : SW_TRY(sha256_file(r.end_image)));
+    add("init_image", r.init_image.empty() ? std::string() : SW_TRY(core::sha256_file(r.init_image)));
+    add("end_image", r.end_image.empty() ? std::string() : SW_TRY(core::sha256_file(r.end_image)));
     for (const auto& [key, value] : r.extra)
         add("extra." + key, value);
     add("target", std::to_string(target.width) + "x" + std::to_string(target.height) + "@" +
                       target.fps.reduced().to_string() + "#" + std::to_string(target.frames));
-    return sha256_hex(k);
+    return core::sha256_hex(k);
 }
 
 fs::path default_clip_cache_dir()
@@ -163,7 +114,7 @@ std::optional<fs::path> ClipCache::lookup(const std::string& key) const
         ok = j.value("format", 0) == kClipCacheFormat && fs::is_regular_file(mp4, ec) &&
              fs::file_size(mp4, ec) == size && !ec;
         if (ok) {
-            auto actual = sha256_file(mp4);
+            auto actual = core::sha256_file(mp4);
             ok = actual && *actual == sum;
         }
     } catch (const std::exception&) {
@@ -185,7 +136,7 @@ core::Result<fs::path> ClipCache::store(const std::string& key, const fs::path& 
         return make_error(ErrorCategory::Io, "cannot create the clip cache folder " + m_dir.string() +
                                                  " — set SHOTWEAVE_CACHE_DIR to a writable folder",
                           ec.message());
-    const std::string sum = SW_TRY(sha256_file(produced_mp4));
+    const std::string sum = SW_TRY(core::sha256_file(produced_mp4));
     const uint64_t size = fs::file_size(produced_mp4, ec);
     if (ec)
         return make_error(ErrorCategory::Io, "cannot read " + produced_mp4.string(), ec.message());

@@ -17,10 +17,6 @@
 
 namespace sw::visuals {
 
-// SHA-256 of bytes / of a file's contents, as 64 lowercase hex digits.
-std::string sha256_hex(std::string_view data);
-core::Result<std::string> sha256_file(const fs::path& file);
-
 // What a produced clip is normalised to.
 struct NormalizeTarget {
     int width = 1080;
