@@ -9,6 +9,7 @@
 #include "core/file.h"
 #include "core/frame.h"
 #include "core/rational.h"
+#include "core/sha256.h"
 #include "core/text_util.h"
 
 using namespace sw::core;
@@ -146,4 +147,26 @@ TEST(OutputPath, RefusesInputsFoldersFilesAsParentsAndLongNames)
     EXPECT_FALSE(is_inside(d, d / "sub"));
     EXPECT_FALSE(is_inside(d / "subx/a", d / "sub"));
     std::filesystem::remove_all(d);
+}
+
+TEST(Sha256, KnownAnswers)
+{
+    EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+              "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    EXPECT_EQ(sha256_hex(std::string(1000000, 'a')),
+              "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+TEST(Sha256, FileMatchesBytesAndMissingFileIsAnInputError)
+{
+    const std::filesystem::path dir = fresh_dir("sha256");
+    const std::string bytes(200000, 'x');  // longer than one read buffer
+    std::ofstream(dir / "f", std::ios::binary) << bytes;
+    EXPECT_EQ(sha256_file(dir / "f").value_or(""), sha256_hex(bytes));
+    auto missing = sha256_file(dir / "missing");
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().category, ErrorCategory::Input);
+    std::filesystem::remove_all(dir);
 }
