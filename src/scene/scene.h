@@ -104,7 +104,7 @@ private:
     std::unique_ptr<Impl> m_impl;
 };
 
-// Internal to the scene_*.cpp files (declared here so the SIMD kernel can be unit-tested
+// Internal to src/scene (declared here so the SIMD kernel can be unit-tested
 // against its scalar definition); not for callers. Sampling uses core/bilinear.h.
 namespace kernels {
 // Premultiplied "over": out = v + (out − offset)·(1 − a), clamped to [16, hi].

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "core/hash.h"
+#include "scene/noise.h"
 #include "scene/scene.h"
 
 namespace sw::scene {
@@ -340,13 +341,7 @@ const Entry kEntries[] = {
 };
 // clang-format on
 
-uint64_t mix64(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
+using detail::mix64;
 
 bool is_ascii_entry(const char* w)
 {
