@@ -7,11 +7,6 @@
 // cancel stops the whole group (SIGTERM, then SIGKILL 2 s later), so helpers the program started
 // die with it.
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
@@ -23,6 +18,7 @@
 #include <thread>
 
 #include "core/cancel.h"
+#include "core/process.h"
 #include "media/clip_normalize.h"
 #include "models/clip_presets.h"
 
@@ -203,21 +199,6 @@ std::optional<fs::path> find_picture_sequence(const fs::path& dir)
     return seq.empty() ? found.front() : seq.front();
 }
 
-struct Fd {
-    int fd = -1;
-    Fd() = default;
-    explicit Fd(int f) : fd(f) {}
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    ~Fd() { reset(); }
-    void reset()
-    {
-        if (fd >= 0)
-            ::close(fd);
-        fd = -1;
-    }
-};
-
 bool should_stop(const GenerateControl& ctl)
 {
     return (ctl.cancel && ctl.cancel->load()) || core::cancelled();
@@ -257,99 +238,45 @@ public:
         const std::string program = args[0];
         const fs::path log = dir / "generate.log";
 
-        std::vector<char*> argv;
-        for (auto& a : args)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-        const std::string run_dir_s = run_dir.string();
-
-        Fd log_fd(::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-        if (log_fd.fd < 0)
-            return make_error(ErrorCategory::Io, "cannot write the generator log " + log.string(), std::strerror(errno));
-        int exec_pipe[2];
-        if (::pipe2(exec_pipe, O_CLOEXEC) != 0)
-            return make_error(ErrorCategory::Io, "cannot run the generator program", std::strerror(errno));
-        Fd exec_r(exec_pipe[0]), exec_w(exec_pipe[1]);
-
         using clock = std::chrono::steady_clock;
         const auto started = clock::now();
-        // Only async-signal-safe calls between fork and exec: other threads may hold locks.
-        pid_t pid = ::fork();
-        if (pid < 0)
-            return make_error(ErrorCategory::Io, "cannot run the generator program", std::strerror(errno));
-        if (pid == 0) {
-            ::setpgid(0, 0);
-            int devnull = ::open("/dev/null", O_RDONLY);
-            if (devnull >= 0)
-                ::dup2(devnull, 0);
-            ::dup2(log_fd.fd, 1);
-            ::dup2(log_fd.fd, 2);
-            if (run_dir_s.empty() || ::chdir(run_dir_s.c_str()) == 0)
-                ::execvp(argv[0], argv.data());
-            int e = errno;
-            [[maybe_unused]] auto n = ::write(exec_pipe[1], &e, sizeof e);
-            ::_exit(127);
-        }
-        ::setpgid(pid, pid);  // also here: no race with kill(-pid) below
-        exec_w.reset();
-        log_fd.reset();
-
-        int exec_errno = 0;
-        ssize_t got;
-        do
-            got = ::read(exec_r.fd, &exec_errno, sizeof exec_errno);
-        while (got < 0 && errno == EINTR);
-        if (got == sizeof exec_errno) {
-            ::waitpid(pid, nullptr, 0);
-            return make_error(ErrorCategory::Input,
-                              "the generator program \"" + program + "\" could not be started — check that it is "
-                              "installed and on PATH, or fix `command` in the [generator] settings",
-                              std::strerror(exec_errno));
-        }
-
-        int status = 0;
-        enum class Stop { None, Deadline, Cancel } stop = Stop::None;
-        clock::time_point term_sent{};
-        bool killed = false;
-        clock::time_point next_progress = clock::now() + std::chrono::milliseconds(200);
+        core::ProcessSpec spec;
+        spec.argv = std::move(args);
+        spec.dir = run_dir;
+        spec.log = log;
+        spec.deadline = ctl.deadline;
+        spec.stop_requested = [&ctl] { return should_stop(ctl); };
+        spec.grace = std::chrono::seconds(2);
         double last_progress = -1;
-        for (;;) {
-            pid_t w = ::waitpid(pid, &status, WNOHANG);
-            if (w == pid)
-                break;
-            if (w < 0 && errno != EINTR)
-                break;
-            auto now = clock::now();
-            if (stop == Stop::None) {
-                if (should_stop(ctl))
-                    stop = Stop::Cancel;
-                else if (now >= ctl.deadline)
-                    stop = Stop::Deadline;
-                if (stop != Stop::None) {
-                    ::kill(-pid, SIGTERM);
-                    term_sent = now;
-                }
-            } else if (!killed && now - term_sent >= std::chrono::seconds(2)) {
-                ::kill(-pid, SIGKILL);
-                killed = true;
-            }
-            if (ctl.progress && stop == Stop::None && now >= next_progress) {
-                next_progress = now + std::chrono::milliseconds(200);
+        if (ctl.progress)
+            spec.on_tick = [&] {
                 if (auto f = progress_in_log(log); f && *f != last_progress) {
                     last_progress = *f;
                     ctl.progress(*f);
                 }
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            };
+        auto run = core::run_process(spec);
+        if (!run) {
+            using Kind = core::ProcessFailure::Kind;
+            const std::string why = run.error().message();
+            if (run.error().kind == Kind::Log)
+                return make_error(ErrorCategory::Io, "cannot write the generator log " + log.string(), why);
+            if (run.error().kind == Kind::Setup)
+                return make_error(ErrorCategory::Io, "cannot run the generator program", why);
+            return make_error(ErrorCategory::Input,
+                              "the generator program \"" + program + "\" could not be started — check that it is "
+                              "installed and on PATH, or fix `command` in the [generator] settings",
+                              why);
         }
-        if (stop != Stop::None)
-            ::kill(-pid, SIGKILL);  // anything left in the group
+        using Stop = core::ProcessResult::Stop;
+        const Stop stop = run->stop;
+        const int status = run->status;
 
         // The program's last 20 lines go into the message: that is where it says what went wrong.
         const std::string tail = tail_lines(log, 20);
         const std::string log_note = "full log: " + log.string();
         auto with_tail = [&](std::string msg) { return tail.empty() ? msg : msg + ":\n" + tail + "\n"; };
-        if (stop == Stop::Cancel)
+        if (stop == Stop::Requested)
             return make_error(ErrorCategory::Cancelled, "generating the clip was cancelled", log_note);
         if (stop == Stop::Deadline) {
             double limit = std::chrono::duration<double>(ctl.deadline - started).count();
@@ -359,11 +286,9 @@ public:
                                   " — raise `timeout_s` in the [generator] settings or ask for shorter/smaller clips",
                               log_note);
         }
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-            std::string how = WIFEXITED(status) ? "exited with code " + std::to_string(WEXITSTATUS(status))
-                                                : "was killed by signal " + std::to_string(WTERMSIG(status));
+        if (!core::exited_ok(status)) {
             return make_error(ErrorCategory::Media,
-                              with_tail("the generator program \"" + program + "\" " + how) +
+                              with_tail("the generator program \"" + program + "\" " + core::describe_exit(status)) +
                                   " — run it by hand to see what is wrong",
                               log_note);
         }
