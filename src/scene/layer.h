@@ -13,6 +13,7 @@
 
 #include "core/error.h"
 #include "core/frame.h"
+#include "gfx/cairo_ptr.h"
 #include "scene/colour.h"
 
 namespace sw::scene::detail {
@@ -45,25 +46,22 @@ struct Layer {
 // function, `detail` (ARGB32) is painted over it in its own colours.
 struct Canvas {
     int w = 0, h = 0, ox = 0, oy = 0;
+    // Owners; the surfaces are declared first, so they outlive the contexts drawing on them.
+    gfx::SurfacePtr mask_surface, detail_surface;
+    gfx::CairoPtr mask_cr, detail_cr;
+    // The same handles, for the drawing code.
     cairo_surface_t* ms = nullptr;
     cairo_surface_t* ds = nullptr;
     cairo_t* m = nullptr;
     cairo_t* d = nullptr;
-    Canvas(int w_, int h_, int ox_, int oy_) : w(w_), h(h_), ox(ox_), oy(oy_)
+    Canvas(int w_, int h_, int ox_, int oy_)
+        : w(w_), h(h_), ox(ox_), oy(oy_), mask_surface(cairo_image_surface_create(CAIRO_FORMAT_A8, w, h)),
+          detail_surface(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h)),
+          mask_cr(cairo_create(mask_surface.get())), detail_cr(cairo_create(detail_surface.get())),
+          ms(mask_surface.get()), ds(detail_surface.get()), m(mask_cr.get()), d(detail_cr.get())
     {
-        ms = cairo_image_surface_create(CAIRO_FORMAT_A8, w, h);
-        ds = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
-        m = cairo_create(ms);
-        d = cairo_create(ds);
         cairo_translate(m, ox, oy);
         cairo_translate(d, ox, oy);
-    }
-    ~Canvas()
-    {
-        cairo_destroy(m);
-        cairo_destroy(d);
-        cairo_surface_destroy(ms);
-        cairo_surface_destroy(ds);
     }
     Canvas(const Canvas&) = delete;
     Canvas& operator=(const Canvas&) = delete;
