@@ -1,6 +1,6 @@
 #pragma once
 // The HTTP clip backends (stable-diffusion.cpp's server, ComfyUI, a generic asynchronous REST
-// task API) and the small libcurl client they share.
+// task API) and the client they share (over net/http.h).
 //
 // Every backend follows the same pattern: submit a job, poll until it is done, fetch the produced
 // file into the work directory. The client honours the GenerateControl deadline and cancel flag
@@ -17,6 +17,7 @@
 
 #include "core/error.h"
 #include "models/clip_adapter.h"
+#include "net/http.h"
 
 namespace sw::models {
 
@@ -77,7 +78,8 @@ private:
     // Reads the key and expands the headers (first request only): an error names the unset variable.
     core::Status prepare();
     std::string elapsed_text() const;
-    core::Result<Response> perform(const std::string& method, const std::string& url, const std::string* body,
+    // A POST when there is a body or an upload, else a GET.
+    core::Result<Response> perform(const std::string& url, const std::string* body,
                                    const fs::path* upload, const std::string& upload_field,
                                    const std::vector<std::pair<std::string, std::string>>* fields,
                                    const fs::path* download_to);
@@ -88,7 +90,7 @@ private:
     bool m_prepared = false;
     std::string m_api_key;
     std::vector<std::string> m_headers;  // "Name: value", expanded
-    std::vector<std::string> m_secrets;  // values to redact
+    net::Redactor m_redact;              // the key and expanded header values
 };
 
 // JSON string literal (quotes included) for a UTF-8 string.

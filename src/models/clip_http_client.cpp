@@ -1,8 +1,6 @@
-// The libcurl client shared by the HTTP clip backends: requests bounded by the generation's
-// deadline and cancel flag, capped bodies, the API key as a bearer token, ${ENV} headers, and a
-// redactor so that no secret ever reaches an error message.
-
-#include <curl/curl.h>
+// The client shared by the HTTP clip backends, over net/http.h: requests bounded by the
+// generation's deadline and cancel flag, capped bodies, the API key as a bearer token, ${ENV}
+// headers, and every secret redacted from error messages.
 
 #include <atomic>
 #include <cerrno>
@@ -10,44 +8,17 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <mutex>
 #include <thread>
 
 #include "core/text_util.h"
 #include "models/clip_http.h"
+#include "net/http.h"
 
 namespace sw::models {
 
 namespace {
 
 std::atomic<uint64_t> g_max_download_bytes{uint64_t(2) << 30};  // 2 GiB
-
-struct CurlDeleter {
-    void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct SlistDeleter {
-    void operator()(curl_slist* s) const { curl_slist_free_all(s); }
-};
-struct MimeDeleter {
-    void operator()(curl_mime* m) const { curl_mime_free(m); }
-};
-struct FileCloser {
-    void operator()(std::FILE* f) const { std::fclose(f); }
-};
-
-std::string human_bytes(uint64_t n)
-{
-    char buf[64];
-    if (n >= (uint64_t(1) << 30))
-        std::snprintf(buf, sizeof buf, "%.1f GiB", double(n) / double(uint64_t(1) << 30));
-    else if (n >= (uint64_t(1) << 20))
-        std::snprintf(buf, sizeof buf, "%.1f MiB", double(n) / double(uint64_t(1) << 20));
-    else if (n >= 1024)
-        std::snprintf(buf, sizeof buf, "%.1f KiB", double(n) / 1024.0);
-    else
-        std::snprintf(buf, sizeof buf, "%llu bytes", static_cast<unsigned long long>(n));
-    return buf;
-}
 
 std::string format_number(double v)
 {
@@ -56,67 +27,6 @@ std::string format_number(double v)
     char buf[32];
     std::snprintf(buf, sizeof buf, "%g", v);
     return buf;
-}
-
-// The state one transfer's callbacks share.
-struct Transfer {
-    CURL* curl = nullptr;
-    const GenerateControl* ctl = nullptr;
-    uint64_t cap = 0;
-    uint64_t received = 0;
-    bool too_large = false;
-    bool cancelled = false;
-    bool deadline = false;
-    std::string* memory = nullptr;  // the body (or, for a download, the error body)
-    std::FILE* file = nullptr;      // a download's destination while the status is 2xx
-    bool write_failed = false;
-};
-
-size_t on_write(char* data, size_t size, size_t n, void* user)
-{
-    auto* t = static_cast<Transfer*>(user);
-    size_t len = size * n;
-    t->received += len;
-    if (t->received > t->cap) {
-        t->too_large = true;
-        return 0;  // aborts the transfer with CURLE_WRITE_ERROR
-    }
-    if (t->file) {
-        long status = 0;
-        curl_easy_getinfo(t->curl, CURLINFO_RESPONSE_CODE, &status);
-        if (status >= 200 && status < 300) {
-            if (std::fwrite(data, 1, len, t->file) != len) {
-                t->write_failed = true;
-                return 0;
-            }
-            return len;
-        }
-        // An error page: keep (the start of) it for the message instead of the file.
-        if (t->memory->size() < 64 * 1024)
-            t->memory->append(data, len);
-        return len;
-    }
-    t->memory->append(data, len);
-    return len;
-}
-
-int on_progress(void* user, curl_off_t dltotal, curl_off_t, curl_off_t, curl_off_t)
-{
-    auto* t = static_cast<Transfer*>(user);
-    if (t->ctl->cancel && t->ctl->cancel->load()) {
-        t->cancelled = true;
-        return 1;
-    }
-    if (t->ctl->expired()) {
-        t->deadline = true;
-        return 1;
-    }
-    // A Content-Length above the cap fails at once rather than after the bytes arrive.
-    if (dltotal > 0 && uint64_t(dltotal) > t->cap) {
-        t->too_large = true;
-        return 1;
-    }
-    return 0;
 }
 
 std::string excerpt(const std::string& body)
@@ -147,8 +57,6 @@ namespace http {
 Client::Client(const GeneratorConfig& config, const GenerateControl& ctl)
     : m_config(config), m_ctl(ctl), m_start(std::chrono::steady_clock::now())
 {
-    static std::once_flag curl_init;
-    std::call_once(curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
 }
 
 core::Status Client::prepare()
@@ -164,7 +72,7 @@ core::Status Client::prepare()
                                         m_config.api_key_env + " holding the API key is not set — export " +
                                         m_config.api_key_env + "=<your key> before running shotweave");
         m_api_key = key;
-        m_secrets.push_back(m_api_key);
+        m_redact.add(m_api_key);
     }
     bool has_auth = false;
     for (const auto& [name, value] : m_config.headers) {
@@ -180,7 +88,7 @@ core::Status Client::prepare()
                                                 "generator '" + m_config.name + "': header " + name + " uses ${" +
                                                     var + "}, which is not set — export " + var + " first");
                     expanded += v;
-                    m_secrets.emplace_back(v);
+                    m_redact.add(v);
                     i = end + 1;
                     continue;
                 }
@@ -208,23 +116,9 @@ std::string Client::url(const std::string& path) const
     return path.front() == '/' ? base + path : base + "/" + path;
 }
 
-std::string Client::redact(std::string s) const
-{
-    for (const auto& secret : m_secrets) {
-        if (secret.size() < 3)
-            continue;  // too short to be a key; replacing it would garble the message
-        for (size_t pos = s.find(secret); pos != std::string::npos; pos = s.find(secret, pos + 3))
-            s.replace(pos, secret.size(), "***");
-    }
-    return s;
-}
+std::string Client::redact(std::string s) const { return m_redact(std::move(s)); }
 
-core::Error Client::redact(core::Error e) const
-{
-    e.message = redact(std::move(e.message));
-    e.detail = redact(std::move(e.detail));
-    return e;
-}
+core::Error Client::redact(core::Error e) const { return m_redact(std::move(e)); }
 
 core::Error Client::failure(core::ErrorCategory category, const std::string& what, const std::string& detail) const
 {
@@ -265,38 +159,33 @@ core::Status Client::wait_poll()
 
 core::Result<Response> Client::get(const std::string& u)
 {
-    return perform("GET", u, nullptr, nullptr, {}, nullptr, nullptr);
+    return perform(u, nullptr, nullptr, {}, nullptr, nullptr);
 }
 
 core::Result<Response> Client::post_json(const std::string& u, const std::string& json)
 {
-    return perform("POST", u, &json, nullptr, {}, nullptr, nullptr);
+    return perform(u, &json, nullptr, {}, nullptr, nullptr);
 }
 
 core::Result<Response> Client::post_file(const std::string& u, const std::string& field, const fs::path& file,
                                          const std::vector<std::pair<std::string, std::string>>& fields)
 {
-    return perform("POST", u, nullptr, &file, field, &fields, nullptr);
+    return perform(u, nullptr, &file, field, &fields, nullptr);
 }
 
 core::Status Client::download(const std::string& u, const fs::path& out)
 {
-    SW_TRY(perform("GET", u, nullptr, nullptr, {}, nullptr, &out));
+    SW_TRY(perform(u, nullptr, nullptr, {}, nullptr, &out));
     return {};
 }
 
-core::Result<Response> Client::perform(const std::string& method, const std::string& u, const std::string* body,
+core::Result<Response> Client::perform(const std::string& u, const std::string* body,
                                        const fs::path* upload, const std::string& upload_field,
                                        const std::vector<std::pair<std::string, std::string>>* fields,
                                        const fs::path* download_to)
 {
     SW_TRY_STATUS(prepare());
     SW_TRY_STATUS(check_control());
-
-    std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-    if (!curl)
-        return tl::unexpected(failure(core::ErrorCategory::Internal, "libcurl could not be initialised"));
-    CURL* c = curl.get();
 
     // The key goes only to the configured service: a result link on another host (a signed CDN
     // URL) must not see it, and some reject requests that carry one.
@@ -311,147 +200,80 @@ core::Result<Response> Client::perform(const std::string& method, const std::str
         };
         same_host = host_of(u) == host_of(url(""));
     }
-    curl_slist* raw = nullptr;
-    raw = curl_slist_append(raw, "Expect:");  // no 100-continue round trip
+    net::Request rq;
+    rq.url = u;
+    rq.headers.push_back("Expect:");  // no 100-continue round trip
     if (body)
-        raw = curl_slist_append(raw, "Content-Type: application/json");
+        rq.headers.push_back("Content-Type: application/json");
     if (!download_to)
-        raw = curl_slist_append(raw, "Accept: application/json");
-    std::unique_ptr<curl_slist, SlistDeleter> headers(raw);
+        rq.headers.push_back("Accept: application/json");
     if (same_host)
-        for (const auto& h : m_headers)
-            headers.reset(curl_slist_append(headers.release(), h.c_str()));
+        rq.headers.insert(rq.headers.end(), m_headers.begin(), m_headers.end());
+    rq.body = body;
+    if (upload)
+        rq.upload = net::Request::Upload{fields ? *fields : std::vector<std::pair<std::string, std::string>>{},
+                                         upload_field, *upload};
+    if (download_to)
+        rq.download_to = *download_to;
+    rq.max_bytes = http_max_download_bytes();
+    rq.deadline = m_ctl.deadline;
+    rq.cancelled = [this] { return m_ctl.cancel && m_ctl.cancel->load(); };
+    rq.stall_s = 300;  // a stalled connection (no byte for 5 minutes) is dropped even without a deadline
+    rq.max_redirects = 10;
+    rq.accept_encoding = true;
 
-    std::unique_ptr<curl_mime, MimeDeleter> mime;
-    if (upload) {
-        mime.reset(curl_mime_init(c));
-        if (fields)
-            for (const auto& [name, value] : *fields) {
-                curl_mimepart* part = curl_mime_addpart(mime.get());
-                curl_mime_name(part, name.c_str());
-                curl_mime_data(part, value.c_str(), CURL_ZERO_TERMINATED);
-            }
-        curl_mimepart* part = curl_mime_addpart(mime.get());
-        curl_mime_name(part, upload_field.c_str());
-        if (curl_mime_filedata(part, upload->string().c_str()) != CURLE_OK)
+    auto got = net::perform(rq);
+    if (!got) {
+        using Kind = net::Failure::Kind;
+        const net::Failure& f = got.error();
+        switch (f.kind) {
+        case Kind::Init:
+            return tl::unexpected(failure(core::ErrorCategory::Internal, "libcurl could not be initialised"));
+        case Kind::UploadRead:
             return tl::unexpected(failure(core::ErrorCategory::Input, "cannot read " + upload->string() +
                                                                            " to upload it — check that the image exists"));
-        curl_mime_filename(part, upload->filename().string().c_str());
-        curl_easy_setopt(c, CURLOPT_MIMEPOST, mime.get());
-    }
-
-    Response response;
-    Transfer t;
-    t.curl = c;
-    t.ctl = &m_ctl;
-    t.cap = http_max_download_bytes();
-    t.memory = &response.body;
-    std::unique_ptr<std::FILE, FileCloser> file;
-    fs::path part_path;
-    if (download_to) {
-        part_path = *download_to;
-        part_path += ".part";
-        file.reset(std::fopen(part_path.string().c_str(), "wb"));
-        if (!file)
-            return tl::unexpected(failure(core::ErrorCategory::Io, "cannot write " + part_path.string() +
+        case Kind::PartWrite:
+            return tl::unexpected(failure(core::ErrorCategory::Io, "cannot write " + f.part.string() +
                                                                        " — check the disk and the work folder"));
-        t.file = file.get();
-    }
-    auto drop_part = [&] {
-        if (download_to) {
-            file.reset();
-            std::error_code ec;
-            fs::remove(part_path, ec);
-        }
-    };
-
-    char errbuf[CURL_ERROR_SIZE] = {};
-    curl_easy_setopt(c, CURLOPT_URL, u.c_str());
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
-    if (body) {
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, body->c_str());
-        curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body->size()));
-    } else if (method == "GET") {
-        curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-    }
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
-    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
-    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &t);
-    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
-    // A stalled connection (no byte for 5 minutes) is dropped even without a deadline.
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 300L);
-    if (m_ctl.deadline != std::chrono::steady_clock::time_point::max()) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(m_ctl.deadline -
-                                                                          std::chrono::steady_clock::now());
-        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, long(std::max<int64_t>(1, left.count() + 1)));
-    }
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");  // whatever libcurl can decode
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-
-    CURLcode rc = curl_easy_perform(c);
-    char* ct = nullptr;
-    curl_easy_getinfo(c, CURLINFO_CONTENT_TYPE, &ct);
-    if (ct)
-        response.content_type = ct;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
-
-    if (t.cancelled) {
-        drop_part();
-        return tl::unexpected(failure(core::ErrorCategory::Cancelled, "cancelled"));
-    }
-    if (t.too_large) {
-        drop_part();
-        return tl::unexpected(failure(core::ErrorCategory::Media,
-                                      "the answer from " + u + " is larger than the " +
-                                          human_bytes(t.cap) + " cap — check the service's output settings (size, length)"));
-    }
-    if (t.deadline || rc == CURLE_OPERATION_TIMEDOUT) {
-        drop_part();
-        // libcurl's timer was set to the deadline, so its timeout is the deadline (give or take a
-        // millisecond); only a timeout well before it is the 5-minute stall rule.
-        bool at_deadline = m_ctl.deadline != std::chrono::steady_clock::time_point::max() &&
-                           std::chrono::steady_clock::now() + std::chrono::milliseconds(250) >= m_ctl.deadline;
-        if (t.deadline || at_deadline)
+        case Kind::Cancelled:
+            return tl::unexpected(failure(core::ErrorCategory::Cancelled, "cancelled"));
+        case Kind::TooLarge:
+            return tl::unexpected(failure(core::ErrorCategory::Media,
+                                          "the answer from " + u + " is larger than the " +
+                                              net::human_bytes(rq.max_bytes) +
+                                              " cap — check the service's output settings (size, length)"));
+        case Kind::Deadline:
             return tl::unexpected(failure(core::ErrorCategory::Media,
                                           "timed out after " + elapsed_text() + " s waiting for " + u +
                                               " — the service is slow or stuck; raise timeout_s or check the service"));
-        return tl::unexpected(failure(core::ErrorCategory::Media,
-                                      "no data from " + u + " for 5 minutes — check the service",
-                                      errbuf[0] ? errbuf : curl_easy_strerror(rc)));
-    }
-    if (t.write_failed) {
-        drop_part();
-        return tl::unexpected(failure(core::ErrorCategory::Io, "writing " + part_path.string() +
-                                                                   " failed — check the free disk space"));
-    }
-    if (rc != CURLE_OK) {
-        drop_part();
-        std::string detail = errbuf[0] ? errbuf : curl_easy_strerror(rc);
-        std::string what;
-        switch (rc) {
-        case CURLE_PARTIAL_FILE:
-        case CURLE_RECV_ERROR:
-        case CURLE_GOT_NOTHING:
-            what = "the connection to " + u + " closed before the answer was complete (" +
-                   human_bytes(t.received) + " received) — the service may have crashed; check its log";
+        case Kind::Stalled:
+            return tl::unexpected(failure(core::ErrorCategory::Media,
+                                          "no data from " + u + " for 5 minutes — check the service", f.detail));
+        case Kind::WriteFailed:
+            return tl::unexpected(failure(core::ErrorCategory::Io, "writing " + f.part.string() +
+                                                                       " failed — check the free disk space"));
+        case Kind::Flush:
+            return tl::unexpected(failure(core::ErrorCategory::Io, "writing " + f.part.string() + " failed"));
+        case Kind::Rename:
+            return tl::unexpected(failure(core::ErrorCategory::Io, "cannot rename " + f.part.string(), f.detail));
+        case Kind::Closed:
+            return tl::unexpected(failure(core::ErrorCategory::Media,
+                                          "the connection to " + u + " closed before the answer was complete (" +
+                                              net::human_bytes(f.received) +
+                                              " received) — the service may have crashed; check its log",
+                                          f.detail));
+        case Kind::Unreachable:
+            return tl::unexpected(failure(core::ErrorCategory::Media,
+                                          "cannot reach " + u + " — is the service running? check base_url",
+                                          f.detail));
+        case Kind::Other:
             break;
-        case CURLE_COULDNT_CONNECT:
-        case CURLE_COULDNT_RESOLVE_HOST:
-            what = "cannot reach " + u + " — is the service running? check base_url";
-            break;
-        default:
-            what = "the request to " + u + " failed — check the service and base_url";
         }
-        return tl::unexpected(failure(core::ErrorCategory::Media, what, detail));
+        return tl::unexpected(failure(core::ErrorCategory::Media,
+                                      "the request to " + u + " failed — check the service and base_url", f.detail));
     }
+    Response response{got->status, std::move(got->body), std::move(got->content_type)};
     if (response.status < 200 || response.status >= 300) {
-        drop_part();
         std::string hint = (response.status == 401 || response.status == 403)
                                ? " — check the API key" +
                                      (m_config.api_key_env.empty() ? std::string()
@@ -463,21 +285,8 @@ core::Result<Response> Client::perform(const std::string& method, const std::str
                                       "HTTP " + std::to_string(response.status) + " from " + u + ": " +
                                           excerpt(response.body) + hint));
     }
-    if (download_to) {
-        if (std::fflush(file.get()) != 0) {
-            drop_part();
-            return tl::unexpected(failure(core::ErrorCategory::Io, "writing " + part_path.string() + " failed"));
-        }
-        file.reset();
-        std::error_code ec;
-        fs::rename(part_path, *download_to, ec);
-        if (ec) {
-            drop_part();
-            return tl::unexpected(failure(core::ErrorCategory::Io, "cannot rename " + part_path.string(), ec.message()));
-        }
-        if (t.received == 0)
-            return tl::unexpected(failure(core::ErrorCategory::Media, "the download from " + u + " is empty"));
-    }
+    if (download_to && got->received == 0)
+        return tl::unexpected(failure(core::ErrorCategory::Media, "the download from " + u + " is empty"));
     return response;
 }
 
