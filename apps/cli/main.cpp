@@ -16,28 +16,23 @@
 
 #include "batch_cmd.h"
 #include "library_cmd.h"
-#include "project_load.h"
+#include "options.h"
 
 #include "core/cancel.h"
 #include "core/diagnostics.h"
 #include "core/text_util.h"
 #include "effects/transition.h"
+#include "engine/engine.h"
 #include "media/media.h"
-#include "render/inspect.h"
-#include "render/renderer.h"
-#include "render/subtitles.h"
-#include "render/clips.h"
-#include "render/visual_pick.h"
-#include "script/script.h"
 #include "script/storyboard.h"
-#include "timeline/plan.h"
 
 namespace fs = std::filesystem;
 using namespace sw;
 
 namespace {
 
-constexpr int kExitOk = 0, kExitRender = 1, kExitInput = 2;
+using core::kExitInput;
+using core::kExitOk;
 
 const char* kUsage = R"(shotweave — turn a written script into a finished short video
 
@@ -66,6 +61,8 @@ render options:
   --cache-limit SIZE    keep the cache under SIZE, least recently used out first (default 4G)
   --subtitles srt,ass   also write the cues beside the video (OUT.srt, OUT.ass)
   -q, --quiet           no progress bar
+  --progress STYLE      bar (default on a terminal), json (one event per line on stdout,
+                        docs/progress.md) or none
   --library DIR         pick visuals for described shots from this folder (overrides `library:`)
   --seed N              another pick among near-equal library matches / another generated scene
   --offline             use only generated clips already in the cache; the other shots fall back
@@ -75,9 +72,7 @@ SCRIPT is a .md/.txt/.json file; see docs/script.md. Exit codes: 0 ok, 1 render 
 2 script or input error, 130/143 interrupted.
 )";
 
-using cli::load;
-using cli::Loaded;
-using cli::LoadOptions;
+using cli::ParsedOption;
 using cli::parse_load_option;
 using cli::print_diagnostics;
 using cli::usage_error;
@@ -86,11 +81,11 @@ int cmd_check(const std::vector<std::string>& args)
 {
     std::string file;
     bool json = false;
-    LoadOptions lo;
+    engine::LoadOptions lo;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (auto po = parse_load_option(args, i, lo); po != cli::ParsedOption::NotOurs) {
-            if (po == cli::ParsedOption::UsageError)
+        if (auto po = parse_load_option(args, i, lo); po != ParsedOption::NotOurs) {
+            if (po == ParsedOption::UsageError)
                 return kExitInput;
             continue;
         }
@@ -105,8 +100,8 @@ int cmd_check(const std::vector<std::string>& args)
     }
     if (file.empty())
         return usage_error("check: which script? e.g. `shotweave check promo.md`");
-    lo.clips.dry_run = true;  // check never calls a model; it says what a render would generate
-    Loaded l = load(file, lo);
+    engine::Engine eng({.use_cache = false});
+    engine::Loaded l = eng.check({file}, lo);  // never calls a model: says what a render would generate
     if (json) {
         std::cout << script::storyboard_json(l.project, l.plan, l.diag).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     } else {
@@ -119,27 +114,17 @@ int cmd_check(const std::vector<std::string>& args)
     return l.diag.has_errors() ? kExitInput : kExitOk;
 }
 
-std::string clock(double s)
-{
-    if (!std::isfinite(s) || s < 0)
-        return "--:--";
-    int t = (int)std::lround(s);
-    char buf[32];
-    if (t >= 3600)
-        std::snprintf(buf, sizeof buf, "%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60);
-    else
-        std::snprintf(buf, sizeof buf, "%d:%02d", t / 60, t % 60);
-    return buf;
-}
+// The exit status after a cancel: 128 + the signal (SIGINT when a token, not a signal, stopped it).
+int interrupted_code() { return 128 + (core::cancel_signal() ? core::cancel_signal() : 2); }
 
 // `shotweave generate SCRIPT`: only fetch/generate the clips (cached), with per-shot progress.
 int cmd_generate(const std::vector<std::string>& args)
 {
     std::string file;
-    LoadOptions lo;
+    engine::LoadOptions lo;
     for (size_t i = 0; i < args.size(); ++i) {
-        if (auto po = parse_load_option(args, i, lo); po != cli::ParsedOption::NotOurs) {
-            if (po == cli::ParsedOption::UsageError)
+        if (auto po = parse_load_option(args, i, lo); po != ParsedOption::NotOurs) {
+            if (po == ParsedOption::UsageError)
                 return kExitInput;
             continue;
         }
@@ -152,77 +137,75 @@ int cmd_generate(const std::vector<std::string>& args)
     if (file.empty())
         return usage_error("generate: which script? e.g. `shotweave generate promo.md`");
     core::install_signal_handlers();
-    lo.clips.on_progress = [](const std::string& line) { std::fprintf(stderr, "%s\n", line.c_str()); };
-    Loaded l = load(file, lo);
-    print_diagnostics(l.diag);
-    if (render::generator_config_path(l.project).empty() && !l.diag.has_errors()) {
-        std::fprintf(stderr, "shotweave: %s names no generator — add `generator: FILE.toml` or a shotweave.toml with a "
-                             "[generator] table beside it (docs/generators.md)\n", file.c_str());
+    engine::Engine eng({.use_cache = false});
+    engine::Job job;
+    job.on_event = [](const engine::Event& e) {
+        if (e.type == engine::EventType::Message && e.phase == engine::Phase::Generate && !e.shot)
+            std::fprintf(stderr, "%s\n", e.text.c_str());
+        else if (e.type == engine::EventType::Diagnostics)
+            cli::print_diagnostics(e);
+    };
+    engine::GenerateResult r = eng.generate({file}, lo, job);
+    if (r.error && r.outcome == engine::Outcome::InputError && !r.loaded.diag.has_errors()) {
+        std::fprintf(stderr, "shotweave: %s\n", r.error->message.c_str());
         return kExitInput;
     }
-    int made = 0;
-    for (size_t i = 0; i < l.project.shots.size(); ++i) {
-        const auto& c = l.project.shots[i].choice;
-        if (c.how != timeline::VisualChoice::How::Model)
-            continue;
-        ++made;
-        std::printf("shot %zu %s: %d clip%s (%d from the cache)%s%s\n", i + 1, l.project.shots[i].name.c_str(), c.clips,
-                    c.clips > 1 ? "s" : "", c.cached_clips, c.continuity.empty() ? "" : "; ", c.continuity.c_str());
-    }
-    std::printf("%d shot%s with generated clips\n", made, made == 1 ? "" : "s");
-    if (core::cancelled())
-        return 128 + core::cancel_signal();
-    return l.diag.has_errors() ? kExitInput : kExitOk;
+    for (auto& s : r.shots)
+        std::printf("shot %d %s: %d clip%s (%d from the cache)%s%s\n", s.index, s.name.c_str(), s.clips,
+                    s.clips > 1 ? "s" : "", s.cached_clips, s.continuity.empty() ? "" : "; ", s.continuity.c_str());
+    std::printf("%zu shot%s with generated clips\n", r.shots.size(), r.shots.size() == 1 ? "" : "s");
+    if (r.outcome == engine::Outcome::Cancelled)
+        return interrupted_code();
+    return engine::exit_code(r.outcome);
 }
 
 int cmd_render(const std::vector<std::string>& args)
 {
+    engine::RenderRequest req;
+    engine::EngineOptions eo;
     std::string file, output;
-    bool preview = false, quiet = false;
-    render::RenderOptions opt;
-    bool preset_given = false;
-    LoadOptions lo;
-    cli::CacheOptions co;
+    bool quiet = false;
+    cli::ProgressStyle style = cli::ProgressStyle::Auto;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (auto po = parse_load_option(args, i, lo); po != cli::ParsedOption::NotOurs) {
-            if (po == cli::ParsedOption::UsageError)
+        if (auto po = parse_load_option(args, i, req.load); po != ParsedOption::NotOurs) {
+            if (po == ParsedOption::UsageError)
                 return kExitInput;
             continue;
         }
         std::string error;
-        if (auto po = cli::parse_encode_option(args, i, opt, preset_given, error); po != cli::ParsedOption::NotOurs) {
-            if (po == cli::ParsedOption::UsageError)
+        if (auto po = cli::parse_encode_option(args, i, req.settings, error); po != ParsedOption::NotOurs) {
+            if (po == ParsedOption::UsageError)
                 return usage_error("render: " + error);
             continue;
         }
-        if (auto po = cli::parse_cache_option(args, i, co, error); po != cli::ParsedOption::NotOurs) {
-            if (po == cli::ParsedOption::UsageError)
+        if (auto po = cli::parse_cache_option(args, i, eo, error); po != ParsedOption::NotOurs) {
+            if (po == ParsedOption::UsageError)
                 return usage_error("render: " + error);
             continue;
         }
-        auto value = [&](const char* what) -> const std::string* {
-            if (i + 1 >= args.size())
-                return nullptr;
-            (void)what;
-            return &args[++i];
-        };
+        if (auto po = cli::parse_progress_option(args, i, style, error); po != ParsedOption::NotOurs) {
+            if (po == ParsedOption::UsageError)
+                return usage_error("render: " + error);
+            continue;
+        }
+        const std::string* v = i + 1 < args.size() ? &args[i + 1] : nullptr;
         if (a == "-o" || a == "--output") {
-            auto v = value("output");
             if (!v)
                 return usage_error("render: -o needs a file name, e.g. -o promo.mp4");
-            output = *v;
+            output = *v, ++i;
         } else if (a == "--preview") {
-            preview = true;
+            req.settings.preview = true;
         } else if (a == "-q" || a == "--quiet") {
             quiet = true;
         } else if (a == "--threads") {
-            auto v = value("threads");
             char* end = nullptr;
             long n = v ? std::strtol(v->c_str(), &end, 10) : -1;
+            if (v)
+                ++i;
             if (!v || *end || n < 0 || n > 256)
                 return usage_error("render: --threads needs a number from 0 (one per core) to 256");
-            opt.workers = (int)n;
+            eo.workers = (int)n;
         } else if (!a.empty() && a[0] == '-') {
             return usage_error("render: unknown option " + a);
         } else if (file.empty()) {
@@ -233,96 +216,62 @@ int cmd_render(const std::vector<std::string>& args)
     }
     if (file.empty())
         return usage_error("render: which script? e.g. `shotweave render promo.md -o promo.mp4`");
+    req.script.path = file;
+    req.output = output;
+    if (style == cli::ProgressStyle::Auto)
+        style = quiet ? cli::ProgressStyle::None : isatty(STDERR_FILENO) ? cli::ProgressStyle::Bar : cli::ProgressStyle::None;
+    const bool json = style == cli::ProgressStyle::Json;
 
-    if (!quiet)
-        lo.clips.on_progress = [](const std::string& line) { std::fprintf(stderr, "generate: %s\n", line.c_str()); };
-    Loaded l = load(file, lo);
-    print_diagnostics(l.diag);
-    // The continuity of chained generated clips, as `check` shows it.
-    for (size_t i = 0; i < l.project.shots.size() && !quiet; ++i) {
-        const auto& c = l.project.shots[i].choice;
-        if (c.how == timeline::VisualChoice::How::Model && !c.continuity.empty())
-            std::fprintf(stderr, "shot %zu %s: %s\n", i + 1, l.project.shots[i].name.c_str(), c.continuity.c_str());
-    }
-    if (!l.ok) {
-        std::fprintf(stderr, "shotweave: not rendering: %zu error(s) in %s\n", l.diag.error_count(), file.c_str());
-        return kExitInput;
-    }
-
-    fs::path out = output.empty() ? fs::path(file).replace_extension(preview ? ".preview.mp4" : ".mp4") : fs::path(output);
-    // Nothing the project reads may be overwritten, and every output path problem is said now,
-    // not after the encode.
-    {
-        core::Diagnostics warnings;
-        auto ok = cli::check_outputs(out, (output.empty() ? "the output " : "-o ") + out.string(), opt, l.project, {},
-                                     false, warnings);
-        if (ok)
-            ok = cli::check_cache_dir(co, l.project);
-        print_diagnostics(warnings);
-        if (!ok) {
-            std::fprintf(stderr, "shotweave: %s\n", ok.error().message.c_str());
-            return kExitInput;
+    // What the engine says, as text on stderr (or as JSON lines on stdout).
+    cli::ProgressBar bar;
+    engine::Job job;
+    job.on_event = [&](const engine::Event& e) {
+        using engine::EventType;
+        if (json)
+            return cli::print_json_event(e);
+        switch (e.type) {
+        case EventType::Diagnostics:
+            cli::print_diagnostics(e);
+            break;
+        case EventType::Message:
+            if (e.phase == engine::Phase::Outputs)
+                std::fprintf(stderr, "shotweave: %s\n", e.text.c_str());
+            else if (!quiet && e.shot)
+                std::fprintf(stderr, "shot %d %s: %s\n", e.shot, e.shot_name.c_str(), e.text.c_str());
+            else if (!quiet)
+                std::fprintf(stderr, "generate: %s\n", e.text.c_str());
+            break;
+        case EventType::Progress:
+            if (style == cli::ProgressStyle::Bar)
+                bar.update(e);
+            break;
+        default:
+            break;
         }
-    }
-    cli::remove_orphaned_temps_beside(out);
-
-    if (preview) {
-        opt.width = std::max(2, (l.plan.width / 2) & ~1);
-        opt.height = std::max(2, (l.plan.height / 2) & ~1);
-        if (!preset_given)
-            opt.encode.preset = "ultrafast";
-    }
-    opt.output = out;
-    opt.voice = &l.voice;
-    std::optional<render::SegmentCache> cache = cli::open_cache(co);
-    opt.cache = cache ? &*cache : nullptr;
-    render::RenderStats stats;
-    opt.stats = &stats;
-
-    const bool tty = isatty(STDERR_FILENO) && !quiet;
-    auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);
-    if (tty) {
-        opt.on_progress = [&](const render::Progress& p) {
-            auto now = std::chrono::steady_clock::now();
-            if (p.frames_done != p.total_frames && now - last < std::chrono::milliseconds(100))
-                return;
-            last = now;
-            double frac = double(p.frames_done) / double(p.total_frames);
-            double fps = p.elapsed_s > 0 ? p.frames_done / p.elapsed_s : 0;
-            double eta = fps > 0 ? (p.total_frames - p.frames_done) / fps : NAN;
-            const int width = 28;
-            int fill = (int)std::lround(frac * width);
-            std::string bar(fill, '#');
-            bar += std::string(width - fill, '-');
-            std::fprintf(stderr, "\r[%s] %3d%%  %lld/%lld frames  %5.1f fps  ETA %s ", bar.c_str(), (int)(frac * 100),
-                         (long long)p.frames_done, (long long)p.total_frames, fps, clock(eta).c_str());
-            std::fflush(stderr);
-        };
-    }
+    };
 
     core::install_signal_handlers();
-    auto t0 = std::chrono::steady_clock::now();
-    auto st = render::render_project(l.project, l.plan, opt);
-    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (tty)
-        std::fprintf(stderr, "\n");
-    if (!st) {
-        const core::Error& e = st.error();
-        if (e.category == core::ErrorCategory::Cancelled) {
+    engine::Engine eng(eo);
+    engine::RenderResult r = eng.render(req, job);
+    bar.finish();
+    if (r.outcome == engine::Outcome::Cancelled) {
+        if (!json)
             std::fprintf(stderr, "shotweave: interrupted; no output written\n");
-            return 128 + (core::cancel_signal() ? core::cancel_signal() : 2);
-        }
-        std::fprintf(stderr, "shotweave: %s\n", e.to_string().c_str());
-        return core::exit_code_for(e.category);
+        return interrupted_code();
     }
-    if (!quiet) {
-        std::fprintf(stderr, "wrote %s: %dx%d, %lld frames (%s s), %.1f s (%.1f fps)\n", out.c_str(),
-                     opt.width ? opt.width : l.plan.width, opt.height ? opt.height : l.plan.height,
-                     (long long)l.plan.total_frames,
-                     std::to_string(core::frames_to_seconds(l.plan.total_frames, l.plan.fps)).substr(0, 6).c_str(),
-                     secs, l.plan.total_frames / std::max(secs, 1e-6));
-        if (cache)
-            std::fprintf(stderr, "segments: %d encoded, %d reused from %s\n", stats.rendered, stats.reused,
+    if (r.outcome != engine::Outcome::Done) {
+        if (!json && r.error)
+            std::fprintf(stderr, "shotweave: %s\n", (r.started ? r.error->to_string() : r.error->message).c_str());
+        if (r.started && r.error)
+            return core::exit_code_for(r.error->category);
+        return engine::exit_code(r.outcome);
+    }
+    if (!quiet && !json) {
+        std::fprintf(stderr, "wrote %s: %dx%d, %lld frames (%s s), %.1f s (%.1f fps)\n", r.output.c_str(), r.width,
+                     r.height, (long long)r.frames, std::to_string(r.video_s).substr(0, 6).c_str(), r.render_s,
+                     r.frames / std::max(r.render_s, 1e-6));
+        if (auto* cache = eng.segment_cache())
+            std::fprintf(stderr, "segments: %d encoded, %d reused from %s\n", r.segments.rendered, r.segments.reused,
                          cache->dir().c_str());
     }
     return kExitOk;

@@ -35,3 +35,14 @@ Error cancelled_error()
 }
 
 }  // namespace sw::core
+
+namespace sw::core {
+
+Error CancelToken::error() const
+{
+    if (core::cancelled())
+        return cancelled_error();
+    return Error{ErrorCategory::Cancelled, "cancelled", {}, {}};
+}
+
+}  // namespace sw::core

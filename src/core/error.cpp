@@ -31,11 +31,11 @@ int exit_code_for(ErrorCategory c)
     switch (c) {
     case ErrorCategory::Script:
     case ErrorCategory::Input:
-        return 2;
+        return kExitInput;
     case ErrorCategory::Cancelled:
         return 130;
     default:
-        return 1;
+        return kExitRender;
     }
 }
 

@@ -48,6 +48,9 @@ inline tl::unexpected<Error> make_error(ErrorCategory c, std::string message, st
     return tl::unexpected<Error>(Error{c, std::move(message), std::move(detail), std::move(where)});
 }
 
+// The command line's exit codes (README): 0 done, 1 a render failed, 2 the script or an input
+// is wrong; 128 + N after signal N.
+constexpr int kExitOk = 0, kExitRender = 1, kExitInput = 2;
 // Exit code a CLI should use for an error of this category.
 int exit_code_for(ErrorCategory c);
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "core/cancel.h"
 #include "core/diagnostics.h"
 #include "timeline/project.h"
 
@@ -21,6 +22,8 @@ struct ClipOptions {
     bool dry_run = false;  // `check`: use cached clips, say what a render would generate, no warnings
     // Progress lines ("shot 3 冰雪大世界: clip 2/2 running 40%"), from worker threads one at a time.
     std::function<void(const std::string&)> on_progress;
+    // Stops waiting and running generations (their shots then fall back; the caller checks).
+    core::CancelToken cancel;
 };
 
 // The generator settings for a project: `generator:` if given, else a shotweave.toml beside the

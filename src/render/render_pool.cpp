@@ -61,7 +61,7 @@ RenderPool::~RenderPool()
         t.join();
 }
 
-RenderPool::Ticket RenderPool::submit(const std::string& key, Job job, bool* shared)
+RenderPool::Ticket RenderPool::submit(const std::string& key, Job job, bool* shared, const void* owner)
 {
     std::lock_guard lock(m_mutex);
     if (shared)
@@ -76,6 +76,7 @@ RenderPool::Ticket RenderPool::submit(const std::string& key, Job job, bool* sha
     }
     auto item = std::make_unique<Item>();
     item->key = key;
+    item->owner = owner;
     item->job = std::move(job);
     Ticket ticket = item->promise.get_future().share();
     if (!key.empty())
@@ -83,6 +84,26 @@ RenderPool::Ticket RenderPool::submit(const std::string& key, Job job, bool* sha
     m_queue.push_back(std::move(item));
     m_cv.notify_one();
     return ticket;
+}
+
+void RenderPool::drop_queued(const void* owner)
+{
+    std::vector<std::unique_ptr<Item>> dropped;
+    {
+        std::lock_guard lock(m_mutex);
+        for (auto it = m_queue.begin(); it != m_queue.end();) {
+            if (owner && (*it)->owner == owner) {
+                if (!(*it)->key.empty())
+                    m_in_flight.erase((*it)->key);
+                dropped.push_back(std::move(*it));
+                it = m_queue.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+    for (auto& item : dropped)
+        item->promise.set_value(core::make_error(core::ErrorCategory::Cancelled, "render stopped"));
 }
 
 void RenderPool::run()

@@ -36,7 +36,14 @@ public:
 
     // Queues `job` (FIFO). With a non-empty `key` already queued or running, returns that job's
     // ticket instead and drops this one (and sets *shared when given).
-    Ticket submit(const std::string& key, Job job, bool* shared = nullptr);
+    // `owner` tags the job for drop_queued (any address unique to the submitter; may be null).
+    Ticket submit(const std::string& key, Job job, bool* shared = nullptr, const void* owner = nullptr);
+
+    // Takes `owner`'s jobs that have not started out of the queue; their tickets answer
+    // Cancelled at once. A cancelled render uses it so that it need not wait behind other
+    // renders' segments (a ticket another render shared gets Cancelled and that render
+    // renders the segment itself).
+    void drop_queued(const void* owner);
 
     // One worker per core, fewer when the memory available would not hold that many encoders
     // at this frame size (each single-threaded x264 keeps its look-ahead of frames, about 64
@@ -46,6 +53,7 @@ public:
 private:
     struct Item {
         std::string key;
+        const void* owner = nullptr;
         Job job;
         std::promise<core::Result<std::filesystem::path>> promise;
     };

@@ -150,39 +150,48 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
         scratch_guard.dir = scratch;
     }
 
-    // Progress counts frames encoded now plus frames found in the cache.
+    // Progress counts frames encoded now plus frames found in the cache. Counted and reported
+    // under one lock so that reports from several workers arrive in order.
     const auto t0 = std::chrono::steady_clock::now();
-    std::atomic<int64_t> done{0};
+    int64_t done = 0;
+    int segments_done = 0, segments_reused = 0;
     std::mutex progress_mutex;
-    auto report = [&](int64_t add) {
-        int64_t n = done.fetch_add(add) + add;
+    auto report = [&](int64_t frames, int finished, bool reused) {
+        std::lock_guard lock(progress_mutex);
+        done += frames;
+        segments_done += finished;
+        if (reused)
+            segments_reused += finished;
         if (options.on_progress) {
-            std::lock_guard lock(progress_mutex);
             double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-            options.on_progress({n, plan.total_frames, el});
+            options.on_progress({done, plan.total_frames, el, segments_done, (int)segments.size(), segments_reused});
         }
     };
 
     RenderStats stats;
+    const core::CancelToken cancel = options.cancel;
     auto stop = std::make_shared<std::atomic<bool>>(false);
+    const void* owner = stop.get();  // tags this render's jobs in the shared pool
     std::vector<std::filesystem::path> paths(segments.size());
     std::vector<std::optional<RenderPool::Ticket>> tickets(segments.size());
     std::vector<std::string> keys(segments.size()), materials(segments.size());
 
     auto make_job = [&, stop](size_t i, std::string key, std::string material) -> RenderPool::Job {
         const Segment seg = segments[i];
-        return [&sh, &report, cache, scratch, seg, i, key = std::move(key), material = std::move(material),
-                stop]() -> core::Result<std::filesystem::path> {
-            if (stop->load() || core::cancelled())
+        return [&sh, &report, cache, scratch, seg, i, key = std::move(key), material = std::move(material), stop,
+                cancel]() -> core::Result<std::filesystem::path> {
+            auto stopped = [&] { return stop->load() || cancel.cancelled(); };
+            if (stopped())
                 return core::make_error(ErrorCategory::Cancelled, "render stopped");
             const std::filesystem::path out =
                 cache ? cache->temp_path(key) : scratch / ("segment-" + std::to_string(i) + ".mp4");
-            auto st = render_segment(sh, seg, out, [stop] { return stop->load(); }, [&report] { report(1); });
+            auto st = render_segment(sh, seg, out, stopped, [&report] { report(1, 0, false); });
             if (!st) {
                 std::error_code ec;
                 std::filesystem::remove(out, ec);
                 return tl::unexpected(st.error());
             }
+            report(0, 1, false);
             if (cache)
                 return cache->store(key, out, segment_label(sh, seg), material);
             return out;
@@ -191,6 +200,10 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
 
     core::Status status;
     for (size_t i = 0; i < segments.size() && status; ++i) {
+        if (cancel.cancelled()) {
+            status = tl::unexpected(cancel.error());
+            break;
+        }
         if (cache) {
             auto m = segment_material(sh, segments[i], [cache](const std::filesystem::path& p) { return cache->file_digest(p); });
             if (!m) {
@@ -202,12 +215,12 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
             if (auto hit = cache->lookup(keys[i])) {
                 paths[i] = *hit;
                 ++stats.reused;
-                report(segments[i].frames);
+                report(segments[i].frames, 1, true);
                 continue;
             }
         }
         bool shared = false;
-        tickets[i] = pool->submit(keys[i], make_job(i, keys[i], materials[i]), &shared);
+        tickets[i] = pool->submit(keys[i], make_job(i, keys[i], materials[i]), &shared, owner);
         ++(shared ? stats.shared : stats.rendered);
     }
 
@@ -217,22 +230,30 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
         soundtrack = build_soundtrack(project, plan, options.voice);
     if (status && !soundtrack)
         status = tl::unexpected(soundtrack.error());
-    if (!status)
+    auto halt = [&] {
         stop->store(true);
+        pool->drop_queued(owner);  // this render's segments that have not started
+    };
+    if (!status)
+        halt();
 
-    // Every job is waited for, even after a failure: they use this function's data.
+    // Every job is waited for, even after a failure: they use this function's data. A cancel is
+    // noticed while waiting, so that queued segments leave the pool at once.
     for (size_t i = 0; i < segments.size(); ++i) {
         if (!tickets[i])
             continue;
+        while (tickets[i]->wait_for(std::chrono::milliseconds(50)) != std::future_status::ready)
+            if (!stop->load() && cancel.cancelled())
+                halt();
         auto r = tickets[i]->get();
-        if (!r && status && r.error().category == ErrorCategory::Cancelled && !core::cancelled() && !stop->load()) {
+        if (!r && status && r.error().category == ErrorCategory::Cancelled && !cancel.cancelled() && !stop->load()) {
             // A job shared with another video that gave up on it: render it for this one.
             r = make_job(i, keys[i], materials[i])();
         }
         if (!r) {
             if (status) {
                 status = tl::unexpected(r.error());
-                stop->store(true);
+                halt();
             }
             continue;
         }
@@ -240,10 +261,10 @@ core::Status render_project(const timeline::Project& project, const timeline::Pl
     }
     if (options.stats)
         *options.stats = stats;
+    if (cancel.cancelled())
+        return tl::unexpected(cancel.error());
     if (!status)
         return status;
-    if (core::cancelled())
-        return tl::unexpected(core::cancelled_error());
 
     media::EncodeSettings enc = options.encode;
     enc.width = sh.ctx.width;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <functional>
 
+#include "core/cancel.h"
 #include "core/error.h"
 #include "media/media.h"
 #include "render/render_pool.h"
@@ -18,9 +19,12 @@
 namespace sw::render {
 
 struct Progress {
-    int64_t frames_done = 0;   // encoded so far
+    int64_t frames_done = 0;   // encoded so far, plus the frames of segments found in the cache
     int64_t total_frames = 0;
     double elapsed_s = 0;
+    // Segments: finished (encoded now or reused) of all, and of those how many came from the
+    // cache. `segments_reused` counts at once, before any frame is encoded.
+    int segments_done = 0, segments_total = 0, segments_reused = 0;
 };
 
 // What a render did: segments encoded now, reused from the cache, or shared with another render
@@ -59,11 +63,14 @@ struct RenderOptions {
     RenderPool* pool = nullptr;
     int workers = 0;
     RenderStats* stats = nullptr;  // filled when given
+    // Stops the render (its queued segments leave the shared pool at once; a running one stops
+    // at its next frame). A fresh token never fires except on SIGINT/SIGTERM.
+    core::CancelToken cancel;
 };
 
 // Renders the planned project to options.output (MP4 written to a temporary file and renamed on
-// success). Errors name the shot and file; a cancel (core::request_cancel) returns an Error of
-// category Cancelled; in every failure case no file is left at options.output.
+// success). Errors name the shot and file; a cancel (options.cancel, or core::request_cancel)
+// returns an Error of category Cancelled; in every failure case no file is left at options.output.
 core::Status render_project(const timeline::Project& project, const timeline::Plan& plan, const RenderOptions& options);
 
 }  // namespace sw::render

@@ -225,6 +225,17 @@ static nlohmann::json transition_json(const timeline::TransitionSpec& t)
     return j;
 }
 
+nlohmann::json diagnostic_json(const core::Diagnostic& d)
+{
+    return {{"severity", d.severity == core::Severity::Error ? "error" : "warning"},
+            {"file", d.where.file},
+            {"line", d.where.line},
+            {"col", d.where.col},
+            {"message", d.message},
+            {"hint", d.hint},
+            {"text", d.to_string()}};
+}
+
 nlohmann::json storyboard_json(const timeline::Project& project, const timeline::Plan& plan, const core::Diagnostics& diag)
 {
     using nlohmann::json;
@@ -348,13 +359,7 @@ nlohmann::json storyboard_json(const timeline::Project& project, const timeline:
     j["shots"] = shots;
     json diags = json::array();
     for (auto& d : diag.items())
-        diags.push_back({{"severity", d.severity == core::Severity::Error ? "error" : "warning"},
-                         {"file", d.where.file},
-                         {"line", d.where.line},
-                         {"col", d.where.col},
-                         {"message", d.message},
-                         {"hint", d.hint},
-                         {"text", d.to_string()}});
+        diags.push_back(diagnostic_json(d));
     j["diagnostics"] = diags;
     j["error_count"] = diag.error_count();
     j["warning_count"] = diag.warning_count();

@@ -21,6 +21,10 @@ std::string storyboard_text(const timeline::Project& project, const timeline::Pl
 nlohmann::json storyboard_json(const timeline::Project& project, const timeline::Plan& plan,
                                const core::Diagnostics& diag);
 
+// One diagnostic as JSON: severity, file, line, col, message, hint, text (docs/storyboard-json.md);
+// the storyboard and the engine's events both use it.
+nlohmann::json diagnostic_json(const core::Diagnostic& d);
+
 // Terminal columns taken by `text` (wide CJK/full-width characters count 2).
 size_t display_width(std::string_view text);
 

@@ -2,6 +2,7 @@
 // by decoding frames with ffmpeg.
 
 #include <cmath>
+#include <sstream>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -250,6 +251,57 @@ TEST_F(Render, InterruptStopsPromptlyAndLeavesNothing)
         for (auto& e : fs::directory_iterator(dir.path()))
             EXPECT_EQ(e.path().filename().string().find(".part"), std::string::npos) << e.path();
     }
+}
+
+// `--progress json`: the engine's events, one JSON object per line on stdout, for other programs.
+TEST_F(Render, ProgressJsonIsOneEventPerLineEndingInDone)
+{
+    auto out = dir / "basic.mp4";
+    auto r = run({cli(), "render", (dir / "basic.md").string(), "-o", out.string(), "--progress", "json", "--no-cache"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err, "");  // everything went to stdout as events
+    std::vector<nlohmann::json> events;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+        auto j = nlohmann::json::parse(line, nullptr, false);
+        ASSERT_FALSE(j.is_discarded()) << "not JSON: " << line;
+        events.push_back(j);
+    }
+    ASSERT_GE(events.size(), 8u);
+    EXPECT_EQ(events.front()["event"], "phase");
+    EXPECT_EQ(events.front()["phase"], "read");
+    int64_t last = -1;
+    for (auto& e : events)
+        if (e["event"] == "progress") {
+            EXPECT_EQ(e["frames_total"], 135);
+            EXPECT_GE(e["frames_done"].get<int64_t>(), last);
+            last = e["frames_done"];
+        }
+    EXPECT_EQ(last, 135);
+    const auto& done = events.back();
+    EXPECT_EQ(done["event"], "done");
+    EXPECT_EQ(done["status"], "done");
+    EXPECT_EQ(done["output"], out.string());
+    EXPECT_NEAR(done["video_s"].get<double>(), 4.5, 1e-9);
+    EXPECT_EQ(stream(probe(out), "video")["nb_read_frames"], "135");
+
+    // A script with errors: the problems as a diagnostics event, then done with "failed"; exit 2.
+    write_file(dir / "bad.md", "# A\nred.png\nduration: soon\n");
+    r = run({cli(), "render", (dir / "bad.md").string(), "--progress", "json"});
+    EXPECT_EQ(r.exit_code, 2);
+    bool listed = false;
+    nlohmann::json last_event;
+    std::istringstream bad(r.out);
+    for (std::string line; std::getline(bad, line);) {
+        last_event = nlohmann::json::parse(line);
+        if (last_event["event"] == "diagnostics")
+            for (auto& d : last_event["diagnostics"])
+                listed |= d["severity"] == "error" && d["line"] == 3 && d["file"] == (dir / "bad.md").string();
+    }
+    EXPECT_TRUE(listed) << r.out;
+    EXPECT_EQ(last_event["event"], "done");
+    EXPECT_EQ(last_event["status"], "failed");
+    EXPECT_FALSE(fs::exists(dir / "bad.mp4"));
 }
 
 TEST_F(Render, ArticleAndJsonFormsRenderTheirPlannedFrames)
