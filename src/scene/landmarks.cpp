@@ -241,14 +241,13 @@ core::Result<Standing> build_city(const Stage& st, bool near, double base_y, dou
                     for (int j = 0; j < k; ++j) {
                         const double x = b.x + r3.range(0.1, 0.9) * b.w;
                         const double len = r3.range(0.3, 1.0) * b.h * 0.8;
-                        cairo_pattern_t* pt = cairo_pattern_create_linear(0, by, 0, by + len);
+                        const gfx::PatternPtr pt(cairo_pattern_create_linear(0, by, 0, by + len));
                         const C3 c = mix(window, rgb(255, 240, 210), r3.uni() * 0.4);
-                        cairo_pattern_add_color_stop_rgba(pt, 0, c.r, c.g, c.b, 0.55);
-                        cairo_pattern_add_color_stop_rgba(pt, 1, c.r, c.g, c.b, 0);
-                        cairo_set_source(cr, pt);
+                        cairo_pattern_add_color_stop_rgba(pt.get(), 0, c.r, c.g, c.b, 0.55);
+                        cairo_pattern_add_color_stop_rgba(pt.get(), 1, c.r, c.g, c.b, 0);
+                        cairo_set_source(cr, pt.get());
                         cairo_rectangle(cr, x - ws * 0.5, by, ws, len);
                         cairo_fill(cr);
-                        cairo_pattern_destroy(pt);
                     }
                 }
             }

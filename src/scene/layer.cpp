@@ -6,19 +6,18 @@ namespace sw::scene::detail {
 
 void glow(cairo_t* cr, double x, double y, double r, C3 c, double a, double core)
 {
-    cairo_pattern_t* p = cairo_pattern_create_radial(x, y, 0, x, y, r);
-    cairo_pattern_add_color_stop_rgba(p, 0, c.r, c.g, c.b, a);
+    const gfx::PatternPtr p(cairo_pattern_create_radial(x, y, 0, x, y, r));
+    cairo_pattern_add_color_stop_rgba(p.get(), 0, c.r, c.g, c.b, a);
     if (core > 0)
-        cairo_pattern_add_color_stop_rgba(p, core, c.r, c.g, c.b, a);
+        cairo_pattern_add_color_stop_rgba(p.get(), core, c.r, c.g, c.b, a);
     for (int k = 1; k <= 6; ++k) {  // Gaussian-like profile rather than a linear cone
         const double t = core + (1 - core) * k / 6.0;
         const double f = std::exp(-3.2 * std::pow(k / 6.0, 2.0)) * (1 - k / 6.0 * 0.04);
-        cairo_pattern_add_color_stop_rgba(p, t, c.r, c.g, c.b, k == 6 ? 0.0 : a * f);
+        cairo_pattern_add_color_stop_rgba(p.get(), t, c.r, c.g, c.b, k == 6 ? 0.0 : a * f);
     }
-    cairo_set_source(cr, p);
+    cairo_set_source(cr, p.get());
     cairo_arc(cr, x, y, r, 0, 2 * M_PI);
     cairo_fill(cr);
-    cairo_pattern_destroy(p);
 }
 
 const std::array<float, 64> kBayer = [] {

@@ -36,16 +36,15 @@ core::Result<std::vector<ParticleSet>> build_particles(const Stage& st, const Sk
         for (double len : {24.0, 40.0, 60.0}) {
             const double l = std::max(6.0, len * u), wd = std::max(0.8, 1.3 * u);
             ps.sprites.push_back(SW_TRY(make_sprite(int(l * 0.25) + 4, int(l) + 4, [l, wd](cairo_t* cr, int w, int h) {
-                cairo_pattern_t* pt = cairo_pattern_create_linear(0, 2, 0, h - 2);
-                cairo_pattern_add_color_stop_rgba(pt, 0, 0.85, 0.88, 0.95, 0);
-                cairo_pattern_add_color_stop_rgba(pt, 1, 0.85, 0.88, 0.95, 0.55);
-                cairo_set_source(cr, pt);
+                const gfx::PatternPtr pt(cairo_pattern_create_linear(0, 2, 0, h - 2));
+                cairo_pattern_add_color_stop_rgba(pt.get(), 0, 0.85, 0.88, 0.95, 0);
+                cairo_pattern_add_color_stop_rgba(pt.get(), 1, 0.85, 0.88, 0.95, 0.55);
+                cairo_set_source(cr, pt.get());
                 cairo_set_line_width(cr, wd);
                 cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
                 cairo_move_to(cr, w / 2.0 + l * 0.1, 2);
                 cairo_line_to(cr, w / 2.0 - l * 0.1, h - 2);
                 cairo_stroke(cr);
-                cairo_pattern_destroy(pt);
             })));
         }
         ps.count = count(220);
@@ -63,17 +62,16 @@ core::Result<std::vector<ParticleSet>> build_particles(const Stage& st, const Sk
                     cairo_translate(cr, w / 2.0, h / 2.0);
                     cairo_rotate(cr, ang);
                     cairo_scale(cr, 1.0, 0.55 + 0.35 * std::fabs(std::cos(ang * 2)));  // tumbling
-                    cairo_pattern_t* pt = cairo_pattern_create_linear(-s, 0, s, 0);
-                    cairo_pattern_add_color_stop_rgba(pt, 0, a.r, a.g, a.b, 0.95);
-                    cairo_pattern_add_color_stop_rgba(pt, 1, b.r, b.g, b.b, 0.95);
-                    cairo_set_source(cr, pt);
+                    const gfx::PatternPtr pt(cairo_pattern_create_linear(-s, 0, s, 0));
+                    cairo_pattern_add_color_stop_rgba(pt.get(), 0, a.r, a.g, a.b, 0.95);
+                    cairo_pattern_add_color_stop_rgba(pt.get(), 1, b.r, b.g, b.b, 0.95);
+                    cairo_set_source(cr, pt.get());
                     cairo_move_to(cr, -s, 0);
                     cairo_curve_to(cr, -s * 0.4, -s * 0.75, s * 0.6, -s * 0.6, s, -s * 0.12);
                     cairo_line_to(cr, s * 0.8, 0);
                     cairo_line_to(cr, s, s * 0.12);
                     cairo_curve_to(cr, s * 0.6, s * 0.6, -s * 0.4, s * 0.75, -s, 0);
                     cairo_fill(cr);
-                    cairo_pattern_destroy(pt);
                 })));
             }
         }
@@ -90,17 +88,16 @@ core::Result<std::vector<ParticleSet>> build_particles(const Stage& st, const Sk
                 glow(cr, cx, cy, s * 3.4, rgb(255, 150, 60), 0.35);
                 glow(cr, cx, cy, s * 1.8, rgb(255, 180, 90), 0.45);
                 // Body: a paper lantern, wider at the top, glowing from the flame at its base.
-                cairo_pattern_t* pt = cairo_pattern_create_linear(0, cy - s, 0, cy + s);
-                cairo_pattern_add_color_stop_rgba(pt, 0, 0.95, 0.45, 0.15, 1);
-                cairo_pattern_add_color_stop_rgba(pt, 1, 1.0, 0.85, 0.45, 1);
-                cairo_set_source(cr, pt);
+                const gfx::PatternPtr pt(cairo_pattern_create_linear(0, cy - s, 0, cy + s));
+                cairo_pattern_add_color_stop_rgba(pt.get(), 0, 0.95, 0.45, 0.15, 1);
+                cairo_pattern_add_color_stop_rgba(pt.get(), 1, 1.0, 0.85, 0.45, 1);
+                cairo_set_source(cr, pt.get());
                 cairo_move_to(cr, cx - s * 0.62, cy - s);
                 cairo_curve_to(cr, cx - s * 0.75, cy, cx - s * 0.5, cy + s * 0.7, cx - s * 0.42, cy + s);
                 cairo_line_to(cr, cx + s * 0.42, cy + s);
                 cairo_curve_to(cr, cx + s * 0.5, cy + s * 0.7, cx + s * 0.75, cy, cx + s * 0.62, cy - s);
                 cairo_close_path(cr);
                 cairo_fill(cr);
-                cairo_pattern_destroy(pt);
                 glow(cr, cx, cy + s * 0.6, s * 0.5, rgb(255, 250, 220), 0.9);
             })));
         }
@@ -124,15 +121,14 @@ core::Result<std::vector<ParticleSet>> build_particles(const Stage& st, const Sk
                 const int dim = int(rr * 2) + 6;
                 ps.sprites.push_back(SW_TRY(make_sprite(dim, dim, [rr, c, k](cairo_t* cr, int w, int h) {
                     const double cx = w / 2.0, cy = h / 2.0;
-                    cairo_pattern_t* pt = cairo_pattern_create_radial(cx, cy, 0, cx, cy, rr);
-                    cairo_pattern_add_color_stop_rgba(pt, 0, c.r, c.g, c.b, 0.32 * k);
-                    cairo_pattern_add_color_stop_rgba(pt, 0.8, c.r, c.g, c.b, 0.4 * k);
-                    cairo_pattern_add_color_stop_rgba(pt, 0.93, c.r, c.g, c.b, 0.5 * k);
-                    cairo_pattern_add_color_stop_rgba(pt, 1, c.r, c.g, c.b, 0);
-                    cairo_set_source(cr, pt);
+                    const gfx::PatternPtr pt(cairo_pattern_create_radial(cx, cy, 0, cx, cy, rr));
+                    cairo_pattern_add_color_stop_rgba(pt.get(), 0, c.r, c.g, c.b, 0.32 * k);
+                    cairo_pattern_add_color_stop_rgba(pt.get(), 0.8, c.r, c.g, c.b, 0.4 * k);
+                    cairo_pattern_add_color_stop_rgba(pt.get(), 0.93, c.r, c.g, c.b, 0.5 * k);
+                    cairo_pattern_add_color_stop_rgba(pt.get(), 1, c.r, c.g, c.b, 0);
+                    cairo_set_source(cr, pt.get());
                     cairo_arc(cr, cx, cy, rr, 0, 2 * M_PI);
                     cairo_fill(cr);
-                    cairo_pattern_destroy(pt);
                 })));
             }
         }

@@ -36,14 +36,13 @@ core::Result<Sky> build_sky(const Stage& st)
         sky.gc = pal.glow;
         const double r = (low ? 0.065 : 0.05) * W;
         glow(cv->d, bx, sky.gy, r * 1.25, pal.sun, 0.9, 0.72);
-        cairo_pattern_t* pt = cairo_pattern_create_radial(bx, sky.gy - r * 0.2, 0, bx, sky.gy, r);
+        const gfx::PatternPtr pt(cairo_pattern_create_radial(bx, sky.gy - r * 0.2, 0, bx, sky.gy, r));
         C3 core = mix(pal.sun, rgb(255, 255, 250), 0.6);
-        cairo_pattern_add_color_stop_rgba(pt, 0, core.r, core.g, core.b, 1);
-        cairo_pattern_add_color_stop_rgba(pt, 1, pal.sun.r, pal.sun.g, pal.sun.b, 1);
-        cairo_set_source(cv->d, pt);
+        cairo_pattern_add_color_stop_rgba(pt.get(), 0, core.r, core.g, core.b, 1);
+        cairo_pattern_add_color_stop_rgba(pt.get(), 1, pal.sun.r, pal.sun.g, pal.sun.b, 1);
+        cairo_set_source(cv->d, pt.get());
         cairo_arc(cv->d, bx, sky.gy, r, 0, 2 * M_PI);
         cairo_fill(cv->d);
-        cairo_pattern_destroy(pt);
     }
     if (spec.moon) {
         sky.glow = true;
@@ -54,13 +53,12 @@ core::Result<Sky> build_sky(const Stage& st)
         sky.gk = 0.22;
         sky.gc = pal.glow;
         glow(cv->d, bx, my, r * 2.2, rgb(220, 230, 255), 0.35);
-        cairo_pattern_t* pt = cairo_pattern_create_radial(bx - r * 0.3, my - r * 0.3, 0, bx, my, r);
-        cairo_pattern_add_color_stop_rgba(pt, 0, 1, 0.99, 0.95, 1);
-        cairo_pattern_add_color_stop_rgba(pt, 1, 0.9, 0.9, 0.86, 1);
-        cairo_set_source(cv->d, pt);
+        const gfx::PatternPtr pt(cairo_pattern_create_radial(bx - r * 0.3, my - r * 0.3, 0, bx, my, r));
+        cairo_pattern_add_color_stop_rgba(pt.get(), 0, 1, 0.99, 0.95, 1);
+        cairo_pattern_add_color_stop_rgba(pt.get(), 1, 0.9, 0.9, 0.86, 1);
+        cairo_set_source(cv->d, pt.get());
         cairo_arc(cv->d, bx, my, r, 0, 2 * M_PI);
         cairo_fill(cv->d);
-        cairo_pattern_destroy(pt);
         // Maria: a few faint grey patches.
         cairo_save(cv->d);
         cairo_arc(cv->d, bx, my, r, 0, 2 * M_PI);
