@@ -151,7 +151,7 @@ awk -v frames="$frames" '
   }' "$W/results" | tee "$W/summary.txt"
 
 # The generator's own cost per 1080x1920 frame (one core), from its unit benchmark.
-SCENE_TEST="$ROOT/build/tests/unit/visuals/test_visuals_scene"
+SCENE_TEST="$ROOT/build/tests/unit/scene/test_scene"
 if [ -x "$SCENE_TEST" ]; then
   echo
   "$SCENE_TEST" --gtest_also_run_disabled_tests --gtest_filter='SceneCost.DISABLED_Five*' 2>&1 | grep -iE "ms|frame" | grep -v "^\[" | tee -a "$W/summary.txt" || true

@@ -1,11 +1,11 @@
 // Generator configs: the [generator] table of a TOML file (docs/generators.md).
 #include "fuzz/harness.h"
-#include "visuals/clip_adapter.h"
+#include "models/clip_adapter.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
 {
-    auto config = sw::visuals::parse_generator_config(fuzz_bytes(data, size), "/nonexistent-fuzz-dir/fuzz.toml");
+    auto config = sw::models::parse_generator_config(fuzz_bytes(data, size), "/nonexistent-fuzz-dir/fuzz.toml");
     if (config)
-        (void)sw::visuals::make_clip_adapter(*config);
+        (void)sw::models::make_clip_adapter(*config);
     return 0;
 }

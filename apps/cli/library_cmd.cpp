@@ -1,4 +1,4 @@
-// `shotweave library index|search`: thin front end over visuals::Library.
+// `shotweave library index|search`: thin front end over library::Library.
 
 #include "library_cmd.h"
 
@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/text_util.h"
-#include "visuals/library.h"
+#include "library/library.h"
 
 namespace sw::cli {
 
@@ -51,7 +51,7 @@ int cmd_index(const std::vector<std::string>& args)
         return usage_error("library index: one folder at a time (got \"" + args[1] + "\" too)");
     if (!args[0].empty() && args[0][0] == '-')
         return usage_error("library index: unknown option " + args[0]);
-    auto lib = visuals::Library::open(args[0]);
+    auto lib = library::Library::open(args[0]);
     if (!lib)
         return fail(lib.error());
     auto stats = lib->update();
@@ -100,7 +100,7 @@ int cmd_search(const std::vector<std::string>& args)
     for (size_t i = 1; i < positional.size(); ++i)
         query += (query.empty() ? "" : " ") + positional[i];
 
-    auto lib = visuals::Library::open(positional[0]);
+    auto lib = library::Library::open(positional[0]);
     if (!lib)
         return fail(lib.error());
     auto stats = lib->update();
@@ -115,7 +115,7 @@ int cmd_search(const std::vector<std::string>& args)
     for (auto& n : stats->notes)
         std::fprintf(stderr, "note: %s\n", n.c_str());
 
-    visuals::SearchOptions so;
+    library::SearchOptions so;
     so.limit = limit;
     auto hits = lib->search(query, so);
     if (!hits)
@@ -128,7 +128,7 @@ int cmd_search(const std::vector<std::string>& args)
             nlohmann::json r{{"path", a.path.string()},
                              {"rel_path", a.rel_path},
                              {"score", std::round(h.score * 1000) / 1000},
-                             {"kind", visuals::to_string(a.kind)},
+                             {"kind", library::to_string(a.kind)},
                              {"width", a.width},
                              {"height", a.height},
                              {"duration_s", a.duration_us >= 0 ? nlohmann::json(double(a.duration_us) / 1e6) : nlohmann::json()},
@@ -159,7 +159,7 @@ int cmd_search(const std::vector<std::string>& args)
     for (auto& h : *hits) {
         const auto& a = h.asset;
         std::string size = std::to_string(a.width) + "x" + std::to_string(a.height);
-        std::printf("%.2f   %-5s  %-9s  %6s  %s  %s\n", h.score, visuals::to_string(a.kind), size.c_str(),
+        std::printf("%.2f   %-5s  %-9s  %6s  %s  %s\n", h.score, library::to_string(a.kind), size.c_str(),
                     seconds(a.duration_us).c_str(), a.rel_path.c_str(), core::join(h.matched_terms, ", ").c_str());
     }
     return kExitOk;

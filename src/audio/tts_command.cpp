@@ -1,11 +1,7 @@
 // CommandEngine: runs a user's TTS program with fork/exec (never through a shell, so narration
 // text cannot inject commands) and reads the WAV it writes.
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,6 +13,7 @@
 
 #include "audio/tts.h"
 #include "audio/tts_timing.h"
+#include "core/process.h"
 
 namespace sw::audio {
 
@@ -96,17 +93,6 @@ struct TempDir {
     }
 };
 
-struct Fd {
-    int fd = -1;
-    ~Fd() { reset(); }
-    void reset()
-    {
-        if (fd >= 0)
-            ::close(fd);
-        fd = -1;
-    }
-};
-
 std::string last_lines(const std::string& s, int n)
 {
     size_t end = s.size();
@@ -150,101 +136,28 @@ core::Result<Speech> CommandEngine::synthesize(const SpeechRequest& req)
         s = replace_all(s, "{text}", req.text);  // last: the text itself may contain braces
         args.push_back(std::move(s));
     }
-    std::vector<char*> argv;
-    for (auto& a : args)
-        argv.push_back(a.data());
-    argv.push_back(nullptr);
-
-    int err_pipe[2], exec_pipe[2];
-    if (::pipe2(err_pipe, O_CLOEXEC) != 0)
-        return core::make_error(core::ErrorCategory::Io, "cannot run the TTS command", std::strerror(errno));
-    Fd err_r{err_pipe[0]}, err_w{err_pipe[1]};
-    if (::pipe2(exec_pipe, O_CLOEXEC) != 0)
-        return core::make_error(core::ErrorCategory::Io, "cannot run the TTS command", std::strerror(errno));
-    Fd exec_r{exec_pipe[0]}, exec_w{exec_pipe[1]};
-
-    pid_t pid = ::fork();
-    if (pid < 0)
-        return core::make_error(core::ErrorCategory::Io, "cannot run the TTS command", std::strerror(errno));
-    if (pid == 0) {
-        // Own process group, so a timeout also kills anything the command started.
-        ::setpgid(0, 0);
-        int devnull = ::open("/dev/null", O_RDWR);
-        ::dup2(devnull, 0);
-        ::dup2(devnull, 1);
-        ::dup2(err_pipe[1], 2);
-        ::execvp(argv[0], argv.data());
-        int e = errno;
-        [[maybe_unused]] auto n = ::write(exec_pipe[1], &e, sizeof e);
-        ::_exit(127);
-    }
-    ::setpgid(pid, pid);
-    err_w.reset();
-    exec_w.reset();
-
-    int exec_errno = 0;
-    if (::read(exec_r.fd, &exec_errno, sizeof exec_errno) == sizeof exec_errno) {
-        ::waitpid(pid, nullptr, 0);
+    core::ProcessSpec spec;
+    spec.argv = args;
+    spec.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(m_options.timeout_s);
+    auto run = core::run_process(spec);
+    if (!run) {
+        if (run.error().kind != core::ProcessFailure::Kind::Exec)
+            return core::make_error(core::ErrorCategory::Io, "cannot run the TTS command", run.error().message());
         return core::make_error(core::ErrorCategory::Input,
                                 "the TTS command \"" + args[0] + "\" could not be started — check that it is "
                                 "installed and on PATH, or fix the command template",
-                                std::strerror(exec_errno));
+                                run.error().message());
     }
-
-    using clock = std::chrono::steady_clock;
-    auto deadline = clock::now() + std::chrono::seconds(m_options.timeout_s);
-    std::string err_text;
-    bool timed_out = false;
-    int status = 0;
-    bool reaped = false;
-    bool pipe_open = true;
-    while (!reaped) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now()).count();
-        if (left <= 0) {
-            timed_out = true;
-            ::kill(-pid, SIGKILL);
-            ::kill(pid, SIGKILL);
-            ::waitpid(pid, &status, 0);
-            break;
-        }
-        if (pipe_open) {
-            pollfd p{err_r.fd, POLLIN, 0};
-            int r = ::poll(&p, 1, int(std::min<long>(left, 100)));
-            if (r > 0) {
-                char buf[4096];
-                ssize_t n = ::read(err_r.fd, buf, sizeof buf);
-                if (n > 0) {
-                    err_text.append(buf, size_t(n));
-                    // Only the tail is ever shown: don't let a chatty program grow this forever.
-                    if (err_text.size() > 64 * 1024)
-                        err_text.erase(0, err_text.size() - 16 * 1024);
-                } else {
-                    pipe_open = false;
-                }
-            }
-        } else {
-            ::usleep(10000);
-        }
-        pid_t w = ::waitpid(pid, &status, WNOHANG);
-        if (w == pid)
-            reaped = true;
-    }
-    // Whatever the command left in the pipe.
-    if (!timed_out) {
-        char buf[4096];
-        ssize_t n;
-        ::fcntl(err_r.fd, F_SETFL, O_NONBLOCK);
-        while ((n = ::read(err_r.fd, buf, sizeof buf)) > 0)
-            err_text.append(buf, size_t(n));
-    }
+    const bool timed_out = run->stop != core::ProcessResult::Stop::None;
+    const int status = run->status;
+    const std::string& err_text = run->stderr_text;
     if (timed_out)
         return core::make_error(core::ErrorCategory::Media,
                                 "TTS command timed out after " + std::to_string(m_options.timeout_s) +
                                     " s — raise the timeout or check that \"" + args[0] + "\" works on its own",
                                 last_lines(err_text, 5));
-    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        std::string how = WIFEXITED(status) ? "exited with status " + std::to_string(WEXITSTATUS(status))
-                                            : "was killed by signal " + std::to_string(WTERMSIG(status));
+    if (!core::exited_ok(status)) {
+        const std::string how = core::describe_exit(status, "status");
         std::string tail = last_lines(err_text, 5);
         return core::make_error(core::ErrorCategory::Media,
                                 "the TTS command \"" + args[0] + "\" " + how +

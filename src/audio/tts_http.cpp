@@ -1,30 +1,15 @@
-// HttpSpeechEngine: an OpenAI-compatible POST /v1/audio/speech endpoint through libcurl.
+// HttpSpeechEngine: an OpenAI-compatible POST /v1/audio/speech endpoint (net/http.h).
 
-#include <curl/curl.h>
-
-#include <memory>
-#include <mutex>
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "audio/tts.h"
 #include "audio/tts_timing.h"
+#include "net/http.h"
 
 namespace sw::audio {
 
 namespace {
-
-struct CurlDeleter {
-    void operator()(CURL* c) const { curl_easy_cleanup(c); }
-};
-struct SlistDeleter {
-    void operator()(curl_slist* s) const { curl_slist_free_all(s); }
-};
-
-size_t append_body(char* data, size_t size, size_t n, void* user)
-{
-    static_cast<std::string*>(user)->append(data, size * n);
-    return size * n;
-}
 
 std::string speech_url(std::string base)
 {
@@ -46,8 +31,6 @@ std::string HttpSpeechEngine::id() const
 
 core::Result<Speech> HttpSpeechEngine::synthesize(const SpeechRequest& req)
 {
-    static std::once_flag curl_init;
-    std::call_once(curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
     if (m_options.base_url.empty())
         return core::make_error(core::ErrorCategory::Script,
                                 "no URL for the HTTP TTS engine — set SHOTWEAVE_TTS_URL (e.g. https://api.openai.com)");
@@ -62,51 +45,39 @@ core::Result<Speech> HttpSpeechEngine::synthesize(const SpeechRequest& req)
     }
     const std::string body = request.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 
-    std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
-    if (!curl)
-        return core::make_error(core::ErrorCategory::Internal, "libcurl could not be initialised");
-    curl_slist* raw = nullptr;
-    raw = curl_slist_append(raw, "Content-Type: application/json");
-    raw = curl_slist_append(raw, "Accept: audio/wav");
-    raw = curl_slist_append(raw, "Expect:");  // no 100-continue round trip
-    std::unique_ptr<curl_slist, SlistDeleter> headers(raw);
+    net::Redactor redact;  // the key never reaches a message, whatever the server echoes
+    net::Request rq;
+    rq.url = speech_url(m_options.base_url);
+    rq.headers = {"Content-Type: application/json", "Accept: audio/wav", "Expect:"};  // Expect: no 100-continue
     if (!m_options.api_key.empty()) {
-        std::string auth = "Authorization: Bearer " + m_options.api_key;
-        headers.reset(curl_slist_append(headers.release(), auth.c_str()));
+        rq.headers.push_back("Authorization: Bearer " + m_options.api_key);
+        redact.add(m_options.api_key);
     }
-    std::string url = speech_url(m_options.base_url);
-    std::string response;
-    char errbuf[CURL_ERROR_SIZE] = {};
-    CURL* c = curl.get();
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, long(body.size()));
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, append_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &response);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, long(m_options.timeout_s));
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 30L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-    CURLcode rc = curl_easy_perform(c);
-    if (rc != CURLE_OK) {
-        std::string what = rc == CURLE_OPERATION_TIMEDOUT
+    rq.body = &body;
+    rq.deadline = std::chrono::steady_clock::now() + std::chrono::seconds(m_options.timeout_s);
+    const std::string& url = rq.url;
+    auto got = net::perform(rq);
+    if (!got) {
+        if (got.error().kind == net::Failure::Kind::Init)
+            return core::make_error(core::ErrorCategory::Internal, "libcurl could not be initialised");
+        std::string what = got.error().kind == net::Failure::Kind::Deadline
                                ? "the TTS server at " + url + " did not answer within " +
                                      std::to_string(m_options.timeout_s) + " s — check the server or raise the timeout"
                                : "cannot reach the TTS server at " + url + " — check SHOTWEAVE_TTS_URL and the network";
-        return core::make_error(core::ErrorCategory::Media, what, errbuf[0] ? errbuf : curl_easy_strerror(rc));
+        return tl::unexpected(redact(core::Error{core::ErrorCategory::Media, what, got.error().detail, {}}));
     }
-    long status = 0;
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    const long status = got->status;
+    const std::string& response = got->body;
     if (status < 200 || status >= 300) {
         std::string excerpt = response.substr(0, 300);
         std::string hint = (status == 401 || status == 403) ? " — check SHOTWEAVE_TTS_KEY"
                            : status == 404 ? " — check SHOTWEAVE_TTS_URL (it should be the server root or .../v1)"
                                            : " — check the voice and model names";
-        return core::make_error(core::ErrorCategory::Media,
-                                "the TTS server answered HTTP " + std::to_string(status) + ": " + excerpt + hint,
-                                excerpt);
+        return tl::unexpected(redact(core::Error{core::ErrorCategory::Media,
+                                                 "the TTS server answered HTTP " + std::to_string(status) + ": " +
+                                                     excerpt + hint,
+                                                 excerpt,
+                                                 {}}));
     }
     auto bytes = std::span(reinterpret_cast<const uint8_t*>(response.data()), response.size());
     Speech speech;

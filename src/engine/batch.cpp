@@ -17,9 +17,9 @@
 
 #include "core/encoding.h"
 #include "core/file.h"
+#include "core/sha256.h"
 #include "engine/outputs.h"
 #include "script/template.h"
-#include "visuals/clip_cache.h"
 
 namespace fs = std::filesystem;
 
@@ -70,7 +70,7 @@ public:
 
 private:
     std::string options_key() const;
-    std::string stamp(const Work& w) const { return visuals::sha256_hex(w.text + '\0' + options_key()); }
+    std::string stamp(const Work& w) const { return core::sha256_hex(w.text + '\0' + options_key()); }
     std::optional<double> up_to_date(const Work& w) const;
     void write_stamp(const Work& w, const Loaded& l, const RenderResult& rr) const;
     void run_row(Work& w);

@@ -1,13 +1,12 @@
 #include "render/clip_chain.h"
 
-#include <cairo.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
 
 #include "core/frame.h"
+#include "gfx/cairo_ptr.h"
 #include "media/media.h"
 
 namespace sw::render {
@@ -192,7 +191,8 @@ core::Status save_last_frame_png(const fs::path& video, const fs::path& png)
                                  }));
     if (last.empty())
         return core::make_error(core::ErrorCategory::Input, "the clip " + video.string() + " has no frames");
-    cairo_surface_t* s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h);
+    gfx::SurfacePtr surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, w, h));
+    cairo_surface_t* s = surface.get();
     cairo_surface_flush(s);
     uint8_t* data = cairo_image_surface_get_data(s);
     const int stride = cairo_image_surface_get_stride(s);
@@ -211,7 +211,7 @@ core::Status save_last_frame_png(const fs::path& video, const fs::path& png)
     fs::path tmp = png;
     tmp += ".part";
     cairo_status_t st = cairo_surface_write_to_png(s, tmp.c_str());
-    cairo_surface_destroy(s);
+    surface.reset();
     std::error_code ec;
     if (st != CAIRO_STATUS_SUCCESS) {
         fs::remove(tmp, ec);

@@ -8,13 +8,14 @@
 #include <mutex>
 
 #include "core/file.h"
+#include "core/sha256.h"
 #include "core/text_util.h"
+#include "library/library.h"
+#include "models/clip_adapter.h"
+#include "models/clip_cache.h"
+#include "models/clip_scheduler.h"
 #include "render/clip_chain.h"
 #include "render/visual_pick.h"
-#include "visuals/clip_adapter.h"
-#include "visuals/clip_cache.h"
-#include "visuals/clip_scheduler.h"
-#include "visuals/library.h"
 
 namespace sw::render {
 
@@ -25,32 +26,32 @@ namespace {
 
 // Serves only what the cache holds: the real adapter's identity (so cache keys match) with a
 // generate() that refuses. Used for --offline and for `check`.
-class CacheOnlyAdapter final : public visuals::ClipAdapter {
+class CacheOnlyAdapter final : public models::ClipAdapter {
 public:
-    explicit CacheOnlyAdapter(visuals::ClipAdapter& real) : m_real(real) {}
+    explicit CacheOnlyAdapter(models::ClipAdapter& real) : m_real(real) {}
     std::string kind() const override { return m_real.kind(); }
     std::string id() const override { return m_real.id(); }
-    visuals::ClipCapabilities capabilities() const override { return m_real.capabilities(); }
-    core::Result<fs::path> generate(const visuals::ClipRequest&, const fs::path&, const visuals::GenerateControl&) override
+    models::ClipCapabilities capabilities() const override { return m_real.capabilities(); }
+    core::Result<fs::path> generate(const models::ClipRequest&, const fs::path&, const models::GenerateControl&) override
     {
         return core::make_error(core::ErrorCategory::Input, "not in the clip cache (--offline)");
     }
 
 private:
-    visuals::ClipAdapter& m_real;
+    models::ClipAdapter& m_real;
 };
 
 // The best library asset for a shot whose clip failed, if the library has one that matches.
-std::optional<visuals::Asset> library_fallback(const timeline::Project& project, const std::string& query)
+std::optional<library::Asset> library_fallback(const timeline::Project& project, const std::string& query)
 {
     if (project.library_dir.empty())
         return std::nullopt;
-    auto lib = visuals::Library::open(project.library_dir);
+    auto lib = library::Library::open(project.library_dir);
     if (!lib)
         return std::nullopt;
-    visuals::SearchOptions so;
+    library::SearchOptions so;
     so.limit = 1;
-    so.min_score = visuals::kDefaultMinRelevance;
+    so.min_score = library::kDefaultMinRelevance;
     auto hits = lib->search(query, so);
     if (!hits || hits->empty())
         return std::nullopt;
@@ -99,20 +100,20 @@ void prepare_generated_clips(timeline::Project& project, const std::vector<int64
     if (cfg_path.empty())
         return;
     const core::SourceLoc cfg_loc = project.generator_loc.valid() ? project.generator_loc : core::SourceLoc{cfg_path.string(), 0, 0};
-    auto cfg = visuals::load_generator_config(cfg_path);
+    auto cfg = models::load_generator_config(cfg_path);
     if (!cfg) {
         core::Error e = cfg.error();
         diag.error(e.where.valid() ? e.where : cfg_loc, e.message, e.detail);
         return;
     }
-    auto real = visuals::make_clip_adapter(*cfg);
+    auto real = models::make_clip_adapter(*cfg);
     if (!real) {
         diag.error(cfg_loc, "generator: " + real.error().message, real.error().detail);
         return;
     }
     CacheOnlyAdapter cache_only(**real);
-    visuals::ClipAdapter& adapter = options.offline || options.dry_run ? static_cast<visuals::ClipAdapter&>(cache_only) : **real;
-    const visuals::ClipCapabilities caps = adapter.capabilities();
+    models::ClipAdapter& adapter = options.offline || options.dry_run ? static_cast<models::ClipAdapter&>(cache_only) : **real;
+    const models::ClipCapabilities caps = adapter.capabilities();
     const std::string gen_name = cfg->name.empty() ? cfg->kind : cfg->name;
 
     // Scratch space for the first-frame images of chained clips.
@@ -125,11 +126,11 @@ void prepare_generated_clips(timeline::Project& project, const std::vector<int64
         size_t first;
         int count;
     };
-    std::vector<visuals::ClipJob> jobs;
+    std::vector<models::ClipJob> jobs;
     std::vector<ShotJobs> per_shot;
     std::map<size_t, size_t> last_job_of_shot;
     auto chain_from = [work](size_t job_index) {
-        return [work, job_index](visuals::ClipRequest& r, const fs::path& dep) -> core::Status {
+        return [work, job_index](models::ClipRequest& r, const fs::path& dep) -> core::Status {
             fs::path png = work / ("last-" + std::to_string(job_index) + ".png");
             SW_TRY_STATUS(save_last_frame_png(dep, png));
             r.init_image = png;
@@ -144,7 +145,7 @@ void prepare_generated_clips(timeline::Project& project, const std::vector<int64
         const int n = std::max(1, (int)std::ceil(want / max_s - 1e-9));
         ShotJobs sj{i, jobs.size(), n};
         for (int c = 0; c < n; ++c) {
-            visuals::ClipJob j;
+            models::ClipJob j;
             j.label = s.name + (n > 1 ? " (clip " + std::to_string(c + 1) + "/" + std::to_string(n) + ")" : "");
             j.request.prompt = visual_query(s);
             j.request.seconds = c + 1 < n ? max_s : std::max(caps.min_seconds, want - max_s * (n - 1));
@@ -152,7 +153,7 @@ void prepare_generated_clips(timeline::Project& project, const std::vector<int64
             j.request.width = project.width;
             j.request.height = project.height;
             j.request.seed = project.seed + i * 1000 + c;
-            j.target = visuals::NormalizeTarget{project.width, project.height, project.fps, 0};
+            j.target = models::NormalizeTarget{project.width, project.height, project.fps, 0};
             const size_t idx = jobs.size();
             if (c > 0) {
                 j.depends_on = (int)idx - 1;
@@ -167,7 +168,7 @@ void prepare_generated_clips(timeline::Project& project, const std::vector<int64
                     j.request.init_image = prev.visual.path;
                 } else if (prev.visual.kind == VK::Media) {
                     fs::path src = prev.visual.path;
-                    j.prepare = [work, idx, src](visuals::ClipRequest& r, const fs::path&) -> core::Status {
+                    j.prepare = [work, idx, src](models::ClipRequest& r, const fs::path&) -> core::Status {
                         fs::path png = work / ("last-" + std::to_string(idx) + ".png");
                         SW_TRY_STATUS(save_last_frame_png(src, png));
                         r.init_image = png;
@@ -184,25 +185,25 @@ void prepare_generated_clips(timeline::Project& project, const std::vector<int64
         per_shot.push_back(sj);
     }
 
-    visuals::ClipSchedulerOptions so;
+    models::ClipSchedulerOptions so;
     so.work_dir = work / "attempts";
     so.cancel = options.cancel.flag();
     std::mutex mu;
-    so.on_progress = [&](const visuals::ClipProgress& p) {
+    so.on_progress = [&](const models::ClipProgress& p) {
         if (!options.on_progress || options.dry_run)
             return;
         char buf[64];
         std::snprintf(buf, sizeof buf, " %3d%%", (int)std::lround(p.fraction * 100));
-        std::string line = p.label + ": " + visuals::to_string(p.state) +
-                           (p.state == visuals::ClipJobState::Running ? buf : "") +
+        std::string line = p.label + ": " + models::to_string(p.state) +
+                           (p.state == models::ClipJobState::Running ? buf : "") +
                            (p.attempt > 1 ? " (attempt " + std::to_string(p.attempt) + ")" : "") +
                            (p.message.empty() ? "" : " — " + p.message);
         std::lock_guard lock(mu);
         options.on_progress(line);
     };
-    visuals::ClipScheduler scheduler(adapter, *cfg, so);
+    models::ClipScheduler scheduler(adapter, *cfg, so);
     auto results = scheduler.run(jobs);
-    visuals::ClipCache cache(so.cache_dir.empty() ? visuals::default_clip_cache_dir() : so.cache_dir);
+    models::ClipCache cache(so.cache_dir.empty() ? models::default_clip_cache_dir() : so.cache_dir);
 
     for (const auto& sj : per_shot) {
         auto& s = project.shots[sj.shot];
@@ -227,7 +228,7 @@ void prepare_generated_clips(timeline::Project& project, const std::vector<int64
                 std::string names;
                 for (auto& c : clips)
                     names += c.filename().string() + "\n";
-                const std::string key = visuals::sha256_hex(names + std::to_string(project.width) + "x" +
+                const std::string key = core::sha256_hex(names + std::to_string(project.width) + "x" +
                                                             std::to_string(project.height) + "@" + project.fps.to_string());
                 fs::path joined = cache.clip_path(key).parent_path() / ("chain-" + key + ".mp4");
                 fs::path report_file = joined;
@@ -271,7 +272,7 @@ void prepare_generated_clips(timeline::Project& project, const std::vector<int64
         std::string fallback;
         if (auto asset = library_fallback(project, visual_query(s))) {
             use_video(s, asset->path, (fs::path(project.library_as_written) / asset->rel_path).string());
-            if (asset->kind == visuals::AssetKind::Image) {
+            if (asset->kind == library::AssetKind::Image) {
                 s.visual.media_type = timeline::MediaType::Image;
                 s.visual.move = timeline::Move::ZoomIn;
             }

@@ -30,8 +30,8 @@
 #include <vector>
 
 #include "core/file.h"
+#include "core/sha256.h"
 #include "core/text_util.h"
-#include "visuals/clip_cache.h"
 
 namespace sw::render {
 
@@ -276,7 +276,7 @@ struct SegmentCache::Impl {
                 const uint64_t size = fs::file_size(mp4, ec);
                 // The size first: a truncated or missing mp4 is found without reading it.
                 if (!ec && size == j["size"].get<uint64_t>()) {
-                    auto sum = visuals::sha256_file(mp4);
+                    auto sum = core::sha256_file(mp4);
                     ok = sum && *sum == j["sha256"].get<std::string>();
                 }
             }
@@ -389,7 +389,7 @@ core::Result<fs::path> SegmentCache::store(const std::string& key, const fs::pat
     const uint64_t size = fs::file_size(written, ec);
     if (ec)
         return make_error(ErrorCategory::Io, "cannot read " + written.string() + " in " + where, ec.message());
-    auto sum = visuals::sha256_file(written);
+    auto sum = core::sha256_file(written);
     if (!sum)
         return make_error(ErrorCategory::Io, "cannot read " + written.string() + " in " + where, sum.error().detail);
 
@@ -611,7 +611,7 @@ core::Result<std::string> SegmentCache::file_digest(const fs::path& file)
     const auto mtime_ns = [](const struct ::stat& s) {
         return int64_t(s.st_mtim.tv_sec) * 1000000000 + int64_t(s.st_mtim.tv_nsec);
     };
-    const std::string memo_name = visuals::sha256_hex(path.string() + '\n' + std::to_string(st.st_size) + '\n' +
+    const std::string memo_name = core::sha256_hex(path.string() + '\n' + std::to_string(st.st_size) + '\n' +
                                                       std::to_string(mtime_ns(st)) + '\n' + std::to_string(st.st_ino));
     {
         std::lock_guard lock(im.mutex);
@@ -625,7 +625,7 @@ core::Result<std::string> SegmentCache::file_digest(const fs::path& file)
         return *text;
     }
 
-    auto sum = visuals::sha256_file(path);
+    auto sum = core::sha256_file(path);
     if (!sum)
         return unreadable(sum.error().detail);
     // Remembered only if the file did not change while it was read (the digest may then mix two

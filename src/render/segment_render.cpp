@@ -7,10 +7,10 @@
 #include <sstream>
 
 #include "core/cancel.h"
+#include "core/sha256.h"
 #include "render/image_ops.h"
 #include "render/visual_pick.h"
 #include "text/logo.h"
-#include "visuals/clip_cache.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -33,7 +33,7 @@ constexpr int kSegmentFormat = 1;
 const std::string& engine_digest()
 {
     static const std::string digest = [] {
-        auto d = visuals::sha256_file("/proc/self/exe");
+        auto d = core::sha256_file("/proc/self/exe");
         std::string s = d ? *d : std::string("unknown-build-") + __DATE__ + " " + __TIME__;
         // The output class: machines in one class encode the same bytes (media/cpu.cpp).
         return s + " avcodec " + std::to_string(avcodec_version()) + " cpu " + media::cpu_profile().output_class;
@@ -262,7 +262,7 @@ core::Result<std::string> segment_material(const RenderShared& sh, const Segment
     return o.str();
 }
 
-std::string segment_key(const std::string& material) { return visuals::sha256_hex(material); }
+std::string segment_key(const std::string& material) { return core::sha256_hex(material); }
 
 std::string segment_label(const RenderShared& sh, const Segment& seg)
 {

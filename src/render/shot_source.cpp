@@ -8,7 +8,7 @@
 #include "media/media.h"
 #include "render/image_ops.h"
 #include "render/visual_pick.h"
-#include "visuals/scene.h"
+#include "scene/scene.h"
 
 extern "C" {
 #include <libavutil/frame.h>
@@ -320,7 +320,7 @@ private:
 // A scene from the built-in generator: layers drawn once, composed per frame.
 class SceneSource final : public ShotSource {
 public:
-    SceneSource(std::unique_ptr<visuals::SceneGenerator> gen, int64_t first) : m_gen(std::move(gen)), m_count(first) {}
+    SceneSource(std::unique_ptr<scene::SceneGenerator> gen, int64_t first) : m_gen(std::move(gen)), m_count(first) {}
     core::Result<Frame> next() override
     {
         // The plan may ask for one frame more than sized for (rounding); hold the last one.
@@ -329,7 +329,7 @@ public:
     }
 
 private:
-    std::unique_ptr<visuals::SceneGenerator> m_gen;
+    std::unique_ptr<scene::SceneGenerator> m_gen;
     int64_t m_count;
 };
 
@@ -337,17 +337,17 @@ core::Result<std::unique_ptr<ShotSource>> make_scene_source(const timeline::Shot
                                                             const timeline::PlannedShot& planned,
                                                             const RenderContext& ctx, int64_t first)
 {
-    auto spec = visuals::parse_scene(shot.choice.query.empty() ? visual_query(shot) : shot.choice.query, shot.choice.seed);
-    auto style = shot.visual.kind == timeline::VisualKind::Card ? visuals::SceneStyle::Card : visuals::SceneStyle::Landscape;
+    auto spec = scene::parse_scene(shot.choice.query.empty() ? visual_query(shot) : shot.choice.query, shot.choice.seed);
+    auto style = shot.visual.kind == timeline::VisualKind::Card ? scene::SceneStyle::Card : scene::SceneStyle::Landscape;
     const core::Rgb bg = ctx.background;
-    if (style == visuals::SceneStyle::Card && (bg.r || bg.g || bg.b)) {
+    if (style == scene::SceneStyle::Card && (bg.r || bg.g || bg.b)) {
         // A project colour (`background:`) is the brand look of every title card; the words
         // only nudge the hue so consecutive cards stay distinguishable.
         double h, sat, val;
         to_hsv(bg, h, sat, val);
         spec.hue = std::fmod(h + std::fmod(spec.hue, 21.0) - 10 + 360, 360.0);
     }
-    auto gen = visuals::SceneGenerator::create(spec, style, ctx.width, ctx.height, std::max<int64_t>(1, planned.frames), ctx.fps);
+    auto gen = scene::SceneGenerator::create(spec, style, ctx.width, ctx.height, std::max<int64_t>(1, planned.frames), ctx.fps);
     if (!gen) {
         core::Error e = gen.error();
         e.where = {};  // the scene's own parts have no place in the script; the shot does

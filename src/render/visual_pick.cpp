@@ -4,9 +4,9 @@
 #include <optional>
 
 #include "core/text_util.h"
+#include "library/library.h"
+#include "scene/scene.h"
 #include "timeline/plan.h"
-#include "visuals/library.h"
-#include "visuals/scene.h"
 
 namespace sw::render {
 
@@ -35,7 +35,7 @@ namespace {
 
 void describe_generated(timeline::Shot& s, const std::string& words, uint64_t seed, How how)
 {
-    auto spec = visuals::parse_scene(words, seed);
+    auto spec = scene::parse_scene(words, seed);
     s.choice.how = how;
     s.choice.seed = seed;
     s.choice.query = words;
@@ -58,9 +58,9 @@ void resolve_visuals(timeline::Project& project, const std::vector<int64_t>& spe
         else if (s.visual.kind == VK::Card)
             describe_generated(s, visual_query(s), project.seed + i, How::Card);
     }
-    std::optional<visuals::Library> library;
+    std::optional<library::Library> library;
     if (!project.library_dir.empty() && !wanted.empty()) {
-        auto lib = visuals::Library::open(project.library_dir);
+        auto lib = library::Library::open(project.library_dir);
         if (!lib) {
             diag.error(project.library_loc, "library: " + lib.error().message, lib.error().detail);
         } else {
@@ -84,18 +84,18 @@ void resolve_visuals(timeline::Project& project, const std::vector<int64_t>& spe
             }
         }
     }
-    std::vector<std::optional<visuals::Pick>> picks(wanted.size());
+    std::vector<std::optional<library::Pick>> picks(wanted.size());
     if (library) {
-        std::vector<visuals::PickRequest> req;
+        std::vector<library::PickRequest> req;
         for (size_t i : wanted) {
-            visuals::PickRequest r;
+            library::PickRequest r;
             r.query = visual_query(project.shots[i]);
             r.width = project.width;
             r.height = project.height;
             r.min_duration_us = shot_length_wanted_us(project.shots[i], i, speech_us);
             req.push_back(std::move(r));
         }
-        auto got = visuals::pick_assets(*library, req, project.seed);
+        auto got = library::pick_assets(*library, req, project.seed);
         if (!got)
             diag.error(project.library_loc, "library: " + got.error().message, got.error().detail);
         else
@@ -124,14 +124,14 @@ void resolve_visuals(timeline::Project& project, const std::vector<int64_t>& spe
             v.kind = VK::Media;
             v.path = p.chosen.path;
             v.path_as_written = (std::filesystem::path(project.library_as_written) / p.chosen.rel_path).string();
-            v.media_type = p.chosen.kind == visuals::AssetKind::Video ? timeline::MediaType::Video : timeline::MediaType::Image;
+            v.media_type = p.chosen.kind == library::AssetKind::Video ? timeline::MediaType::Video : timeline::MediaType::Image;
             v.fit = timeline::Fit::Cover;
             v.move = v.media_type == timeline::MediaType::Image ? kMoves[stills++ % 4] : timeline::Move::None;
             continue;
         }
         describe_generated(s, query, project.seed + wanted[k], How::Generated);
         if (library) {  // say what the library had, so a user sees why it was not used
-            visuals::SearchOptions so;
+            library::SearchOptions so;
             so.limit = 1;
             if (auto hits = library->search(query, so); hits && !hits->empty()) {
                 s.choice.asset = hits->front().asset.rel_path;

@@ -1,21 +1,14 @@
 #include "text/logo.h"
 
-#include <cairo.h>
-
 #include <cmath>
-#include <memory>
+
+#include "gfx/cairo_ptr.h"
 
 namespace sw::text {
 
 namespace {
 
-struct SurfaceDeleter {
-    void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
-};
-struct CairoDeleter {
-    void operator()(cairo_t* c) const { cairo_destroy(c); }
-};
-using Surface = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
+using Surface = gfx::SurfacePtr;
 
 core::Result<Surface> open_png(const std::filesystem::path& path)
 {
@@ -51,7 +44,7 @@ core::Result<CueBitmap> load_logo(const std::filesystem::path& path, int width_p
                                 std::to_string(w) + "x" + std::to_string(h));
     auto [tw, th] = SW_TRY(logo_size(path, width_px));
     Surface dst(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, tw, th));
-    std::unique_ptr<cairo_t, CairoDeleter> cr(cairo_create(dst.get()));
+    gfx::CairoPtr cr(cairo_create(dst.get()));
     cairo_scale(cr.get(), double(tw) / w, double(th) / h);
     cairo_set_source_surface(cr.get(), src.get(), 0, 0);
     cairo_pattern_set_filter(cairo_get_source(cr.get()), CAIRO_FILTER_GOOD);

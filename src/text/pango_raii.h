@@ -1,18 +1,19 @@
 #pragma once
-// RAII owners for the Cairo/Pango/GObject handles the text module creates (internal header).
+// RAII owners for the Pango/GObject handles the text module creates (internal header); Cairo's
+// come from gfx/cairo_ptr.h.
 
-#include <cairo.h>
 #include <pango/pangocairo.h>
 
 #include <memory>
 #include <string>
 
+#include "gfx/cairo_ptr.h"
+
 namespace sw::text::detail {
 
-struct CairoDeleter {
-    void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
-    void operator()(cairo_t* c) const { cairo_destroy(c); }
-};
+using gfx::CairoPtr;
+using gfx::SurfacePtr;
+
 struct GDeleter {
     void operator()(void* p) const { g_object_unref(p); }
 };
@@ -20,8 +21,6 @@ struct FontDescDeleter {
     void operator()(PangoFontDescription* d) const { pango_font_description_free(d); }
 };
 
-using SurfacePtr = std::unique_ptr<cairo_surface_t, CairoDeleter>;
-using CairoPtr = std::unique_ptr<cairo_t, CairoDeleter>;
 using LayoutPtr = std::unique_ptr<PangoLayout, GDeleter>;
 using FontDescPtr = std::unique_ptr<PangoFontDescription, FontDescDeleter>;
 

@@ -18,8 +18,8 @@ core::Status draw_text(core::Frame& frame, std::string_view text, const TextStyl
         return {};
     const int max_w = std::max(16, (int)(frame.width() * style.max_width));
     // Measure first on a tiny surface, then rasterise into one just big enough.
-    std::unique_ptr<cairo_surface_t, CairoDeleter> probe(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1));
-    std::unique_ptr<cairo_t, CairoDeleter> pcr(cairo_create(probe.get()));
+    SurfacePtr probe(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1));
+    CairoPtr pcr(cairo_create(probe.get()));
     std::unique_ptr<PangoLayout, GDeleter> layout(pango_cairo_create_layout(pcr.get()));
     std::unique_ptr<PangoFontDescription, decltype(&pango_font_description_free)> desc(
         pango_font_description_from_string(style.font.c_str()), pango_font_description_free);
@@ -35,10 +35,10 @@ core::Status draw_text(core::Frame& frame, std::string_view text, const TextStyl
 
     const int pad = (int)std::ceil(style.size_px * 0.2);
     const int sw = max_w + 2 * pad, sh = logical.height + 2 * pad;
-    std::unique_ptr<cairo_surface_t, CairoDeleter> surf(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, sw, sh));
+    SurfacePtr surf(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, sw, sh));
     if (cairo_surface_status(surf.get()) != CAIRO_STATUS_SUCCESS)
         return core::make_error(core::ErrorCategory::Internal, "could not allocate a text surface");
-    std::unique_ptr<cairo_t, CairoDeleter> cr(cairo_create(surf.get()));
+    CairoPtr cr(cairo_create(surf.get()));
     pango_cairo_update_layout(cr.get(), layout.get());
     if (style.shadow > 0) {
         // Soft shadow: a few offset copies at low opacity.

@@ -8,7 +8,9 @@
 #include "core/diagnostics.h"
 #include "core/file.h"
 #include "core/frame.h"
+#include "core/process.h"
 #include "core/rational.h"
+#include "core/sha256.h"
 #include "core/text_util.h"
 
 using namespace sw::core;
@@ -146,4 +148,84 @@ TEST(OutputPath, RefusesInputsFoldersFilesAsParentsAndLongNames)
     EXPECT_FALSE(is_inside(d, d / "sub"));
     EXPECT_FALSE(is_inside(d / "subx/a", d / "sub"));
     std::filesystem::remove_all(d);
+}
+
+TEST(Sha256, KnownAnswers)
+{
+    EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_EQ(sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+              "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    EXPECT_EQ(sha256_hex(std::string(1000000, 'a')),
+              "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+TEST(Sha256, FileMatchesBytesAndMissingFileIsAnInputError)
+{
+    const std::filesystem::path dir = fresh_dir("sha256");
+    const std::string bytes(200000, 'x');  // longer than one read buffer
+    std::ofstream(dir / "f", std::ios::binary) << bytes;
+    EXPECT_EQ(sha256_file(dir / "f").value_or(""), sha256_hex(bytes));
+    auto missing = sha256_file(dir / "missing");
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().category, ErrorCategory::Input);
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Process, ExitStatusAndCapturedStderr)
+{
+    ProcessSpec spec;
+    spec.argv = {"sh", "-c", "echo out; echo err >&2; exit 3"};
+    auto r = run_process(spec);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->stop, ProcessResult::Stop::None);
+    EXPECT_FALSE(exited_ok(r->status));
+    EXPECT_EQ(describe_exit(r->status), "exited with code 3");
+    EXPECT_EQ(r->stderr_text, "err\n");  // stdout is dropped
+}
+
+TEST(Process, LogFileWorkingDirectoryAndMissingProgram)
+{
+    const std::filesystem::path dir = fresh_dir("process");
+    ProcessSpec spec;
+    spec.argv = {"sh", "-c", "pwd; echo err >&2"};
+    spec.dir = dir;
+    spec.log = dir / "log.txt";
+    auto r = run_process(spec);
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(exited_ok(r->status));
+    std::ifstream in(spec.log);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(text, std::filesystem::canonical(dir).string() + "\nerr\n");
+
+    spec.argv = {"shotweave-no-such-program-xyz"};
+    auto missing = run_process(spec);
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().kind, ProcessFailure::Kind::Exec);
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Process, DeadlineKillsTheGroupAndStopRequestTerminates)
+{
+    using namespace std::chrono;
+    ProcessSpec spec;
+    spec.argv = {"sh", "-c", "sleep 30 & sleep 30"};
+    spec.deadline = steady_clock::now() + milliseconds(200);
+    auto t0 = steady_clock::now();
+    auto r = run_process(spec);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->stop, ProcessResult::Stop::Deadline);
+    EXPECT_LT(steady_clock::now() - t0, seconds(5));
+
+    // A program that ignores SIGTERM is killed after the grace period.
+    ProcessSpec stubborn;
+    stubborn.argv = {"sh", "-c", "trap '' TERM; sleep 30"};
+    stubborn.grace = milliseconds(300);
+    int polls = 0;
+    stubborn.stop_requested = [&] { return ++polls > 5; };
+    t0 = steady_clock::now();
+    r = run_process(stubborn);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->stop, ProcessResult::Stop::Requested);
+    EXPECT_LT(steady_clock::now() - t0, seconds(5));
 }

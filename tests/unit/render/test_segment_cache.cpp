@@ -18,8 +18,8 @@
 #include <vector>
 
 #include "core/file.h"
+#include "core/sha256.h"
 #include "render/segment_cache.h"
-#include "visuals/clip_cache.h"
 
 using namespace sw;
 using render::SegmentCache;
@@ -50,7 +50,7 @@ private:
     fs::path m_path;
 };
 
-std::string key_for(int i) { return visuals::sha256_hex("segment " + std::to_string(i)); }
+std::string key_for(int i) { return core::sha256_hex("segment " + std::to_string(i)); }
 
 void write_bytes(const fs::path& p, const std::string& bytes)
 {
@@ -126,7 +126,7 @@ TEST(SegmentCache, StoreThenLookupGivesTheSameBytes)
         const auto meta = nlohmann::json::parse(read_bytes(dir / (key + ".json")));
         EXPECT_EQ(meta["format"], render::kSegmentCacheFormat);
         EXPECT_EQ(meta["size"], bytes.size());
-        EXPECT_EQ(meta["sha256"], visuals::sha256_hex(bytes));
+        EXPECT_EQ(meta["sha256"], core::sha256_hex(bytes));
         EXPECT_EQ(meta["label"], "shot 3");
         EXPECT_EQ(meta["material"], "prompt=a cat");
         EXPECT_NEAR(meta["created"].get<double>(), double(std::time(nullptr)), 60);
@@ -453,7 +453,7 @@ TEST(SegmentCache, FileDigestIsTheContentsSha256AndIsRemembered)
     const fs::path dir = tmp.path() / "cache";
     const fs::path file = tmp.path() / "photo.png";
     write_bytes(file, "first contents");
-    const std::string first = visuals::sha256_hex("first contents");
+    const std::string first = core::sha256_hex("first contents");
     fs::path memo;
     {
         SegmentCache cache = open_cache(dir);
@@ -489,7 +489,7 @@ TEST(SegmentCache, FileDigestIsTheContentsSha256AndIsRemembered)
     ASSERT_EQ(cache.file_digest(file).value_or(""), first);
     write_bytes(file, "second, longer contents");
     fs::last_write_time(file, fs::file_time_type::clock::now() + std::chrono::seconds(10));
-    EXPECT_EQ(cache.file_digest(file).value_or(""), visuals::sha256_hex("second, longer contents"));
+    EXPECT_EQ(cache.file_digest(file).value_or(""), core::sha256_hex("second, longer contents"));
     EXPECT_EQ(names_in(dir / "files").size(), 2u);
 
     auto missing = cache.file_digest(tmp.path() / "no-such-picture.png");

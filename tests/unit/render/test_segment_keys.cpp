@@ -10,13 +10,13 @@
 #include <unistd.h>
 
 #include "core/diagnostics.h"
+#include "core/sha256.h"
 #include "render/segment_plan.h"
 #include "render/segment_render.h"
 #include "render/visual_pick.h"
 #include "script/script.h"
 #include "test_support.h"
 #include "timeline/plan.h"
-#include "visuals/clip_cache.h"
 
 using namespace sw;
 using namespace sw::test;
@@ -115,7 +115,7 @@ protected:
         if (!sh)
             return {};
         std::map<std::string, std::string> out;
-        auto digest = [](const fs::path& p) { return visuals::sha256_file(p); };
+        auto digest = [](const fs::path& p) { return core::sha256_file(p); };
         for (auto& seg : render::split_segments(plan)) {
             auto m = render::segment_material(*sh, seg, digest);
             EXPECT_TRUE(m);
