@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "core/bt709.h"
+
 namespace sw::core {
 
 static int align64(int v) { return (v + 63) & ~63; }
@@ -75,9 +77,9 @@ Yuv rgb_to_yuv709(Rgb c)
 {
     // BT.709 on gamma-encoded values, limited range (16-235 / 16-240).
     double r = c.r / 255.0, g = c.g / 255.0, b = c.b / 255.0;
-    double y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
-    double u = (b - y) / 1.8556;
-    double v = (r - y) / 1.5748;
+    double y = bt709::luma(r, g, b);
+    double u = (b - y) / bt709::cb_scale;
+    double v = (r - y) / bt709::cr_scale;
     auto cl = [](double x) { return (uint8_t)std::clamp((int)std::lround(x), 0, 255); };
     return {cl(16 + 219 * y), cl(128 + 224 * u), cl(128 + 224 * v)};
 }

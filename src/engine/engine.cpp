@@ -146,7 +146,7 @@ Loaded Engine::load(const ScriptSource& source, const LoadOptions& opts, const J
 
     phase(Phase::Voice);
     l.voice = render::prepare_voice(l.project, l.diag);  // cached: a re-check or render re-uses it
-    // Described shots take a library asset or a generated scene; a picked clip is then inspected
+    // Described shots take a library asset or a built-in scene; a picked clip is then inspected
     // and planned like any other. One job at a time indexes a library folder (SQLite's write
     // lock would otherwise send the second to a stale index).
     if (!l.diag.has_errors() && !stopped()) {

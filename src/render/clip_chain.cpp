@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "core/bt709.h"
 #include "core/frame.h"
 #include "gfx/cairo_ptr.h"
 #include "media/media.h"
@@ -52,7 +53,8 @@ double luma_mad(const core::Frame& a, const core::Frame& b)
 std::array<double, 3> yuv_to_lab(double y, double u, double v)
 {
     double yy = (y - 16) / 219.0, pb = (u - 128) / 224.0, pr = (v - 128) / 224.0;
-    double rgb[3] = {yy + 1.5748 * pr, yy - 0.1873 * pb - 0.4681 * pr, yy + 1.8556 * pb};
+    namespace bt = core::bt709;
+    double rgb[3] = {yy + bt::cr_scale * pr, yy - bt::g_from_cb * pb - bt::g_from_cr * pr, yy + bt::cb_scale * pb};
     for (double& c : rgb) {
         c = std::clamp(c, 0.0, 1.0);
         c = c <= 0.04045 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4);
@@ -204,7 +206,9 @@ core::Status save_last_frame_png(const fs::path& video, const fs::path& png)
         for (int x = 0; x < w; ++x) {
             double yy = (yr[x] - 16) / 219.0, pb = (ur[x / 2] - 128) / 224.0, pr = (vr[x / 2] - 128) / 224.0;
             auto c = [](double v) { return (uint32_t)std::clamp((int)std::lround(v * 255), 0, 255); };
-            row[x] = (c(yy + 1.5748 * pr) << 16) | (c(yy - 0.1873 * pb - 0.4681 * pr) << 8) | c(yy + 1.8556 * pb);
+            namespace bt = core::bt709;
+            row[x] = (c(yy + bt::cr_scale * pr) << 16) | (c(yy - bt::g_from_cb * pb - bt::g_from_cr * pr) << 8) |
+                     c(yy + bt::cb_scale * pb);
         }
     }
     cairo_surface_mark_dirty(s);

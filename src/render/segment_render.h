@@ -6,7 +6,7 @@
 //
 // A segment's key (segment_key) is the SHA-256 of its material: a text listing everything that
 // decides its pixels — the engine build, the output and encoder settings, each shown shot's
-// visual (file contents by digest, trim, move, fit, generated scene words and seed, length) and
+// visual (file contents by digest, trim, move, fit, built-in scene words and seed, length) and
 // the part of it shown, the transition, the subtitle cues and title inside the segment (timed
 // from the segment's start), the subtitle and logo looks. Where the segment sits in the video is
 // not part of it, so later shots moving in time keep their keys.

@@ -54,7 +54,7 @@ void resolve_visuals(timeline::Project& project, const std::vector<int64_t>& spe
         if (s.visual.kind == VK::None || s.visual.kind == VK::Description)
             wanted.push_back(i);
         else if (s.visual.kind == VK::Generate)
-            describe_generated(s, visual_query(s), project.seed + i, How::Generated);
+            describe_generated(s, visual_query(s), project.seed + i, How::Scene);
         else if (s.visual.kind == VK::Card)
             describe_generated(s, visual_query(s), project.seed + i, How::Card);
     }
@@ -129,7 +129,7 @@ void resolve_visuals(timeline::Project& project, const std::vector<int64_t>& spe
             v.move = v.media_type == timeline::MediaType::Image ? kMoves[stills++ % 4] : timeline::Move::None;
             continue;
         }
-        describe_generated(s, query, project.seed + wanted[k], How::Generated);
+        describe_generated(s, query, project.seed + wanted[k], How::Scene);
         if (library) {  // say what the library had, so a user sees why it was not used
             library::SearchOptions so;
             so.limit = 1;

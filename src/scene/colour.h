@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "core/bt709.h"
+
 namespace sw::scene::detail {
 
 struct C3 {
@@ -13,7 +15,7 @@ inline C3 operator+(C3 a, C3 b) { return {a.r + b.r, a.g + b.g, a.b + b.b}; }
 inline C3 operator*(C3 a, double k) { return {float(a.r * k), float(a.g * k), float(a.b * k)}; }
 inline C3 mix(C3 a, C3 b, double t) { return a + (C3{b.r - a.r, b.g - a.g, b.b - a.b} * t); }
 inline C3 rgb(int r, int g, int b) { return {r / 255.f, g / 255.f, b / 255.f}; }
-inline float luma(C3 c) { return 0.2126f * c.r + 0.7152f * c.g + 0.0722f * c.b; }
+inline float luma(C3 c) { return core::bt709::luma(c.r, c.g, c.b); }
 inline C3 saturate(C3 c, double s)
 {
     const float l = luma(c);

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <vector>
 
+#include "core/bt709.h"
 #include "core/error.h"
 #include "core/frame.h"
 #include "gfx/cairo_ptr.h"
@@ -140,7 +141,7 @@ Layer finish(Canvas& cv, double parallax, Shade&& shade)
             const float* o = pm.data() + size_t(4) * w * k;
             const float* dith = kBayer.data() + ((y + k) & 7) * 8;
             for (int x = 0; x < w; ++x, o += 4) {
-                const float l = 0.2126f * o[0] + 0.7152f * o[1] + 0.0722f * o[2];
+                const float l = core::bt709::luma(o[0], o[1], o[2]);
                 const float yv = 16.f + 219.f * l + dith[x & 7];
                 yr[k][x] = uint8_t(std::clamp((int)std::lround(yv), 16, 235));
                 ar[k][x] = uint8_t(std::lround(std::clamp(o[3], 0.f, 1.f) * 255.f));
@@ -154,10 +155,10 @@ Layer finish(Canvas& cv, double parallax, Shade&& shade)
             const float g = 0.25f * (p0[1] + p0[5] + p1[1] + p1[5]);
             const float b = 0.25f * (p0[2] + p0[6] + p1[2] + p1[6]);
             const float a = 0.25f * (p0[3] + p0[7] + p1[3] + p1[7]);
-            const float l = 0.2126f * r + 0.7152f * g + 0.0722f * b;
+            const float l = core::bt709::luma(r, g, b);
             const float dd = dith[(x + 3) & 7];
-            ur[x] = uint8_t(std::clamp((int)std::lround(128.f + 224.f * (b - l) / 1.8556f + dd), 16, 240));
-            vr[x] = uint8_t(std::clamp((int)std::lround(128.f + 224.f * (r - l) / 1.5748f + dd), 16, 240));
+            ur[x] = uint8_t(std::clamp((int)std::lround(128.f + 224.f * (b - l) / core::bt709::cb_scale_f + dd), 16, 240));
+            vr[x] = uint8_t(std::clamp((int)std::lround(128.f + 224.f * (r - l) / core::bt709::cr_scale_f + dd), 16, 240));
             acr[x] = uint8_t(std::lround(std::clamp(a, 0.f, 1.f) * 255.f));
         }
     }

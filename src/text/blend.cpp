@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/bt709.h"
+
 namespace sw::text {
 
 CueBitmap bitmap_from_argb(const uint8_t* px, int stride, int w, int h, int ox, int oy)
@@ -34,7 +36,7 @@ CueBitmap bitmap_from_argb(const uint8_t* px, int stride, int w, int h, int ox, 
             float a = ((v >> 24) & 255) / 255.f, r = ((v >> 16) & 255) / 255.f, g = ((v >> 8) & 255) / 255.f,
                   bl = (v & 255) / 255.f;  // premultiplied
             fa[i] = a, fr[i] = r, fg[i] = g, fb[i] = bl;
-            float yl = 16 * a + 219 * (0.2126f * r + 0.7152f * g + 0.0722f * bl);
+            float yl = 16 * a + 219 * core::bt709::luma(r, g, bl);
             b.alpha[i] = (uint16_t)std::lround(a * 4096);
             b.luma[i] = (uint16_t)std::lround(yl * 16);
             int by = y + sy0, bx = x + sx0;
@@ -55,11 +57,11 @@ CueBitmap bitmap_from_argb(const uint8_t* px, int stride, int w, int h, int ox, 
                     sa += fa[i], sr += fr[i], sg += fg[i], sb += fb[i];
                 }
             sa /= 4, sr /= 4, sg /= 4, sb /= 4;
-            float yl = 0.2126f * sr + 0.7152f * sg + 0.0722f * sb;
+            float yl = core::bt709::luma(sr, sg, sb);
             size_t c = (size_t)y * cw + x;
             b.calpha[c] = (uint16_t)std::lround(sa * 4096);
-            b.cu[c] = (int16_t)std::lround(16 * 224 * (sb - yl) / 1.8556f);
-            b.cv[c] = (int16_t)std::lround(16 * 224 * (sr - yl) / 1.5748f);
+            b.cu[c] = (int16_t)std::lround(16 * 224 * (sb - yl) / core::bt709::cb_scale_f);
+            b.cv[c] = (int16_t)std::lround(16 * 224 * (sr - yl) / core::bt709::cr_scale_f);
         }
     return b;
 }

@@ -20,10 +20,10 @@ namespace sw::timeline {
 using core::SourceLoc;
 
 enum class VisualKind {
-    None,         // nothing given: a library asset matching the narration, else a generated scene
+    None,         // nothing given: a library asset matching the narration, else a built-in scene
     Media,        // a user's image or video file (written in the script, or picked from the library)
-    Description,  // `visual: <words>`: the best library match, else a scene generated from the words
-    Generate,     // `visual: generate <words>`: always the built-in scene generator
+    Description,  // `visual: <words>`: the best library match, else the model's clip or a built-in scene
+    Generate,     // `visual: generate <words>`: never the library — the model's clip, else a built-in scene
     Card,         // `visual: card`: an abstract motion background for the shot's title (intros, outros)
 };
 
@@ -82,20 +82,21 @@ struct Visual {
 };
 
 // How a shot's visual was chosen when the script did not name a file (for `check`): a library
-// asset (with its score, the words that matched and the runner-up), or a generated scene (with
-// the words the generator understood and what it draws).
+// asset (with its score, the words that matched and the runner-up), a built-in scene (with the
+// words the scene generator understood and what it draws), or a model's clip.
 struct VisualChoice {
-    // Model: a clip (or a chain of clips) from the configured text-to-video generator.
-    enum class How { Written, Library, Generated, Card, Model } how = How::Written;
+    // Scene: drawn by the built-in scene generator. Model: a clip (or a chain of clips) from the
+    // configured text-to-video model.
+    enum class How { Written, Library, Scene, Card, Model } how = How::Written;
     std::string query;                    // the words searched / read
     std::string asset;                    // library: path relative to the library folder
     double score = 0;
     std::vector<std::string> matched;     // library: matched query terms
     std::string runner_up;                // library: the next-best asset ("" if none)
     double runner_up_score = 0;
-    std::vector<std::string> understood;  // generated: words the generator recognised
-    std::vector<std::string> elements;    // generated: what it draws
-    uint64_t seed = 0;                    // generated: the scene's seed (project seed + shot index)
+    std::vector<std::string> understood;  // scene: words the scene generator recognised
+    std::vector<std::string> elements;    // scene: what it draws
+    uint64_t seed = 0;                    // scene: its seed (project seed + shot index)
     std::string generator;                // model: the generator's name
     int clips = 0;                        // model: clips generated (chained when > 1)
     int cached_clips = 0;                 // model: of those, served from the clip cache
@@ -202,7 +203,7 @@ struct Project {
     } subtitle_look;
     // `library: media/` — a folder of the user's photos and footage; described shots get the best
     // match (docs/library.md). Empty = none. `seed:` asks for an alternative pick among near-equal
-    // matches and varies generated scenes.
+    // matches and varies built-in scenes.
     std::string library_as_written;
     std::filesystem::path library_dir;
     SourceLoc library_loc;

@@ -53,14 +53,14 @@ TEST_F(Visuals, DescribedShotsTakeLibraryMediaElseAGeneratedScene)
     EXPECT_FALSE(choice(0)["matched"].empty());
     EXPECT_EQ(choice(1)["asset"], "street.jpg");
     EXPECT_EQ(choice(2)["asset"], "frozen_river.mp4");
-    EXPECT_EQ(choice(3)["how"], "generated") << choice(3).dump();
-    EXPECT_EQ(choice(4)["how"], "generated") << "generate always generates, even with a library match";
+    EXPECT_EQ(choice(3)["how"], "scene") << choice(3).dump();
+    EXPECT_EQ(choice(4)["how"], "scene") << "generate never takes the library, even with a match";
     auto elements = choice(4)["elements"].get<std::vector<std::string>>();
     EXPECT_NE(std::find(elements.begin(), elements.end(), "snow"), elements.end()) << choice(4).dump();
     // The table says the same, with the score and what matched.
     auto txt = run({cli(), "check", (dir / "p.md").string()});
     EXPECT_NE(txt.out.find("shot 1: library harbin/castle.png (score"), std::string::npos) << txt.out;
-    EXPECT_NE(txt.out.find("shot 5: generated scene"), std::string::npos) << txt.out;
+    EXPECT_NE(txt.out.find("shot 5: built-in scene"), std::string::npos) << txt.out;
     EXPECT_NE(txt.err.find("broken.jpg"), std::string::npos) << "the skipped file is named: " << txt.err;
 
     auto out = dir / "p.mp4";

@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "core/bt709.h"
 #include "core/diagnostics.h"
 #include "core/file.h"
 #include "core/frame.h"
@@ -228,4 +229,19 @@ TEST(Process, DeadlineKillsTheGroupAndStopRequestTerminates)
     ASSERT_TRUE(r);
     EXPECT_EQ(r->stop, ProcessResult::Stop::Requested);
     EXPECT_LT(steady_clock::now() - t0, seconds(5));
+}
+
+// The float forms of BT.709's constants are exactly the float literals the pixel code used
+// before they were written once: float code keeps its exact pixels.
+static_assert(sw::core::bt709::kr_f == 0.2126f && sw::core::bt709::kg_f == 0.7152f && sw::core::bt709::kb_f == 0.0722f);
+static_assert(sw::core::bt709::cb_scale_f == 1.8556f && sw::core::bt709::cr_scale_f == 1.5748f);
+
+TEST(Bt709, ScalesAndGreenFollowFromTheWeights)
+{
+    namespace bt = sw::core::bt709;
+    EXPECT_NEAR(bt::kr + bt::kg + bt::kb, 1.0, 1e-12);
+    EXPECT_NEAR(bt::cb_scale, 2 * (1 - bt::kb), 1e-12);
+    EXPECT_NEAR(bt::cr_scale, 2 * (1 - bt::kr), 1e-12);
+    EXPECT_NEAR(bt::g_from_cb, bt::cb_scale * bt::kb / bt::kg, 1e-4);
+    EXPECT_NEAR(bt::g_from_cr, bt::cr_scale * bt::kr / bt::kg, 1e-4);
 }

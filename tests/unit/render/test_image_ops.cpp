@@ -127,7 +127,7 @@ TEST(SampleBilinear, MatchesReferenceWithinTwoLevels)
 }
 
 
-// Title cards are generated scenes; a project `background` colour sets their hue (brand look).
+// Title cards are built-in scenes; a project `background` colour sets their hue (brand look).
 TEST(Card, ProjectBackgroundSetsTheHue)
 {
     timeline::Shot shot;
