@@ -13,6 +13,7 @@
 
 #include "core/file.h"
 #include "core/hash.h"
+#include "core/text_util.h"
 #include "library/library_db.h"
 #include "library/library_scan.h"
 #include "library/tokenize.h"
@@ -165,14 +166,6 @@ core::Result<db::DbPtr> open_index(const fs::path& path)
     SW_TRY_STATUS(tx.commit());
     sqlite3_busy_timeout(d.get(), 5000);
     return d;
-}
-
-std::string join_lines(const std::vector<std::string>& v)
-{
-    std::string s;
-    for (auto& x : v)
-        s += (s.empty() ? "" : "\n") + x;
-    return s;
 }
 
 std::vector<std::string> split_lines(const std::string& s)
@@ -365,7 +358,7 @@ core::Result<IndexStats> Library::update()
             continue;
         }
         const Asset& as = a.asset;
-        const std::string tags = join_lines(as.tags);
+        const std::string tags = core::join(as.tags, "\n");
         SW_TRY_STATUS(ins_asset.bind(1, f.rel)
                           .bind(2, f.size)
                           .bind(3, f.mtime_ns)

@@ -20,15 +20,6 @@ namespace {
 
 std::atomic<uint64_t> g_max_download_bytes{uint64_t(2) << 30};  // 2 GiB
 
-std::string format_number(double v)
-{
-    if (std::fabs(v - std::round(v)) < 1e-9 && std::fabs(v) < 1e15)
-        return std::to_string(static_cast<long long>(std::llround(v)));
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g", v);
-    return buf;
-}
-
 std::string excerpt(const std::string& body)
 {
     std::string s = body.substr(0, 400);
@@ -129,7 +120,7 @@ core::Error Client::failure(core::ErrorCategory category, const std::string& wha
 std::string Client::elapsed_text() const
 {
     double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
-    return format_number(std::round(s * 10) / 10);
+    return core::format_number(std::round(s * 10) / 10);
 }
 
 core::Status Client::check_control() const
@@ -533,7 +524,7 @@ std::string substitute(const std::string& text, const ClipRequest& req, const Ge
         else if (name == "fps")
             out = std::to_string(req.fps);
         else if (name == "seconds")
-            out = format_number(req.seconds);
+            out = core::format_number(req.seconds);
         else if (name == "seed")
             out = std::to_string(req.seed);
         else if (name == "init_image")
