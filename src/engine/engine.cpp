@@ -145,7 +145,7 @@ Loaded Engine::load(const ScriptSource& source, const LoadOptions& opts, const J
     auto stopped = [&] { return job.cancel.cancelled(); };
 
     phase(Phase::Voice);
-    l.voice = render::prepare_voice(l.project, l.diag);  // cached: a re-check or render re-uses it
+    l.voice = render::prepare_voice(l.project, l.diag, m_options.tts_cache_dir);  // cached: a re-check or render re-uses it
     // Described shots take a library asset or a built-in scene; a picked clip is then inspected
     // and planned like any other. One job at a time indexes a library folder (SQLite's write
     // lock would otherwise send the second to a stale index).
@@ -165,6 +165,7 @@ Loaded Engine::load(const ScriptSource& source, const LoadOptions& opts, const J
             co.strict = opts.strict;
             co.dry_run = dry_run;
             co.cancel = job.cancel;
+            co.cache_dir = m_options.clip_cache_dir;
             co.on_progress = [&](const std::string& line) {
                 Event e;
                 e.type = EventType::Message;

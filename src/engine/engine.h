@@ -118,6 +118,8 @@ struct EngineOptions {
     bool use_cache = true;            // the segment cache
     std::filesystem::path cache_dir;  // empty: render::default_segment_cache_dir()
     uint64_t cache_limit = 0;         // bytes; 0: render::default_segment_cache_limit()
+    std::string tts_cache_dir;        // synthesised speech; empty: audio::TtsCache::default_dir()
+    std::filesystem::path clip_cache_dir;  // model clips; empty: models::default_clip_cache_dir()
 };
 
 struct BatchRequest;

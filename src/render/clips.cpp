@@ -188,6 +188,7 @@ void prepare_generated_clips(timeline::Project& project, const std::vector<int64
     models::ClipSchedulerOptions so;
     so.work_dir = work / "attempts";
     so.cancel = options.cancel.flag();
+    so.cache_dir = options.cache_dir;
     std::mutex mu;
     so.on_progress = [&](const models::ClipProgress& p) {
         if (!options.on_progress || options.dry_run)

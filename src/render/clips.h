@@ -6,6 +6,7 @@
 // back to the library, then to the built-in scene generator, with a warning (an error with
 // `strict`).
 
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -24,6 +25,7 @@ struct ClipOptions {
     std::function<void(const std::string&)> on_progress;
     // Stops waiting and running generations (their shots then fall back; the caller checks).
     core::CancelToken cancel;
+    std::filesystem::path cache_dir;  // the clip cache; empty: models::default_clip_cache_dir()
 };
 
 // The generator settings for a project: `generator:` if given, else a shotweave.toml beside the

@@ -93,7 +93,7 @@ std::optional<std::vector<audio::SpeechTiming>> srt_timings(const timeline::Shot
 
 }  // namespace
 
-VoiceOver prepare_voice(const timeline::Project& project, core::Diagnostics& diag)
+VoiceOver prepare_voice(const timeline::Project& project, core::Diagnostics& diag, const std::string& tts_cache_dir)
 {
     VoiceOver v;
     v.speech.resize(project.shots.size());
@@ -127,7 +127,7 @@ VoiceOver prepare_voice(const timeline::Project& project, core::Diagnostics& dia
     };
     if (!project.voice.empty() && project.tts == "espeak" && !espeak_voice_ok(project.voice, project.voice_loc, diag))
         return v;
-    audio::TtsCache cache;
+    audio::TtsCache cache(tts_cache_dir);
     for (size_t i = 0; i < project.shots.size(); ++i) {
         const auto& shot = project.shots[i];
         const std::string text = shot.narration_text();

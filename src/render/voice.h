@@ -17,8 +17,9 @@ struct VoiceOver {
 };
 
 // Synthesises every shot's narration with project.voice (nothing when it is empty). An unknown
-// voice or an engine failure is reported into `diag` at the `voice:` line or the shot.
-VoiceOver prepare_voice(const timeline::Project& project, core::Diagnostics& diag);
+// voice or an engine failure is reported into `diag` at the `voice:` line or the shot. Speech is
+// kept in `tts_cache_dir` (empty: audio::TtsCache::default_dir()).
+VoiceOver prepare_voice(const timeline::Project& project, core::Diagnostics& diag, const std::string& tts_cache_dir = {});
 
 // The whole timeline's voice track (mono, 48 kHz, `total_samples` long): each shot's speech placed
 // at its planned offset and cut (with a short fade) where the plan says it must end.

@@ -283,3 +283,40 @@ TEST_F(Engine, BatchRowsAreData)
 }
 
 }  // namespace
+
+TEST_F(Engine, CachesLiveWhereTheEngineSays)
+{
+    // A studio server keeps its caches in folders of its own: the engine's options decide, not
+    // the environment of whoever started it.
+    write_file(dir / "fake-model",
+               "#!/bin/bash\nwhile [ $# -gt 0 ]; do case \"$1\" in -W) W=\"$2\"; shift;; -H) H=\"$2\"; shift;;\n"
+               "  -n) F=\"$2\"; shift;; -r) R=\"$2\"; shift;; -o) O=\"$2\"; shift;; esac; shift; done\n"
+               "exec ffmpeg -v error -f lavfi -i \"color=c=red:s=${W}x${H}:r=$R\" -frames:v \"$F\" -c:v mjpeg \"$O\"\n");
+    fs::permissions(dir / "fake-model", fs::perms::owner_all);
+    write_file(dir / "gen.toml", "[generator]\nkind = \"command\"\nname = \"fake\"\ntimeout_s = 60\nretries = 0\n"
+                                 "command = [\"./fake-model\", \"-W\", \"{width}\", \"-H\", \"{height}\", \"-n\", \"{frames}\","
+                                 " \"-r\", \"{fps}\", \"-o\", \"{output}\"]\n"
+                                 "[generator.capabilities]\nmax_seconds = 2\nnative_fps = 16\n");
+    write_file(dir / "voiced.md", "---\nsize: 160x284\nvoice: en\ngenerator: gen.toml\nsubtitles: off\n---\n\n"
+                                  "# One\nstill.png\nThe harbour at dawn.\n\n# Two\nvisual: generate a red lantern\n"
+                                  "duration: 1s\n");
+    engine::EngineOptions o = no_cache();
+    o.tts_cache_dir = (dir / "tts").string();
+    o.clip_cache_dir = dir / "clips";
+    engine::Engine eng(o);
+    engine::RenderRequest req;
+    req.script.path = dir / "voiced.md";
+    req.output = dir / "voiced.mp4";
+    engine::RenderResult r = eng.render(req);
+    ASSERT_EQ(r.outcome, engine::Outcome::Done) << (r.error ? r.error->message : "");
+    EXPECT_GT(r.loaded.voice.speech_us[0], 500000);
+    auto count = [](const fs::path& d, const std::string& ext) {
+        int n = 0;
+        if (fs::is_directory(d))
+            for (auto& e : fs::directory_iterator(d))
+                n += e.path().extension() == ext;
+        return n;
+    };
+    EXPECT_EQ(count(dir / "tts", ".wav"), 1);
+    EXPECT_EQ(count(dir / "clips", ".mp4"), 1);
+}
