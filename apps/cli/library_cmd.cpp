@@ -15,7 +15,8 @@ namespace sw::cli {
 
 namespace {
 
-constexpr int kExitOk = 0, kExitInput = 2;
+using core::kExitInput;
+using core::kExitOk;
 
 const char* kLibraryUsage =
     "usage: shotweave library index DIR\n"
