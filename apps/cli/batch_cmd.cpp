@@ -190,23 +190,9 @@ int cmd_batch(const std::vector<std::string>& args)
     ProgressStyle style = ProgressStyle::Auto;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (auto po = parse_load_option(args, i, req.load); po != ParsedOption::NotOurs) {
-            if (po == ParsedOption::UsageError)
-                return kExitInput;
-            continue;
-        }
         std::string error;
-        if (auto po = parse_encode_option(args, i, req.settings, error); po != ParsedOption::NotOurs) {
-            if (po == ParsedOption::UsageError)
-                return batch_usage_error(error);
-            continue;
-        }
-        if (auto po = parse_cache_option(args, i, eo, error); po != ParsedOption::NotOurs) {
-            if (po == ParsedOption::UsageError)
-                return batch_usage_error(error);
-            continue;
-        }
-        if (auto po = parse_progress_option(args, i, style, error); po != ParsedOption::NotOurs) {
+        if (auto po = parse_render_option(args, i, {req.load, req.settings, eo, style}, error);
+            po != ParsedOption::NotOurs) {
             if (po == ParsedOption::UsageError)
                 return batch_usage_error(error);
             continue;

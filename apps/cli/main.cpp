@@ -84,9 +84,10 @@ int cmd_check(const std::vector<std::string>& args)
     engine::LoadOptions lo;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (auto po = parse_load_option(args, i, lo); po != ParsedOption::NotOurs) {
+        std::string error;
+        if (auto po = parse_load_option(args, i, lo, error); po != ParsedOption::NotOurs) {
             if (po == ParsedOption::UsageError)
-                return kExitInput;
+                return usage_error("check: " + error);
             continue;
         }
         if (a == "--json")
@@ -123,9 +124,10 @@ int cmd_generate(const std::vector<std::string>& args)
     std::string file;
     engine::LoadOptions lo;
     for (size_t i = 0; i < args.size(); ++i) {
-        if (auto po = parse_load_option(args, i, lo); po != ParsedOption::NotOurs) {
+        std::string error;
+        if (auto po = parse_load_option(args, i, lo, error); po != ParsedOption::NotOurs) {
             if (po == ParsedOption::UsageError)
-                return kExitInput;
+                return usage_error("generate: " + error);
             continue;
         }
         if (!args[i].empty() && args[i][0] == '-')
@@ -168,23 +170,9 @@ int cmd_render(const std::vector<std::string>& args)
     cli::ProgressStyle style = cli::ProgressStyle::Auto;
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        if (auto po = parse_load_option(args, i, req.load); po != ParsedOption::NotOurs) {
-            if (po == ParsedOption::UsageError)
-                return kExitInput;
-            continue;
-        }
         std::string error;
-        if (auto po = cli::parse_encode_option(args, i, req.settings, error); po != ParsedOption::NotOurs) {
-            if (po == ParsedOption::UsageError)
-                return usage_error("render: " + error);
-            continue;
-        }
-        if (auto po = cli::parse_cache_option(args, i, eo, error); po != ParsedOption::NotOurs) {
-            if (po == ParsedOption::UsageError)
-                return usage_error("render: " + error);
-            continue;
-        }
-        if (auto po = cli::parse_progress_option(args, i, style, error); po != ParsedOption::NotOurs) {
+        if (auto po = cli::parse_render_option(args, i, {req.load, req.settings, eo, style}, error);
+            po != ParsedOption::NotOurs) {
             if (po == ParsedOption::UsageError)
                 return usage_error("render: " + error);
             continue;

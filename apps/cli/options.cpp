@@ -121,7 +121,8 @@ ParsedOption parse_cache_option(const std::vector<std::string>& args, size_t& i,
     return ParsedOption::Taken;
 }
 
-ParsedOption parse_load_option(const std::vector<std::string>& args, size_t& i, engine::LoadOptions& o)
+ParsedOption parse_load_option(const std::vector<std::string>& args, size_t& i, engine::LoadOptions& o,
+                               std::string& error)
 {
     const std::string& a = args[i];
     if (a == "--offline" || a == "--strict") {
@@ -131,7 +132,7 @@ ParsedOption parse_load_option(const std::vector<std::string>& args, size_t& i, 
     if (a != "--library" && a != "--seed")
         return ParsedOption::NotOurs;
     if (i + 1 >= args.size()) {
-        usage_error(a == "--library" ? "--library needs a folder, e.g. --library media/" : "--seed needs a number, e.g. --seed 2");
+        error = a == "--library" ? "--library needs a folder, e.g. --library media/" : "--seed needs a number, e.g. --seed 2";
         return ParsedOption::UsageError;
     }
     const std::string& v = args[++i];
@@ -142,11 +143,24 @@ ParsedOption parse_load_option(const std::vector<std::string>& args, size_t& i, 
     char* end = nullptr;
     unsigned long long n = std::strtoull(v.c_str(), &end, 10);
     if (v.empty() || *end || v[0] == '-') {
-        usage_error("--seed needs a whole number, e.g. --seed 2");
+        error = "--seed needs a whole number, e.g. --seed 2";
         return ParsedOption::UsageError;
     }
     o.seed = n;
     return ParsedOption::Taken;
+}
+
+ParsedOption parse_render_option(const std::vector<std::string>& args, size_t& i, const RenderOptionTargets& to,
+                                 std::string& error)
+{
+    ParsedOption po = parse_load_option(args, i, to.load, error);
+    if (po == ParsedOption::NotOurs)
+        po = parse_encode_option(args, i, to.settings, error);
+    if (po == ParsedOption::NotOurs)
+        po = parse_cache_option(args, i, to.engine, error);
+    if (po == ParsedOption::NotOurs)
+        po = parse_progress_option(args, i, to.progress, error);
+    return po;
 }
 
 ParsedOption parse_progress_option(const std::vector<std::string>& args, size_t& i, ProgressStyle& style,

@@ -18,12 +18,14 @@ void print_diagnostics(const core::Diagnostics& diag);
 
 enum class ParsedOption { NotOurs, Taken, UsageError };
 
-// --library/--seed/--offline/--strict at args[i] (advancing i past a value it takes).
-// UsageError: the problem was printed; exit with usage_error's code (2).
-ParsedOption parse_load_option(const std::vector<std::string>& args, size_t& i, engine::LoadOptions& o);
+// Each parser looks at args[i] (advancing i past a value it takes). UsageError: `error` says
+// what is wrong; the caller prints it with the command's name.
 
-// --crf, --preset, --bitrate, --subtitles (render and batch). UsageError: `error` says what is
-// wrong; the caller prints it.
+// --library/--seed/--offline/--strict (check, generate, render, batch).
+ParsedOption parse_load_option(const std::vector<std::string>& args, size_t& i, engine::LoadOptions& o,
+                               std::string& error);
+
+// --crf, --preset, --bitrate, --subtitles (render and batch).
 ParsedOption parse_encode_option(const std::vector<std::string>& args, size_t& i, engine::RenderSettings& s,
                                  std::string& error);
 
@@ -35,6 +37,16 @@ ParsedOption parse_cache_option(const std::vector<std::string>& args, size_t& i,
 enum class ProgressStyle { Auto, Bar, Json, None };
 ParsedOption parse_progress_option(const std::vector<std::string>& args, size_t& i, ProgressStyle& style,
                                    std::string& error);
+
+// Everything render and batch both take: the load, encode, cache and progress options.
+struct RenderOptionTargets {
+    engine::LoadOptions& load;
+    engine::RenderSettings& settings;
+    engine::EngineOptions& engine;
+    ProgressStyle& progress;
+};
+ParsedOption parse_render_option(const std::vector<std::string>& args, size_t& i, const RenderOptionTargets& to,
+                                 std::string& error);
 
 // "1:05", "1:02:03"; "--:--" when unknown.
 std::string clock(double seconds);
