@@ -18,20 +18,14 @@ core::Status draw_text(core::Frame& frame, std::string_view text, const TextStyl
         return {};
     const int max_w = std::max(16, (int)(frame.width() * style.max_width));
     // Measure first on a tiny surface, then rasterise into one just big enough.
-    SurfacePtr probe(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1));
-    CairoPtr pcr(cairo_create(probe.get()));
-    std::unique_ptr<PangoLayout, GDeleter> layout(pango_cairo_create_layout(pcr.get()));
-    std::unique_ptr<PangoFontDescription, decltype(&pango_font_description_free)> desc(
-        pango_font_description_from_string(style.font.c_str()), pango_font_description_free);
-    pango_font_description_set_absolute_size(desc.get(), style.size_px * PANGO_SCALE);
-    pango_font_description_set_weight(desc.get(), style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-    pango_layout_set_font_description(layout.get(), desc.get());
-    pango_layout_set_width(layout.get(), max_w * PANGO_SCALE);
-    pango_layout_set_wrap(layout.get(), PANGO_WRAP_WORD_CHAR);
-    pango_layout_set_alignment(layout.get(), PANGO_ALIGN_CENTER);
-    pango_layout_set_text(layout.get(), text.data(), (int)text.size());
+    Measurer probe = make_measurer(style.font, style.size_px, style.bold);
+    PangoLayout* layout = probe.layout.get();
+    pango_layout_set_width(layout, max_w * PANGO_SCALE);
+    pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER);
+    pango_layout_set_text(layout, text.data(), (int)text.size());
     PangoRectangle ink, logical;
-    pango_layout_get_pixel_extents(layout.get(), &ink, &logical);
+    pango_layout_get_pixel_extents(layout, &ink, &logical);
 
     const int pad = (int)std::ceil(style.size_px * 0.2);
     const int sw = max_w + 2 * pad, sh = logical.height + 2 * pad;
@@ -39,19 +33,19 @@ core::Status draw_text(core::Frame& frame, std::string_view text, const TextStyl
     if (cairo_surface_status(surf.get()) != CAIRO_STATUS_SUCCESS)
         return core::make_error(core::ErrorCategory::Internal, "could not allocate a text surface");
     CairoPtr cr(cairo_create(surf.get()));
-    pango_cairo_update_layout(cr.get(), layout.get());
+    pango_cairo_update_layout(cr.get(), layout);
     if (style.shadow > 0) {
         // Soft shadow: a few offset copies at low opacity.
         const double off = std::max(1.0, style.size_px * 0.04);
         for (int i = 1; i <= 3; ++i) {
             cairo_set_source_rgba(cr.get(), 0, 0, 0, style.shadow / 3);
             cairo_move_to(cr.get(), pad + off * i / 2.0, pad + off * i / 2.0);
-            pango_cairo_show_layout(cr.get(), layout.get());
+            pango_cairo_show_layout(cr.get(), layout);
         }
     }
     cairo_set_source_rgb(cr.get(), style.color.r / 255.0, style.color.g / 255.0, style.color.b / 255.0);
     cairo_move_to(cr.get(), pad, pad);
-    pango_cairo_show_layout(cr.get(), layout.get());
+    pango_cairo_show_layout(cr.get(), layout);
     cairo_surface_flush(surf.get());
 
     int ox = (frame.width() - sw) / 2;
