@@ -1,10 +1,5 @@
 // TTS layer: espeak-ng synthesis and timings, the command and HTTP adapters, WAV I/O, the cache.
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -16,6 +11,7 @@
 
 #include "audio/tts.h"
 #include "audio/wav.h"
+#include "http_stub.h"
 
 using namespace sw::audio;
 namespace fs = std::filesystem;
@@ -204,79 +200,6 @@ TEST(CommandEngine, TimesOut)
     EXPECT_LT(took, 3.0);
 }
 
-namespace {
-
-// A one-request HTTP server on 127.0.0.1 (loopback only) that records what it received.
-class OneShotServer {
-public:
-    OneShotServer(int status, std::string body, std::string content_type)
-    {
-        m_listen = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        a.sin_port = 0;
-        EXPECT_EQ(::bind(m_listen, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-        EXPECT_EQ(::listen(m_listen, 1), 0);
-        socklen_t len = sizeof a;
-        ::getsockname(m_listen, reinterpret_cast<sockaddr*>(&a), &len);
-        m_port = ntohs(a.sin_port);
-        m_thread = std::thread([this, status, body = std::move(body), content_type] {
-            int c = ::accept(m_listen, nullptr, nullptr);
-            if (c < 0)
-                return;
-            std::string req;
-            char buf[4096];
-            size_t need = std::string::npos;
-            while (true) {
-                ssize_t n = ::recv(c, buf, sizeof buf, 0);
-                if (n <= 0)
-                    break;
-                req.append(buf, size_t(n));
-                size_t hdr_end = req.find("\r\n\r\n");
-                if (hdr_end != std::string::npos && need == std::string::npos) {
-                    size_t cl = 0;
-                    std::string lower = req.substr(0, hdr_end);
-                    for (auto& ch : lower)
-                        ch = char(std::tolower(ch));
-                    if (auto p = lower.find("content-length:"); p != std::string::npos)
-                        cl = std::stoul(lower.substr(p + 15));
-                    need = hdr_end + 4 + cl;
-                }
-                if (need != std::string::npos && req.size() >= need)
-                    break;
-            }
-            m_request = req;
-            std::string resp = "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Type: " + content_type +
-                               "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" +
-                               body;
-            ::send(c, resp.data(), resp.size(), MSG_NOSIGNAL);
-            ::close(c);
-        });
-    }
-    ~OneShotServer()
-    {
-        ::shutdown(m_listen, SHUT_RDWR);
-        if (m_thread.joinable())
-            m_thread.join();
-        ::close(m_listen);
-    }
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(m_port); }
-    std::string request()
-    {
-        if (m_thread.joinable())
-            m_thread.join();
-        return m_request;
-    }
-
-private:
-    int m_listen = -1;
-    int m_port = 0;
-    std::thread m_thread;
-    std::string m_request;
-};
-
-}  // namespace
 
 TEST(HttpSpeechEngine, PostsOpenAiRequestAndDecodesWav)
 {
@@ -285,18 +208,18 @@ TEST(HttpSpeechEngine, PostsOpenAiRequestAndDecodesWav)
     auto second = tone(24000, 0.4, 330);
     voice.insert(voice.end(), second.begin(), second.end());
     auto wav = encode_wav(voice, 1, 24000, WavSampleFormat::Pcm16);
-    OneShotServer server(200, std::string(wav.begin(), wav.end()), "audio/wav");
-    HttpSpeechEngine engine({server.url(), "sk-test", "m1", "alloy", 10});
+    sw::test::HttpStub server;
+    server.on("POST", "/v1/audio/speech",
+              [&](const sw::test::StubRequest&) { return sw::test::StubResponse::bytes(std::string(wav.begin(), wav.end()), "audio/wav"); });
+    HttpSpeechEngine engine({server.base_url(), "sk-test", "m1", "alloy", 10});
     const std::string text = "你好\"世界\"。Second.";
     auto s = engine.synthesize({text, "nova"});
     ASSERT_TRUE(s) << s.error().to_string();
-    std::string req = server.request();
-    EXPECT_EQ(req.rfind("POST /v1/audio/speech HTTP/1.1\r\n", 0), 0u) << req;
-    EXPECT_NE(req.find("Authorization: Bearer sk-test\r\n"), std::string::npos);
-    EXPECT_NE(req.find("Content-Type: application/json\r\n"), std::string::npos);
-    EXPECT_NE(req.find(R"({"model":"m1","input":"你好\"世界\"。Second.","voice":"nova","response_format":"wav"})"),
-              std::string::npos)
-        << req;
+    auto reqs = server.requests();
+    ASSERT_EQ(reqs.size(), 1u);
+    EXPECT_EQ(reqs[0].header("authorization"), "Bearer sk-test");
+    EXPECT_EQ(reqs[0].header("content-type"), "application/json");
+    EXPECT_EQ(reqs[0].body, R"({"model":"m1","input":"你好\"世界\"。Second.","voice":"nova","response_format":"wav"})");
     EXPECT_NEAR(seconds(*s), 1.2, 0.01);
     ASSERT_EQ(s->sentences.size(), 2u);
     EXPECT_NEAR(double(s->sentences[1].start_sample) / kRate, 0.8, 0.01);
@@ -304,14 +227,17 @@ TEST(HttpSpeechEngine, PostsOpenAiRequestAndDecodesWav)
 
 TEST(HttpSpeechEngine, HttpErrorNamesStatusAndBody)
 {
-    OneShotServer server(401, R"({"error":{"message":"Incorrect API key provided"}})", "application/json");
-    HttpSpeechEngine engine({server.url() + "/v1/", "bad", "m1", "alloy", 10});
+    sw::test::HttpStub server;
+    server.on("POST", "/v1/audio/speech", [](const sw::test::StubRequest&) {
+        return sw::test::StubResponse::json(R"({"error":{"message":"Incorrect API key provided"}})", 401);
+    });
+    HttpSpeechEngine engine({server.base_url() + "/v1/", "bad", "m1", "alloy", 10});
     auto s = engine.synthesize({"hi", "en"});
     ASSERT_FALSE(s);
     EXPECT_NE(s.error().message.find("HTTP 401"), std::string::npos) << s.error().message;
     EXPECT_NE(s.error().message.find("Incorrect API key"), std::string::npos);
     EXPECT_NE(s.error().message.find("SHOTWEAVE_TTS_KEY"), std::string::npos);
-    EXPECT_EQ(server.request().rfind("POST /v1/audio/speech ", 0), 0u);
+    EXPECT_EQ(server.requests_to("/v1/audio/speech").size(), 1u);
 }
 
 TEST(Wav, RoundTrips)

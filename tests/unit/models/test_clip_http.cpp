@@ -8,7 +8,7 @@
 #include <sstream>
 #include <thread>
 
-#include "clip_test_http_stub.h"
+#include "http_stub.h"
 #include "models/clip_adapter.h"
 #include "models/clip_http.h"
 #include "test_support.h"

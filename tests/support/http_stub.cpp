@@ -1,4 +1,4 @@
-#include "clip_test_http_stub.h"
+#include "http_stub.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

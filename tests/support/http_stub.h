@@ -1,6 +1,6 @@
 #pragma once
-// A tiny threaded HTTP/1.1 server on 127.0.0.1 (ephemeral port) for the HTTP clip adapters'
-// tests: routes by method and path (exact or prefix), records every request, and can misbehave
+// A tiny threaded HTTP/1.1 server on 127.0.0.1 (ephemeral port) for tests of HTTP clients (model
+// adapters, TTS engines): routes by method and path (exact or prefix), records every request, and can misbehave
 // on purpose — answer late, close the connection in the middle of a body, stream a huge body.
 // One request per connection ("Connection: close"); request bodies need a Content-Length.
 
