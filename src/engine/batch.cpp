@@ -386,12 +386,10 @@ BatchResult BatchRun::run()
             continue;
         }
         auto out = script::fill_template(m_req.pattern, *w.data, "-o", r.diag);
-        if (out && out->text.find('\n') != std::string::npos) {
+        if (out && out->text.find('\n') != std::string::npos)
             r.diag.error({"-o"}, "the output name of row " + std::to_string(w.data->number) + " has a line break",
                          "use fields without line breaks in -o");
-            out.reset();
-        }
-        if (out)
+        else if (out)
             r.output = out->text;
         auto filled = script::fill_template(m_templ_text, *w.data, m_req.templ.string(), r.diag);
         if (filled) {

@@ -26,6 +26,8 @@ std::vector<core::ReadFile> project_inputs(const timeline::Project& p)
         files.push_back({p.music->path, "the music this script plays" + at(p.music->loc)});
     if (p.logo)
         files.push_back({p.logo->path, "the logo this script shows" + at(p.logo->loc)});
+    if (!p.words_file.empty())
+        files.push_back({p.words_file, "the word list beside the script"});
     fs::path gen = render::generator_config_path(p);
     if (!gen.empty())
         files.push_back({gen, "the generator settings" + at(p.generator_loc)});

@@ -10,6 +10,7 @@
 #include "core/sha256.h"
 #include "render/image_ops.h"
 #include "render/visual_pick.h"
+#include "render/words.h"
 #include "text/logo.h"
 
 extern "C" {
@@ -152,6 +153,9 @@ core::Result<RenderShared> prepare_shared(const timeline::Project& project, cons
     // bytes are the same because media::cpu_profile() fixes the instruction sets x264 uses.)
     sh.encode.threads = 1;
 
+    // Subtitles and titles: line breaks keep the project's names whole (render/words.h).
+    const std::shared_ptr<const lang::Lexicon> words = project_lexicon(project);
+
     // Subtitles: cue layout is decided now; bitmaps are rasterised per segment as cues show.
     if (project.burn_subtitles || options.side_cues) {
         const auto& look = project.subtitle_look;
@@ -174,7 +178,7 @@ core::Result<RenderShared> prepare_shared(const timeline::Project& project, cons
         if (look.position == timeline::SubtitlePosition::Percent)
             style.percent = look.percent;
         sh.subtitle_style = style;
-        sh.cues = build_cues(project, plan, options.voice, *sh.subtitle_style, ctx.width, ctx.height);
+        sh.cues = build_cues(project, plan, options.voice, *sh.subtitle_style, ctx.width, ctx.height, words.get());
         if (options.side_cues)
             sh.side_cues = sh.cues;
         if (!project.burn_subtitles)
@@ -190,6 +194,10 @@ core::Result<RenderShared> prepare_shared(const timeline::Project& project, cons
     sh.title_style.max_lines = 3;
     sh.title_style.shadow = 0.6;
     sh.title_fade = std::max<int64_t>(1, core::us_to_frames(400'000, plan.fps));
+    for (const auto& shot : project.shots) {
+        const std::string& title = title_text(shot);
+        sh.titles.push_back(title.empty() ? std::string() : lay_out_title(title, sh.title_style, ctx.width, ctx.height, words.get()));
+    }
 
     // The logo: prepared once, blended into every frame.
     if (project.logo) {
@@ -246,7 +254,7 @@ core::Result<std::string> segment_material(const RenderShared& sh, const Segment
     if (any_cue)
         o << "subtitle-style " << style_material(*sh.subtitle_style) << "\n";
     const auto& shot = project.shots[(size_t)seg.shot];
-    const std::string& title = title_text(shot);
+    const std::string& title = sh.titles[(size_t)seg.shot];
     const auto [a, b] = title_window(plan.shots[(size_t)seg.shot]);
     if (!title.empty() && a < e && b > s) {
         o << "title " << quoted(title) << " window=" << (a - s) << "-" << (b - s)
@@ -306,7 +314,7 @@ core::Status render_segment(const RenderShared& sh, const Segment& seg, const st
     int64_t cue_end = -1;
 
     // The title of the shot whose own part this segment is in (a transition never shows one).
-    const std::string& title = title_text(shot);
+    const std::string& title = sh.titles[(size_t)seg.shot];
     const auto [ta, tb] = title_window(plan.shots[(size_t)seg.shot]);
     std::optional<text::CueBitmap> title_bitmap;
     if (!title.empty() && ta < e && tb > s) {

@@ -39,6 +39,7 @@ struct RenderShared {
     std::vector<TimedCue> side_cues;                      // for the .srt/.ass side files
     std::optional<text::SubtitleStyle> subtitle_style;    // set when cues were built
     text::SubtitleStyle title_style;
+    std::vector<std::string> titles;  // per shot: its title's lines joined with '\n' ("" = none)
     int64_t title_fade = 1;  // frames of a title's entrance (and exit)
     std::optional<text::CueBitmap> logo;
     media::EncodeSettings encode;  // segment encoding: size, rate, preset, quality; x264 threads = 1

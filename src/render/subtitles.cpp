@@ -9,25 +9,33 @@ namespace sw::render {
 
 namespace {
 
-// Cue texts for one sentence, each fitting the subtitle area.
-std::vector<std::string> fit(const std::string& sentence, const text::TextMeasure& measure, double max_w, int max_lines)
+// Cue texts for one sentence, each fitting the subtitle area, their lines joined with '\n'.
+std::vector<std::string> fit(const std::string& sentence, const text::TextMeasure& measure, double max_w, int max_lines,
+                             const lang::Lexicon* words)
 {
     std::string t(core::trim(sentence));
     if (t.empty())
         return {};
-    return text::split_cues(t, measure, max_w, max_lines);
+    std::vector<std::string> cues = text::split_cues(t, measure, max_w, max_lines, words);
+    for (auto& c : cues)
+        c = core::join(text::break_lines(c, measure, max_w, words), "\n");
+    return cues;
 }
 
 // Splits [start, end) among `parts` in proportion to their length in characters.
 void spread(std::vector<TimedCue>& out, const std::vector<std::string>& parts, int64_t start, int64_t end, int shot)
 {
+    // Line breaks are layout, not reading time.
+    auto length = [](const std::string& p) {
+        return std::max<size_t>(1, core::utf8_length(p) - size_t(std::count(p.begin(), p.end(), '\n')));
+    };
     size_t total = 0;
     for (auto& p : parts)
-        total += std::max<size_t>(1, core::utf8_length(p));
+        total += length(p);
     int64_t t = start;
     size_t acc = 0;
     for (auto& p : parts) {
-        acc += std::max<size_t>(1, core::utf8_length(p));
+        acc += length(p);
         int64_t e = start + (int64_t)((end - start) * (double)acc / (double)total);
         if (e > t)
             out.push_back({t, e, p, shot});
@@ -38,7 +46,7 @@ void spread(std::vector<TimedCue>& out, const std::vector<std::string>& parts, i
 }  // namespace
 
 std::vector<TimedCue> build_cues(const timeline::Project& project, const timeline::Plan& plan, const VoiceOver* voice,
-                                 const text::SubtitleStyle& style, int width, int height)
+                                 const text::SubtitleStyle& style, int width, int height, const lang::Lexicon* words)
 {
     std::vector<TimedCue> cues;
     text::SubtitleRenderer renderer(width, height, style);
@@ -60,14 +68,14 @@ std::vector<TimedCue> build_cues(const timeline::Project& project, const timelin
                 if (a >= voice_end)
                     break;  // cut off by a fixed duration
                 b = std::min(b, ps.start_frame + ps.frames - ps.out_frames);
-                spread(cues, fit(text.substr(s.text_begin, s.text_end - s.text_begin), measure, max_w, style.max_lines),
+                spread(cues, fit(text.substr(s.text_begin, s.text_end - s.text_begin), measure, max_w, style.max_lines, words),
                        a, std::max(a + 1, b), int(i));
             }
         } else {
             // No voice: the narration is read over the part of the shot between its transitions.
             std::vector<std::string> parts;
             for (auto& line : shot.narration)
-                for (auto& c : fit(line, measure, max_w, style.max_lines))
+                for (auto& c : fit(line, measure, max_w, style.max_lines, words))
                     parts.push_back(c);
             if (!parts.empty())
                 spread(cues, parts, ps.start_frame + ps.in_frames, ps.start_frame + ps.frames - ps.out_frames, int(i));
@@ -78,6 +86,14 @@ std::vector<TimedCue> build_cues(const timeline::Project& project, const timelin
         cues[k].end_frame = std::min(cues[k].end_frame, cues[k + 1].start_frame);
     std::erase_if(cues, [](auto& c) { return c.end_frame <= c.start_frame; });
     return cues;
+}
+
+std::string lay_out_title(const std::string& title, const text::SubtitleStyle& title_style, int width, int height,
+                          const lang::Lexicon* words)
+{
+    text::SubtitleRenderer renderer(width, height, title_style);
+    text::TextMeasure measure(title_style.font, title_style.resolved_size(height), title_style.bold);
+    return core::join(text::break_lines(title, measure, renderer.max_text_width(), words), "\n");
 }
 
 void check_subtitle_glyphs(const timeline::Project& project, core::Diagnostics& diag)

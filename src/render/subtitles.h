@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/diagnostics.h"
+#include "lang/lexicon.h"
 #include "render/voice.h"
 #include "text/subtitle.h"
 #include "timeline/plan.h"
@@ -17,13 +18,19 @@ namespace sw::render {
 struct TimedCue {
     int64_t start_frame = 0;  // first output frame showing it
     int64_t end_frame = 0;    // one past the last
-    std::string text;         // one cue (fits style.max_lines at the output width)
+    std::string text;         // one cue, its lines separated by '\n' (fits style.max_lines at the output width)
     int shot = 0;
 };
 
-// Every cue of the video, in time order, never overlapping.
+// Every cue of the video, in time order, never overlapping, its lines broken with the terms of
+// `words` kept whole (the line breaks are part of the cue, so they reach the segment keys and
+// the .srt/.ass side files).
 std::vector<TimedCue> build_cues(const timeline::Project& project, const timeline::Plan& plan, const VoiceOver* voice,
-                                 const text::SubtitleStyle& style, int width, int height);
+                                 const text::SubtitleStyle& style, int width, int height, const lang::Lexicon* words);
+
+// A title's lines for the title style, joined with '\n' (terms of `words` kept whole).
+std::string lay_out_title(const std::string& title, const text::SubtitleStyle& title_style, int width, int height,
+                          const lang::Lexicon* words);
 
 // Reports narration characters no installed font can draw (they would show as boxes).
 void check_subtitle_glyphs(const timeline::Project& project, core::Diagnostics& diag);

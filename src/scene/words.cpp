@@ -8,6 +8,8 @@
 #include <cstring>
 
 #include "core/hash.h"
+#include "core/text_util.h"
+#include "lang/words.h"
 #include "scene/noise.h"
 #include "scene/scene.h"
 
@@ -341,6 +343,88 @@ const Entry kEntries[] = {
 };
 // clang-format on
 
+// A one-character trigger names its thing as a word of its own or inside a word that keeps the
+// meaning (雪山, 洱海, 明月); in these words it means something else (三月 is March, 上海 a city,
+// 星期 a week). `after_numeral`: after a number it counts (三月, 五星级, 三天两夜) rather than names.
+struct OtherMeanings {
+    const char* trigger;
+    bool after_numeral;
+    const char* words;  // space-separated
+};
+constexpr OtherMeanings kOtherMeanings[] = {
+    {"晴", false, "晴纶"},
+    {"夜", true, "夜宵 夜店 熬夜 过夜 夜班 半夜三更"},
+    {"星", true, "星期 明星 星级 星巴克 卫星 星座 零星 寿星 救星 球星 歌星 影星 童星 新星 巨星 火星"},
+    {"月", true, "岁月 月份 每月 本月 上月 下月 个月 月底 月初 月中 月末 月薪 月票 月饼 月季 蜜月 满月 年月 日月 月度 月报 月子 月经 正月 腊月"},
+    {"云", false, "云南 云吞 云计算 云端 云盘 云存储 人云亦云"},
+    {"山", false, "山东 山西 山寨 山药 山楂 江山 靠山"},
+    {"海", false, "上海 海报 海拔 海关 海鲜 海淘 海南 海量 海绵 海选 人海 海外"},
+    {"湖", false, "湖南 湖北 江湖"},
+    {"江", false, "江苏 江西 浙江 江湖 江南 黑龙江"},
+    {"河", false, "河南 河北 河豚"},
+    {"树", false, "树立 建树"},
+    {"林", false, "林业 吉林 少林 园林 武林"},
+    {"松", false, "放松 轻松 宽松 松弛 松鼠 松露 松饼 蓬松 松散 肉松 稀松"},
+    {"冰", false, "冰箱 冰淇淋 冰激凌 冰棍 冰糖 冰柜 冰沙 冰美式 冰块 冰袋 冰点"},
+    {"街", false, "街舞 逛街"},
+    {"雪", false, "雪碧 雪糕 雪茄 雪梨 雪中送炭"},
+    {"雨", false, "雨伞 雨衣 雨刷"},
+    {"雾", false, "雾化"},
+    {"花", false, "花钱 花费 花椒 花生 花销 花样 花招 花哨 花卷 花甲 花呗 眼花 烟花 天花板 棉花 花菜"},
+    {"灯", false, "灯泡 灯具 红绿灯 灯管 台灯"},
+    {"春", false, "春节 春卷 青春 春联 春运 春晚"},
+    {"夏", false, "华夏 夏令营"},
+    {"秋", false, "秋千 千秋 秋裤"},
+    {"冬", false, "冬瓜 冬笋"},
+    {"枫", false, ""},
+    {"慢", false, "慢性 傲慢 怠慢 慢跑"},
+};
+
+std::vector<std::string> split_words(const char* s);
+
+bool is_numeral(char32_t c)
+{
+    static constexpr std::u32string_view set = U"0123456789０１２３４５６７８９一二三四五六七八九十两几百千〇零半";
+    return set.find(c) != std::u32string_view::npos;
+}
+
+// Whether a one-character trigger at [at, at + n) of `d` names its thing there (see above).
+bool names_its_thing(std::string_view d, size_t at, size_t n, const std::vector<lang::Span>& words,
+                     const std::vector<bool>& boundaries)
+{
+    const OtherMeanings* other = nullptr;
+    for (const auto& o : kOtherMeanings)
+        if (d.substr(at, n) == o.trigger)
+            other = &o;
+    if (!other)
+        return true;
+    if (other->after_numeral && at > 0) {
+        size_t k = at - 1;
+        while (k > 0 && ((unsigned char)d[k] & 0xC0) == 0x80)
+            --k;
+        const std::u32string before = core::utf8_decode(d.substr(k, at - k));
+        // 个 in 三个月; 多 in 五年多月 is rare enough to leave.
+        if (!before.empty() && (is_numeral(before[0]) || before[0] == U'个'))
+            return false;
+    }
+    // One of the other meanings is written over this very character, and it is a word there:
+    // each of its edges is a word boundary (ICU's segmentation) or lies inside the word around
+    // the character. So 上海 and 雪碧 (雪|碧 to ICU) count, and so does 冰棍 in 马迭尔冰棍, while
+    // 登上|海边 keeps its sea.
+    lang::Span around{at, at + n};
+    for (const lang::Span& w : words)
+        if (w.begin <= at && at + n <= w.end)
+            around = w;
+    auto edge_ok = [&](size_t e) { return boundaries[e] || (e > around.begin && e < around.end); };
+    for (const auto& x : split_words(other->words)) {
+        const size_t from = at + n > x.size() ? at + n - x.size() : 0;
+        for (size_t p = d.find(x, from); p != std::string_view::npos && p <= at; p = d.find(x, p + 1))
+            if (p + x.size() >= at + n && edge_ok(p) && edge_ok(p + x.size()))
+                return false;
+    }
+    return true;
+}
+
 using detail::mix64;
 
 bool is_ascii_entry(const char* w)
@@ -440,10 +524,15 @@ SceneSpec parse_scene(std::string_view d, uint64_t seed)
     std::stable_sort(zh.begin(), zh.end(),
                      [](const Entry* a, const Entry* b) { return std::strlen(a->word) > std::strlen(b->word); });
     std::vector<char> used(d.size(), 0);
+    const std::vector<lang::Span> words = lang::words(d);
+    const std::vector<bool> boundaries = lang::word_boundaries(d);
     for (const Entry* e : zh) {
         const size_t n = std::strlen(e->word);
+        const bool one_character = core::utf8_length(e->word) == 1;
         for (size_t at = d.find(e->word); at != std::string_view::npos; at = d.find(e->word, at + 1)) {
             if (std::any_of(used.begin() + at, used.begin() + at + n, [](char c) { return c != 0; }))
+                continue;
+            if (one_character && !names_its_thing(d, at, n, words, boundaries))
                 continue;
             std::fill(used.begin() + at, used.begin() + at + n, 1);
             matches.push_back({at, at + n, e});

@@ -147,6 +147,11 @@ inline constexpr Key kKeys[] = {
      .range = range(0, kUnbounded),
      .description = "another pick among near-equal library matches, another variation of built-in scenes",
      .md_example = "1", .json_example = "1"},
+    {.md = "words", .md_where = Project, .json = "words", .json_where = Project, .type = Type::List,
+     .description = "names and terms that subtitle and title lines never split (2–16 characters each; "
+                    "md: separated by commas; json: an array), added to words.txt beside the script and the "
+                    "shipped list of place names and dishes",
+     .md_example = "圣索菲亚大教堂, 鲜花饼", .json_example = "[\"圣索菲亚大教堂\", \"鲜花饼\"]", .zh = "词表 专有词"},
     {.md = "generator", .md_where = Project, .json = "generator", .json_where = Project, .type = Type::Path,
      .description = "a .toml file with a [generator] table: the text-to-video model", .md_example = "models/wan.toml",
      .json_example = "\"models/wan.toml\""},

@@ -664,6 +664,27 @@ private:
             m_project.generator_loc = val_loc("/generator");
             check_media_file(*g, m_project.generator_file, m_project.generator_loc, m_diag);
         }
+        if (auto it = root.find("words"); it != root.end()) {
+            m_project.words_loc = val_loc("/words");
+            if (!it->is_array()) {
+                m_diag.error(m_project.words_loc, "\"words\" must be an array of names",
+                             "e.g. \"words\": [\"圣索菲亚大教堂\", \"鲜花饼\"]");
+            } else {
+                for (size_t k = 0; k < it->size(); ++k) {
+                    const std::string ptr = "/words/" + std::to_string(k);
+                    const json& w = (*it)[k];
+                    if (!w.is_string()) {
+                        m_diag.error(val_loc(ptr), "each of \"words\" must be a string", "e.g. \"鲜花饼\"");
+                        continue;
+                    }
+                    std::string t(core::trim(w.get<std::string>()));
+                    if (auto problem = word_entry_problem(t))
+                        m_diag.warning(val_loc(ptr), problem->message + "; left out", problem->hint);
+                    else
+                        m_project.words.push_back(std::move(t));
+                }
+            }
+        }
         if (auto it = root.find("seed"); it != root.end()) {
             m_project.seed_loc = val_loc("/seed");
             if (it->is_number_unsigned())

@@ -440,6 +440,10 @@ private:
                                  "name a TOML file with a [generator] table (see docs/generators.md)");
                 else
                     check_media_file(file, m_project.generator_file, val.at(0), m_diag);
+            } else if (key == "words") {
+                m_project.words_loc = val.at(0);
+                for (auto& w : read_word_list(val, m_diag))
+                    m_project.words.push_back(std::move(w));
             } else if (key == "seed") {
                 m_project.seed_loc = val.at(0);
                 char* end = nullptr;

@@ -6,8 +6,10 @@
 #include <system_error>
 
 #include "core/encoding.h"
+#include "core/file.h"
 #include "core/text_util.h"
 #include "script/readers.h"
+#include "script/values.h"
 
 namespace sw::script {
 
@@ -92,6 +94,47 @@ void check_limits(timeline::Project& p, const std::string& file, core::Diagnosti
 
 }  // namespace
 
+namespace {
+
+// words.txt beside the script: names and terms kept whole, one or more per line (separated as in
+// `words:`), `#` starts a comment. Same warnings as `words:`, at the file's own lines.
+void read_words_file(timeline::Project& project, core::Diagnostics& diag)
+{
+    const fs::path path = project.base_dir / "words.txt";
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec))
+        return;
+    std::optional<std::string> raw = core::read_file(path);
+    if (!raw) {
+        diag.warning({path.string(), 0, 0}, "the word list could not be read; line breaks go on without it",
+                     "check the file's permissions");
+        return;
+    }
+    core::DecodedText decoded = core::decode_text(*raw);
+    if (decoded.converted())
+        diag.warning({path.string(), 1, 1}, core::converted_note(decoded, "the word list"), "save it as UTF-8");
+    project.words_file = path;
+    std::string_view text = decoded.text;
+    int line = 0;
+    for (size_t start = 0; start <= text.size();) {
+        size_t nl = text.find('\n', start);
+        if (nl == std::string_view::npos)
+            nl = text.size();
+        std::string_view l = text.substr(start, nl - start);
+        ++line;
+        if (size_t hash = l.find('#'); hash != std::string_view::npos)
+            l = l.substr(0, hash);
+        if (!l.empty() && l.back() == '\r')
+            l.remove_suffix(1);
+        Span span{{path.string(), line, 1}, l};
+        for (auto& w : read_word_list(span, diag))
+            project.words.push_back(std::move(w));
+        start = nl + 1;
+    }
+}
+
+}  // namespace
+
 core::Result<timeline::Project> read_script_text(std::string_view text_in, std::string_view file_name, Format format,
                                                  const fs::path& base_dir, core::Diagnostics& diag)
 {
@@ -118,8 +161,10 @@ core::Result<timeline::Project> read_script_text(std::string_view text_in, std::
     core::Result<timeline::Project> project = format == Format::Json
                                                 ? detail::read_json(text, file, base_dir, diag)
                                                 : detail::read_markdown(text, file, base_dir, format == Format::Article, diag);
-    if (project)
+    if (project) {
         check_limits(*project, file, diag);
+        read_words_file(*project, diag);
+    }
     return project;
 }
 

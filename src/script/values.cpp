@@ -9,6 +9,7 @@
 
 #include "core/text_util.h"
 #include "effects/transition.h"
+#include "lang/lexicon.h"
 
 namespace sw::script {
 
@@ -561,6 +562,59 @@ bool check_media_file(const std::string& as_written, const fs::path& resolved, c
     }
     diag.error(where, "media file \"" + as_written + "\" not found", hint);
     return false;
+}
+
+std::optional<ValueError> word_entry_problem(std::string_view term)
+{
+    const size_t n = core::utf8_length(term);
+    if (core::find_control_char(term) != std::string_view::npos)
+        return ValueError{"a `words:` entry has a control character", "write names and terms as plain text"};
+    if (n < 2)
+        return ValueError{"\"" + std::string(term) + "\" is one character: a single character is never kept whole",
+                          "list names and terms of 2 to " + std::to_string(lang::Lexicon::kMaxTermCodePoints) +
+                              " characters"};
+    if (n > lang::Lexicon::kMaxTermCodePoints)
+        return ValueError{"\"" + std::string(term) + "\" is longer than " +
+                              std::to_string(lang::Lexicon::kMaxTermCodePoints) +
+                              " characters: a line could never break inside it",
+                          "list the names inside it separately"};
+    return std::nullopt;
+}
+
+std::vector<std::string> read_word_list(const Span& value, core::Diagnostics& diag)
+{
+    std::vector<std::string> out;
+    const std::string_view v = value.text;
+    size_t start = 0;
+    auto take = [&](size_t end) {
+        std::string_view raw = v.substr(start, end - start);
+        std::string_view t = core::trim(raw);
+        if (!t.empty()) {
+            if (auto problem = word_entry_problem(t)) {
+                diag.warning(value.at(start + size_t(t.data() - raw.data())), problem->message + "; left out",
+                             problem->hint);
+            } else {
+                out.emplace_back(t);
+            }
+        }
+    };
+    for (size_t i = 0; i < v.size();) {
+        size_t sep = 0;
+        for (std::string_view s : {",", "，", "、", ";", "；"})
+            if (v.substr(i, s.size()) == s) {
+                sep = s.size();
+                break;
+            }
+        if (sep) {
+            take(i);
+            i += sep;
+            start = i;
+        } else {
+            ++i;
+        }
+    }
+    take(v.size());
+    return out;
 }
 
 }  // namespace sw::script

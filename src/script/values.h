@@ -102,6 +102,13 @@ std::optional<timeline::LogoCorner> parse_logo_corner(std::string_view word);
 // "bottom", "center", "top" (a percentage is the caller's: it carries a number).
 std::optional<timeline::SubtitlePosition> parse_subtitle_position(std::string_view word);
 
+// Why `term` cannot be a `words:` entry (lang::Lexicon keeps 2 to 16 characters whole); nullopt
+// when it can.
+std::optional<ValueError> word_entry_problem(std::string_view term);
+// A Markdown `words:` value: entries separated by commas (, ， 、 ; ；), trimmed. An entry that
+// cannot be kept whole is a warning at its column and is left out.
+std::vector<std::string> read_word_list(const Span& value, core::Diagnostics& diag);
+
 // Checks a media path (resolved against `base_dir` unless absolute): exists, is a regular file.
 // On failure reports at `where` with a hint naming the folder searched and, when a file there has
 // a similar name, "did you mean".

@@ -5,8 +5,8 @@
 #include <limits>
 
 #include "core/text_util.h"
+#include "lang/words.h"
 #include "text/pango_raii.h"
-#include "text/words.h"
 
 namespace sw::text {
 
@@ -118,17 +118,31 @@ char32_t cp_before(std::string_view s, size_t i)
 // forms differ between Unicode versions; applying the table ourselves makes the rule exact.
 // Between two Chinese characters UAX #14 allows a break anywhere; we also require a word
 // boundary (ICU's dictionary segmentation), so a line never ends inside a word like 世界.
-std::vector<size_t> allowed_breaks(std::string_view p, const TextMeasure& m)
+// A term of `protect` is never broken (whatever the script), unless it alone is wider than
+// `max_w`: then its ordinary breaks stay allowed.
+std::vector<size_t> allowed_breaks(std::string_view p, const TextMeasure& m, const lang::Lexicon* protect, double max_w)
 {
     std::vector<bool> opp = m.break_opportunities(p);
-    std::vector<bool> words = word_boundaries(p);
+    std::vector<bool> words = lang::word_boundaries(p);
+    std::vector<bool> inside(p.size() + 1, false);
+    if (protect) {
+        std::vector<lang::Span> terms = protect->find_all(p);
+        if (!terms.empty()) {
+            std::vector<double> pos = m.positions(p);
+            for (const lang::Span& t : terms)
+                if (pos[t.end] - pos[t.begin] <= max_w + 0.01) {
+                    words[t.begin] = words[t.end] = true;  // its edges are word edges
+                    std::fill(inside.begin() + std::ptrdiff_t(t.begin) + 1, inside.begin() + std::ptrdiff_t(t.end), true);
+                }
+        }
+    }
     std::vector<size_t> out;
     for (size_t b = 1; b < p.size(); ++b) {
-        if (!opp[b])
+        if (!opp[b] || inside[b])
             continue;
         if (is_no_line_start(cp_at(p, b)))
             continue;
-        if (!words[b] && is_cjk_word_char(cp_at(p, b)) && is_cjk_word_char(cp_before(p, b)))
+        if (!words[b] && lang::is_cjk_word_char(cp_at(p, b)) && lang::is_cjk_word_char(cp_before(p, b)))
             continue;
         // The last visible character of the previous line (spaces at a break vanish).
         size_t e = b;
@@ -163,7 +177,8 @@ Span trim_span(std::string_view p, size_t a, size_t b)
 
 bool is_clause_end(char32_t c);
 
-std::vector<std::string> break_paragraph(std::string_view p, const TextMeasure& m, double max_w)
+std::vector<std::string> break_paragraph(std::string_view p, const TextMeasure& m, double max_w,
+                                         const lang::Lexicon* protect)
 {
     {
         Span t = trim_span(p, 0, p.size());
@@ -172,8 +187,11 @@ std::vector<std::string> break_paragraph(std::string_view p, const TextMeasure& 
     if (p.empty())
         return {};
     std::vector<double> pos = m.positions(p);
+    // Text without Han or kana breaks at spaces anyway: a bonus for spaces would change nothing.
+    const std::u32string cps = core::utf8_decode(p);
+    const bool cjk_free = std::none_of(cps.begin(), cps.end(), lang::is_cjk_word_char);
     std::vector<size_t> cand{0};
-    for (size_t b : allowed_breaks(p, m))
+    for (size_t b : allowed_breaks(p, m, protect, max_w))
         cand.push_back(b);
     cand.push_back(p.size());
     const size_t n = cand.size();
@@ -198,9 +216,12 @@ std::vector<std::string> break_paragraph(std::string_view p, const TextMeasure& 
         }
     const int lines = cnt[n - 1];
     // Breaking right after a comma or other clause punctuation reads better than splitting a
-    // phrase ("夜幕降临，| 冰雪大世界…" rather than "…冰雪大世 | 界…"): such a break earns a bonus
-    // worth a moderate imbalance (about a fifth of the line width either way).
+    // phrase ("夜幕降临，| 冰雪大世界…" rather than "…冰雪大世 | 界…"), and so does breaking at a
+    // space the writer typed between Chinese words ("哈尔滨 | 期待你的到来"): such a break earns a
+    // bonus worth a moderate imbalance (about a fifth of the line width either way).
     auto after_clause = [&](size_t j) {
+        if (cand[j] > 0 && is_space(p[cand[j] - 1]) && !cjk_free)
+            return true;
         Span s = trim_span(p, 0, cand[j]);
         if (s.end == 0)
             return false;
@@ -256,7 +277,8 @@ std::string trimmed(std::string_view s)
 
 }  // namespace
 
-std::vector<std::string> break_lines(std::string_view text, const TextMeasure& measure, double max_width_px)
+std::vector<std::string> break_lines(std::string_view text, const TextMeasure& measure, double max_width_px,
+                                     const lang::Lexicon* protect)
 {
     std::vector<std::string> out;
     size_t start = 0;
@@ -264,7 +286,7 @@ std::vector<std::string> break_lines(std::string_view text, const TextMeasure& m
         size_t nl = text.find('\n', start);
         if (nl == std::string_view::npos)
             nl = text.size();
-        for (auto& l : break_paragraph(text.substr(start, nl - start), measure, max_width_px))
+        for (auto& l : break_paragraph(text.substr(start, nl - start), measure, max_width_px, protect))
             out.push_back(std::move(l));
         start = nl + 1;
     }
@@ -272,12 +294,12 @@ std::vector<std::string> break_lines(std::string_view text, const TextMeasure& m
 }
 
 std::vector<std::string> split_cues(std::string_view sentence, const TextMeasure& measure, double max_width_px,
-                                    int max_lines)
+                                    int max_lines, const lang::Lexicon* protect)
 {
     std::string whole = trimmed(sentence);
     std::string_view s = whole;
     auto fits = [&](std::string_view piece) {
-        return (int)break_lines(piece, measure, max_width_px).size() <= std::max(1, max_lines);
+        return (int)break_lines(piece, measure, max_width_px, protect).size() <= std::max(1, max_lines);
     };
     if (s.empty())
         return {};
@@ -285,7 +307,7 @@ std::vector<std::string> split_cues(std::string_view sentence, const TextMeasure
         return {whole};
     // Split points, in byte offsets of `s`: after clause punctuation (preferred) and at any
     // allowed line break (fallback).
-    std::vector<size_t> clause, any = allowed_breaks(s, measure);
+    std::vector<size_t> clause, any = allowed_breaks(s, measure, protect, max_width_px);
     for (size_t b : any) {
         size_t e = b;
         while (e > 0 && is_space(s[e - 1]))

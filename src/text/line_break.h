@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "lang/lexicon.h"
+
 namespace sw::text {
 
 // Measures text with one font through Pango (the same shaping the renderer draws with).
@@ -48,12 +50,15 @@ bool is_no_line_end(char32_t c);
 // `max_width_px`, then balances those lines (two similar lines rather than one full line and a
 // stub). A single English word wider than the limit stays whole on its own line (it is never
 // split); callers that need a hard limit shrink the font. Leading/trailing spaces are dropped.
-std::vector<std::string> break_lines(std::string_view text, const TextMeasure& measure, double max_width_px);
+// A term of `protect` stays on one line unless it alone is wider than a line; a space typed
+// between Chinese words is a preferred break.
+std::vector<std::string> break_lines(std::string_view text, const TextMeasure& measure, double max_width_px,
+                                     const lang::Lexicon* protect = nullptr);
 
 // Splits a narration sentence into cue texts that each fit in `max_lines` lines of
 // `max_width_px`, preferring clause punctuation (，、；：, ; :) and sentence ends as split points,
 // and otherwise ordinary line-break opportunities. A sentence that fits is returned whole.
 std::vector<std::string> split_cues(std::string_view sentence, const TextMeasure& measure, double max_width_px,
-                                    int max_lines);
+                                    int max_lines, const lang::Lexicon* protect = nullptr);
 
 }  // namespace sw::text

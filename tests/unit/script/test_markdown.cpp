@@ -368,3 +368,23 @@ TEST(Encoding, NonUtf8IsAnErrorAtItsPosition)
     // The text handed on is valid UTF-8 (U+FFFD in place of the bad bytes).
     EXPECT_EQ(p.shots[0].narration[0].substr(0, 5), "ab\xEF\xBF\xBD");
 }
+
+TEST(FrontMatter, WordsListAndWordsFileBesideTheScript)
+{
+    swtest::TempDir t;
+    t.write("words.txt", "# this client's names\n苍洱人家, 雪绒花奶茶\n花\n\n鲜花饼 # a dish\n");
+    core::Diagnostics d;
+    auto p = read_md("---\nwords: 圣索菲亚大教堂，山茶小筑、月, 一二三四五六七八九十一二三四五六七\n---\n# A\nx\n", d, t.path());
+    EXPECT_EQ(p.words, (std::vector<std::string>{"圣索菲亚大教堂", "山茶小筑", "苍洱人家", "雪绒花奶茶", "鲜花饼"}));
+    EXPECT_EQ(p.words_file, t.path() / "words.txt");
+    // One character and seventeen: warnings at their columns (script and word list), left out.
+    EXPECT_EQ(d.error_count(), 0u) << d.to_string();
+    std::string where;
+    for (auto& i : d.items())
+        where += std::filesystem::path(i.where.file).filename().string() + ":" + std::to_string(i.where.line) + ":" +
+                 std::to_string(i.where.col) + " ";
+    EXPECT_EQ(where, "s.md:2:21 s.md:2:24 words.txt:3:1 ") << d.to_string();
+    ASSERT_EQ(d.items().size(), 3u);
+    EXPECT_NE(d.items()[0].message.find("one character"), std::string::npos) << d.items()[0].message;
+    EXPECT_NE(d.items()[1].message.find("longer than 16"), std::string::npos) << d.items()[1].message;
+}

@@ -1,12 +1,16 @@
-#include "text/words.h"
+#include "lang/words.h"
 
 #include <unicode/brkiter.h>
+#include <unicode/uchar.h>
 #include <unicode/utext.h>
 
+#include <algorithm>
 #include <memory>
 #include <mutex>
 
-namespace sw::text {
+#include "core/text_util.h"
+
+namespace sw::lang {
 
 bool is_cjk_word_char(char32_t c)
 {
@@ -67,4 +71,32 @@ std::vector<bool> word_boundaries(std::string_view utf8)
     return out;
 }
 
-}  // namespace sw::text
+std::vector<bool> word_boundaries(std::string_view utf8, const Lexicon& protect)
+{
+    std::vector<bool> out = word_boundaries(utf8);
+    // Edges first, then interiors: where two terms overlap, neither is cut.
+    const std::vector<Span> terms = protect.find_all(utf8);
+    for (const Span& t : terms)
+        out[t.begin] = out[t.end] = true;
+    for (const Span& t : terms)
+        std::fill(out.begin() + std::ptrdiff_t(t.begin) + 1, out.begin() + std::ptrdiff_t(t.end), false);
+    return out;
+}
+
+std::vector<Span> words(std::string_view utf8, const Lexicon* protect)
+{
+    const std::vector<bool> b = protect ? word_boundaries(utf8, *protect) : word_boundaries(utf8);
+    std::vector<Span> out;
+    size_t start = 0;
+    for (size_t i = 1; i <= utf8.size(); ++i) {
+        if (!b[i])
+            continue;
+        const std::u32string cps = core::utf8_decode(utf8.substr(start, i - start));
+        if (std::any_of(cps.begin(), cps.end(), [](char32_t c) { return u_isalnum(UChar32(c)) != 0; }))
+            out.push_back({start, i});
+        start = i;
+    }
+    return out;
+}
+
+}  // namespace sw::lang

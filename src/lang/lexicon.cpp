@@ -1,0 +1,146 @@
+#include "lang/lexicon.h"
+
+#include <algorithm>
+
+#include "core/text_util.h"
+#include "lang/words.h"
+
+namespace sw::lang {
+
+namespace {
+
+// Bytes in the UTF-8 sequence that starts with `lead` (1 for a stray continuation byte, so a
+// scan always advances).
+size_t sequence_length(unsigned char lead)
+{
+    return lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+}
+
+char32_t first_code_point(std::string_view s)
+{
+    std::u32string d = core::utf8_decode(s.substr(0, std::min(s.size(), sequence_length((unsigned char)s[0]))));
+    return d.empty() ? 0 : d[0];
+}
+
+std::string lower_ascii(std::string_view s)
+{
+    std::string out(s);
+    for (char& c : out)
+        if (c >= 'A' && c <= 'Z')
+            c = char(c - 'A' + 'a');
+    return out;
+}
+
+// Where a phrase is cut into names: spaces, punctuation (ASCII and CJK) and file-name separators.
+bool is_phrase_separator(char32_t c)
+{
+    if (c < 0x80)
+        return !((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'));
+    static constexpr std::u32string_view cjk = U"，。、；：！？…—·「」『』“”‘’（）《》〈〉【】〔〕～　・";
+    return cjk.find(c) != std::u32string_view::npos;
+}
+
+}  // namespace
+
+bool Lexicon::add(std::string_view term)
+{
+    std::string_view t = core::trim(term);
+    if (t.empty())
+        return false;
+    const std::u32string cps = core::utf8_decode(t);
+    if (cps.size() < 2 || cps.size() > kMaxTermCodePoints)
+        return false;
+    if (core::find_control_char(t) != std::string_view::npos)
+        return false;
+    std::string key = lower_ascii(t);
+    if (!m_terms.insert(key).second)
+        return true;
+    auto& lengths = m_lengths[first_code_point(key)];
+    if (std::find(lengths.begin(), lengths.end(), key.size()) == lengths.end()) {
+        lengths.push_back(key.size());
+        std::sort(lengths.rbegin(), lengths.rend());
+    }
+    return true;
+}
+
+void Lexicon::add_phrases(std::string_view text)
+{
+    const std::u32string cps = core::utf8_decode(text);
+    std::u32string run;
+    auto flush = [&] {
+        const bool named = std::any_of(run.begin(), run.end(), is_cjk_word_char);
+        if (named && run.size() >= 2 && run.size() <= 8) {
+            std::string s;
+            for (char32_t c : run)
+                s += core::utf8_encode(c);
+            add(s);
+        }
+        run.clear();
+    };
+    for (char32_t c : cps) {
+        if (is_phrase_separator(c))
+            flush();
+        else
+            run += c;
+    }
+    flush();
+}
+
+void Lexicon::add_all(const Lexicon& other)
+{
+    for (const auto& t : other.m_terms)
+        add(t);
+}
+
+std::vector<Span> Lexicon::find_all(std::string_view text) const
+{
+    std::vector<Span> out;
+    if (m_terms.empty())
+        return out;
+    const std::string lowered = lower_ascii(text);
+    const std::string_view s = lowered;
+    for (size_t i = 0; i < s.size(); i += sequence_length((unsigned char)s[i])) {
+        auto it = m_lengths.find(first_code_point(s.substr(i)));
+        if (it == m_lengths.end())
+            continue;
+        for (auto len = it->second.rbegin(); len != it->second.rend(); ++len)  // shortest first
+            if (i + *len <= s.size() && m_terms.count(std::string(s.substr(i, *len))))
+                out.push_back({i, i + *len});
+    }
+    return out;
+}
+
+bool Lexicon::contains(std::string_view term) const
+{
+    return m_terms.count(lower_ascii(term)) != 0;
+}
+
+std::vector<Span> Lexicon::find(std::string_view text) const
+{
+    std::vector<Span> out;
+    if (m_terms.empty())
+        return out;
+    const std::string lowered = lower_ascii(text);
+    const std::string_view s = lowered;
+    size_t i = 0;
+    while (i < s.size()) {
+        const size_t step = sequence_length((unsigned char)s[i]);
+        auto it = m_lengths.find(first_code_point(s.substr(i)));
+        size_t taken = 0;
+        if (it != m_lengths.end())
+            for (size_t len : it->second)  // longest first
+                if (i + len <= s.size() && m_terms.count(std::string(s.substr(i, len)))) {
+                    taken = len;
+                    break;
+                }
+        if (taken) {
+            out.push_back({i, i + taken});
+            i += taken;
+        } else {
+            i += step;
+        }
+    }
+    return out;
+}
+
+}  // namespace sw::lang

@@ -1,0 +1,15 @@
+#pragma once
+// The words a project's subtitles and titles keep whole: the shipped list of place names and
+// dishes, the script's `words:` and words.txt, and the names the script itself uses — shot names,
+// titles, visual descriptions, the file names and matched terms of library picks.
+
+#include <memory>
+
+#include "lang/lexicon.h"
+#include "timeline/project.h"
+
+namespace sw::render {
+
+std::shared_ptr<const lang::Lexicon> project_lexicon(const timeline::Project& project);
+
+}  // namespace sw::render
