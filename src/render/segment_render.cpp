@@ -82,12 +82,6 @@ std::string style_material(const text::SubtitleStyle& s)
     return o.str();
 }
 
-// The text a shot's title shows (cards without a title show the shot's name).
-const std::string& title_text(const timeline::Shot& shot)
-{
-    return shot.title.empty() && shot.visual.kind == timeline::VisualKind::Card ? shot.name : shot.title;
-}
-
 // Frames of the shot's own part, where its title shows: [a, b) on the output timeline.
 std::pair<int64_t, int64_t> title_window(const timeline::PlannedShot& ps)
 {
@@ -246,7 +240,7 @@ core::Result<std::string> segment_material(const RenderShared& sh, const Segment
     if (any_cue)
         o << "subtitle-style " << style_material(*sh.subtitle_style) << "\n";
     const auto& shot = project.shots[(size_t)seg.shot];
-    const std::string& title = title_text(shot);
+    const std::string& title = shown_title(shot);
     const auto [a, b] = title_window(plan.shots[(size_t)seg.shot]);
     if (!title.empty() && a < e && b > s) {
         o << "title " << quoted(title) << " window=" << (a - s) << "-" << (b - s)
@@ -306,7 +300,7 @@ core::Status render_segment(const RenderShared& sh, const Segment& seg, const st
     int64_t cue_end = -1;
 
     // The title of the shot whose own part this segment is in (a transition never shows one).
-    const std::string& title = title_text(shot);
+    const std::string& title = shown_title(shot);
     const auto [ta, tb] = title_window(plan.shots[(size_t)seg.shot]);
     std::optional<text::CueBitmap> title_bitmap;
     if (!title.empty() && ta < e && tb > s) {
