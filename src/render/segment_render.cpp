@@ -234,8 +234,9 @@ core::Result<std::string> segment_material(const RenderShared& sh, const Segment
         if (c.end_frame <= s || c.start_frame >= e)
             continue;
         any_cue = true;
+        // The text as drawn: a character left out for want of a font is drawn once one is installed.
         o << "cue " << std::max<int64_t>(0, c.start_frame - s) << "-" << std::min(e, c.end_frame) - s << " "
-          << quoted(c.text) << "\n";
+          << quoted(text::without_missing_glyphs(c.text, sh.subtitle_style->font, sh.subtitle_style->bold)) << "\n";
     }
     if (any_cue)
         o << "subtitle-style " << style_material(*sh.subtitle_style) << "\n";
@@ -243,7 +244,7 @@ core::Result<std::string> segment_material(const RenderShared& sh, const Segment
     const std::string& title = shown_title(shot);
     const auto [a, b] = title_window(plan.shots[(size_t)seg.shot]);
     if (!title.empty() && a < e && b > s) {
-        o << "title " << quoted(title) << " window=" << (a - s) << "-" << (b - s)
+        o << "title " << quoted(text::without_missing_glyphs(title, sh.title_style.font, sh.title_style.bold)) << " window=" << (a - s) << "-" << (b - s)
           << " animation=" << (int)shot.title_animation.value_or(project.title_animation) << " fade=" << sh.title_fade
           << " style " << style_material(sh.title_style) << "\n";
     }

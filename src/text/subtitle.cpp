@@ -181,6 +181,19 @@ bool is_emoji(char32_t c)
            u_hasBinaryProperty((UChar32)c, UCHAR_EXTENDED_PICTOGRAPHIC);
 }
 
+std::string blank_emoji(std::string_view text)
+{
+    std::string out(text);
+    for (size_t i = 0; i < out.size();) {
+        const size_t n = std::min(utf8_seq_len((unsigned char)out[i]), out.size() - i);
+        std::u32string d = core::utf8_decode(std::string_view(out).substr(i, n));
+        if (n > 1 && !d.empty() && is_emoji(d[0]))
+            std::fill(out.begin() + (ptrdiff_t)i, out.begin() + (ptrdiff_t)(i + n), ' ');
+        i += n;
+    }
+    return out;
+}
+
 struct SubtitleRenderer::Impl {
     TextMeasure measure;
 };

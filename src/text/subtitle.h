@@ -62,6 +62,9 @@ std::string without_missing_glyphs(std::string_view text, const std::string& fon
 std::string character_name(char32_t c);
 // True for characters that are emoji (those the emoji font would draw).
 bool is_emoji(char32_t c);
+// `text` with each emoji's bytes replaced by spaces, so byte offsets still match the original:
+// what a voice speaks (a TTS engine would read "party popper" aloud in the middle of a sentence).
+std::string blank_emoji(std::string_view text);
 
 class SubtitleRenderer {
 public:

@@ -210,3 +210,21 @@ TEST(VoiceSubtitles, EmojiInColourAndACharacterNoFontHasIsLeftOutWithAWarning)
     ASSERT_EQ(r2.exit_code, 0) << r2.err;
     EXPECT_TRUE(read_file(out) == read_file(again)) << "emoji rendering is deterministic";
 }
+
+TEST(VoiceSubtitles, EmojiAreShownButNotSpoken)
+{
+    // espeak-ng reads 🎉❄️ as "party snowflake" in English: the voice skips them, so the video
+    // (its length set by the speech) is as long as without them.
+    TempDir dir("e2e_emoji_voice");
+    auto length = [&](const std::string& name, const std::string& narration) {
+        write_file(dir / (name + ".md"), "---\nsize: 128x128\nvoice: en\nsubtitles: off\n---\n# a\nvisual: card\n" + narration + "\n");
+        auto out = dir / (name + ".mp4");
+        auto r = run({cli(), "render", (dir / (name + ".md")).string(), "-o", out.string(), "-q", "--no-cache"});
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        auto p = run({"ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", out.string()});
+        return std::stod(p.out);
+    };
+    const double with = length("with", "Welcome back 🎉❄️! See you in the snow 👍🏽.");
+    const double without = length("without", "Welcome back! See you in the snow.");
+    EXPECT_NEAR(with, without, 0.05);
+}

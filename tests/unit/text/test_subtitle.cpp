@@ -94,6 +94,11 @@ TEST(Glyphs, MissingCharactersAreFoundAndLeftOut)
     EXPECT_TRUE(is_emoji(U'\u2744'));
     EXPECT_FALSE(is_emoji(U'1'));
     EXPECT_FALSE(is_emoji(U'中'));
+    // What the voice speaks: emoji blanked byte for byte (offsets unchanged), everything else kept.
+    const std::string said = "好🎉! 1️⃣ 👍🏽ok";
+    const std::string blank = blank_emoji(said);
+    EXPECT_EQ(blank.size(), said.size());
+    EXPECT_EQ(blank, "好    ! 1\xEF\xB8\x8F\xE2\x83\xA3 " + std::string(8, ' ') + "ok");
 
     // The renderer leaves the character out rather than drawing a box: the same picture as
     // the text without it.
