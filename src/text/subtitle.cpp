@@ -23,50 +23,6 @@ size_t utf8_seq_len(unsigned char lead)
     return lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
 }
 
-// The characters of a laid-out text that Pango had no font for: their glyphs carry the UNKNOWN
-// flag and map back to the text through log_clusters.
-std::vector<MissingGlyph> layout_missing(PangoLayout* layout, std::string_view text)
-{
-    std::vector<MissingGlyph> out;
-    if (pango_layout_get_unknown_glyphs_count(layout) == 0)
-        return out;
-    std::unique_ptr<PangoLayoutIter, decltype(&pango_layout_iter_free)> it(pango_layout_get_iter(layout),
-                                                                           pango_layout_iter_free);
-    do {
-        PangoLayoutRun* run = pango_layout_iter_get_run_readonly(it.get());
-        if (!run)
-            continue;
-        PangoGlyphString* gs = run->glyphs;
-        for (int g = 0; g < gs->num_glyphs; ++g) {
-            if (!(gs->glyphs[g].glyph & PANGO_GLYPH_UNKNOWN_FLAG))
-                continue;
-            size_t byte = (size_t)(run->item->offset + gs->log_clusters[g]);
-            if (byte >= text.size())
-                continue;
-            std::u32string d = core::utf8_decode(text.substr(byte, utf8_seq_len((unsigned char)text[byte])));
-            char32_t c = d.empty() ? (gs->glyphs[g].glyph & ~PANGO_GLYPH_UNKNOWN_FLAG) : d[0];
-            if (c == '\n' || c == '\r' || c == '\t')
-                continue;
-            out.push_back({byte, c});
-        }
-    } while (pango_layout_iter_next_run(it.get()));
-    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.byte < b.byte; });
-    out.erase(std::unique(out.begin(), out.end(), [](auto& a, auto& b) { return a.byte == b.byte; }), out.end());
-    return out;
-}
-
-// Fonts whose glyphs carry their own colours (CBDT/sbix bitmaps such as Noto Color Emoji, or
-// COLR/SVG): Cairo draws those with cairo_show_glyphs only; as a path they become a
-// silhouette, which suits the outline and the shadow but not the fill.
-bool is_colour_font(PangoFont* font)
-{
-    hb_font_t* hb = font ? pango_font_get_hb_font(font) : nullptr;
-    if (!hb)
-        return false;
-    hb_face_t* face = hb_font_get_face(hb);
-    return hb_ot_color_has_png(face) || hb_ot_color_has_layers(face) || hb_ot_color_has_svg(face);
-}
-
 // Calls f(run, x, y) for each run of the layout with its baseline origin in layout pixels (as
 // pango_cairo_layout_path places it).
 template <class F>
@@ -82,6 +38,45 @@ void for_each_run(PangoLayout* layout, F&& f)
         pango_layout_iter_get_run_extents(it.get(), nullptr, &logical);
         f(run, (double)logical.x / PANGO_SCALE, (double)pango_layout_iter_get_baseline(it.get()) / PANGO_SCALE);
     } while (pango_layout_iter_next_run(it.get()));
+}
+
+// The characters of a laid-out text that Pango had no font for: their glyphs carry the UNKNOWN
+// flag and map back to the text through log_clusters.
+std::vector<MissingGlyph> layout_missing(PangoLayout* layout, std::string_view text)
+{
+    std::vector<MissingGlyph> out;
+    if (pango_layout_get_unknown_glyphs_count(layout) == 0)
+        return out;
+    for_each_run(layout, [&](PangoLayoutRun* run, double, double) {
+        PangoGlyphString* gs = run->glyphs;
+        for (int g = 0; g < gs->num_glyphs; ++g) {
+            if (!(gs->glyphs[g].glyph & PANGO_GLYPH_UNKNOWN_FLAG))
+                continue;
+            size_t byte = (size_t)(run->item->offset + gs->log_clusters[g]);
+            if (byte >= text.size())
+                continue;
+            std::u32string d = core::utf8_decode(text.substr(byte, utf8_seq_len((unsigned char)text[byte])));
+            char32_t c = d.empty() ? (gs->glyphs[g].glyph & ~PANGO_GLYPH_UNKNOWN_FLAG) : d[0];
+            if (c == '\n' || c == '\r' || c == '\t')
+                continue;
+            out.push_back({byte, c});
+        }
+    });
+    std::sort(out.begin(), out.end(), [](auto& a, auto& b) { return a.byte < b.byte; });
+    out.erase(std::unique(out.begin(), out.end(), [](auto& a, auto& b) { return a.byte == b.byte; }), out.end());
+    return out;
+}
+
+// Fonts whose glyphs carry their own colours (CBDT/sbix bitmaps such as Noto Color Emoji, or
+// COLR/SVG): Cairo draws those in colour only through cairo_show_glyphs; as a path a bitmap
+// glyph is traced into a one-colour silhouette of pixel squares.
+bool is_colour_font(PangoFont* font)
+{
+    hb_font_t* hb = font ? pango_font_get_hb_font(font) : nullptr;
+    if (!hb)
+        return false;
+    hb_face_t* face = hb_font_get_face(hb);
+    return hb_ot_color_has_png(face) || hb_ot_color_has_layers(face) || hb_ot_color_has_svg(face);
 }
 
 // An A8 mask of the image's alpha grown by `radius` pixels (a disc, anti-aliased at its rim):
@@ -115,7 +110,7 @@ SurfacePtr grow_alpha(cairo_surface_t* argb, double radius)
     const int r = (int)std::ceil(radius + 0.5);
     for (int dy = -r; dy <= r; ++dy)
         for (int dx = -r; dx <= r; ++dx) {
-            double cover = std::clamp(radius + 0.5 - std::hypot(dx, dy), 0.0, 1.0);
+            double cover = dx == 0 && dy == 0 ? 1.0 : std::clamp(radius + 0.5 - std::hypot(dx, dy), 0.0, 1.0);
             if (cover > 0)
                 taps.push_back({dx, dy, (int)std::lround(cover * 256)});
         }

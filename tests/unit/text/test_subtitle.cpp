@@ -157,6 +157,17 @@ TEST(SubtitleRender, EmojiAreDrawnInColourAndTakeTheirWidth)
     for (size_t i = 0; i < a->luma.size(); ++i)
         dark += a->alpha[i] > 4000 && a->luma[i] < 40 * 16;
     EXPECT_GT(dark, 1000);
+    // With the outline and shadow off, nothing dark is drawn around the emoji either.
+    SubtitleStyle bare;
+    bare.outline_px = 0;
+    bare.shadow = 0;
+    auto b = SubtitleRenderer(1080, 1920, bare).render("欢迎再来🎉❄️！");
+    ASSERT_TRUE(b.has_value());
+    EXPECT_GT(coloured_samples(*b), 300);
+    int bare_dark = 0;
+    for (size_t i = 0; i < b->luma.size(); ++i)
+        bare_dark += b->alpha[i] > 4000 && b->luma[i] < 40 * 16;
+    EXPECT_LT(bare_dark, 50) << "only the emoji's own dark details";
 }
 
 TEST(SubtitleRender, EnglishCueReadsBackByOcr)
