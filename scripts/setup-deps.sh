@@ -7,6 +7,7 @@ PKGS=(
   libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   libexpected-dev nlohmann-json3-dev libgtest-dev zlib1g-dev
   libpango1.0-dev libcairo2-dev fonts-noto-cjk
+  fonts-noto-color-emoji   # emoji in subtitles and titles, drawn in colour (fontconfig falls back to it)
   libespeak-ng-dev espeak-ng-data libebur128-dev libcurl4-openssl-dev
   espeak-ng         # the espeak-ng program: tests run it as a command TTS engine
   libsqlite3-dev libicu-dev   # media library index (FTS5) and Chinese word segmentation

@@ -185,7 +185,7 @@ Loaded Engine::load(const ScriptSource& source, const LoadOptions& opts, const J
         return l;
     phase(Phase::Media);
     auto source_frames = render::inspect_media(l.project, l.diag);
-    render::check_subtitle_glyphs(l.project, l.diag);
+    render::check_text_glyphs(l.project, l.diag);
     phase(Phase::Plan);
     l.plan = timeline::plan_project(l.project, l.diag, source_frames, l.voice.speech_us);
     l.ok = !l.diag.has_errors();

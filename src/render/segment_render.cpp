@@ -83,12 +83,6 @@ std::string style_material(const text::SubtitleStyle& s)
     return o.str();
 }
 
-// The text a shot's title shows (cards without a title show the shot's name).
-const std::string& title_text(const timeline::Shot& shot)
-{
-    return shot.title.empty() && shot.visual.kind == timeline::VisualKind::Card ? shot.name : shot.title;
-}
-
 // Frames of the shot's own part, where its title shows: [a, b) on the output timeline.
 std::pair<int64_t, int64_t> title_window(const timeline::PlannedShot& ps)
 {
@@ -195,7 +189,7 @@ core::Result<RenderShared> prepare_shared(const timeline::Project& project, cons
     sh.title_style.shadow = 0.6;
     sh.title_fade = std::max<int64_t>(1, core::us_to_frames(400'000, plan.fps));
     for (const auto& shot : project.shots) {
-        const std::string& title = title_text(shot);
+        const std::string& title = shown_title(shot);
         sh.titles.push_back(title.empty() ? std::string() : lay_out_title(title, sh.title_style, ctx.width, ctx.height, words.get()));
     }
 
@@ -248,8 +242,9 @@ core::Result<std::string> segment_material(const RenderShared& sh, const Segment
         if (c.end_frame <= s || c.start_frame >= e)
             continue;
         any_cue = true;
+        // The text as drawn: a character left out for want of a font is drawn once one is installed.
         o << "cue " << std::max<int64_t>(0, c.start_frame - s) << "-" << std::min(e, c.end_frame) - s << " "
-          << quoted(c.text) << "\n";
+          << quoted(text::without_missing_glyphs(c.text, sh.subtitle_style->font, sh.subtitle_style->bold)) << "\n";
     }
     if (any_cue)
         o << "subtitle-style " << style_material(*sh.subtitle_style) << "\n";
@@ -257,7 +252,7 @@ core::Result<std::string> segment_material(const RenderShared& sh, const Segment
     const std::string& title = sh.titles[(size_t)seg.shot];
     const auto [a, b] = title_window(plan.shots[(size_t)seg.shot]);
     if (!title.empty() && a < e && b > s) {
-        o << "title " << quoted(title) << " window=" << (a - s) << "-" << (b - s)
+        o << "title " << quoted(text::without_missing_glyphs(title, sh.title_style.font, sh.title_style.bold)) << " window=" << (a - s) << "-" << (b - s)
           << " animation=" << (int)shot.title_animation.value_or(project.title_animation) << " fade=" << sh.title_fade
           << " style " << style_material(sh.title_style) << "\n";
     }

@@ -96,14 +96,49 @@ std::string lay_out_title(const std::string& title, const text::SubtitleStyle& t
     return core::join(text::break_lines(title, measure, renderer.max_text_width(), words), "\n");
 }
 
-void check_subtitle_glyphs(const timeline::Project& project, core::Diagnostics& diag)
+const std::string& shown_title(const timeline::Shot& shot)
 {
-    for (auto& shot : project.shots)
-        for (size_t k = 0; k < shot.narration.size(); ++k)
-            if (auto st = text::check_glyphs(shot.narration[k]); !st)
-                diag.error(k < shot.narration_locs.size() ? shot.narration_locs[k] : shot.loc,
-                           "shot \"" + shot.name + "\": " + st.error().message,
-                           "remove or replace the character, or install a font that has it");
+    return shot.title.empty() && shot.visual.kind == timeline::VisualKind::Card ? shot.name : shot.title;
+}
+
+namespace {
+
+void warn_missing(const std::string& text, const core::SourceLoc& loc, bool heading, const std::string& font,
+                  const std::string& what, core::Diagnostics& diag)
+{
+    for (const text::MissingGlyph& g : text::missing_glyphs(text, font)) {
+        core::SourceLoc at = loc;
+        // `loc` is where the text starts (unless it is only the shot's heading): on one line the
+        // column then points at the character.
+        if (at.col > 0 && !heading && text.rfind('\n', g.byte) == std::string::npos)
+            at.col += int(core::utf8_length(std::string_view(text).substr(0, g.byte)));
+        diag.warning(at,
+                     "no installed font has " + text::character_name(g.c) + " ('" + core::utf8_encode(g.c) + "') in " +
+                         what + "; it is left out of the picture",
+                     text::is_emoji(g.c) ? "install the emoji font (Debian: fonts-noto-color-emoji), or remove it"
+                                         : "replace it, or install a font that has it");
+    }
+}
+
+}  // namespace
+
+void check_text_glyphs(const timeline::Project& project, core::Diagnostics& diag)
+{
+    const text::SubtitleStyle defaults;
+    const std::string& sub_font = project.subtitle_look.font.empty() ? defaults.font : project.subtitle_look.font;
+    for (auto& shot : project.shots) {
+        if (project.burn_subtitles)
+            for (size_t k = 0; k < shot.narration.size(); ++k) {
+                const bool located = k < shot.narration_locs.size();
+                warn_missing(shot.narration[k], located ? shot.narration_locs[k] : shot.loc, !located, sub_font,
+                             "the subtitles of shot \"" + shot.name + "\"", diag);
+            }
+        // Titles are drawn in the default font (segment_render's title style).
+        const std::string& title = shown_title(shot);
+        if (!title.empty())
+            warn_missing(title, &title == &shot.title ? shot.title_loc : shot.loc, &title != &shot.title,
+                         defaults.font, "the title of shot \"" + shot.name + "\"", diag);
+    }
 }
 
 }  // namespace sw::render

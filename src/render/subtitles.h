@@ -32,7 +32,12 @@ std::vector<TimedCue> build_cues(const timeline::Project& project, const timelin
 std::string lay_out_title(const std::string& title, const text::SubtitleStyle& title_style, int width, int height,
                           const lang::Lexicon* words);
 
-// Reports narration characters no installed font can draw (they would show as boxes).
-void check_subtitle_glyphs(const timeline::Project& project, core::Diagnostics& diag);
+// The text a shot's title shows (cards without a title show the shot's name).
+const std::string& shown_title(const timeline::Shot& shot);
+
+// Warns, at the character's file:line:col, about every character of the drawn text (burned-in
+// narration, titles) that no installed font has: it is left out of the picture rather than
+// drawn as a box. Emoji are drawn in colour (Noto Color Emoji).
+void check_text_glyphs(const timeline::Project& project, core::Diagnostics& diag);
 
 }  // namespace sw::render

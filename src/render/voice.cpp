@@ -10,6 +10,7 @@
 #include "core/file.h"
 #include "core/text_util.h"
 #include "export/subtitles_export.h"
+#include "text/subtitle.h"
 
 namespace sw::render {
 
@@ -147,7 +148,10 @@ VoiceOver prepare_voice(const timeline::Project& project, core::Diagnostics& dia
             speech = std::move(*rec);
         } else {
             const std::string& voice = shot.voice.empty() ? project.voice : shot.voice;
-            if (voice.empty() || core::trim(text).empty())
+            // Emoji are shown, not spoken (a TTS engine would read their names aloud); blanked
+            // with as many spaces, so the sentence timings still index `text`.
+            const std::string spoken_text = text::blank_emoji(text);
+            if (voice.empty() || core::trim(spoken_text).empty())
                 continue;
             if (!shot.voice.empty() && project.tts == "espeak" && !espeak_voice_ok(shot.voice, shot.voice_loc, diag))
                 continue;
@@ -155,7 +159,7 @@ VoiceOver prepare_voice(const timeline::Project& project, core::Diagnostics& dia
             if (!e)
                 return v;
             audio::SpeechRequest req;
-            req.text = text;
+            req.text = spoken_text;
             req.voice = voice;
             req.rate_wpm = project.voice_rate;
             req.pitch = project.voice_pitch;

@@ -799,7 +799,7 @@ private:
             s.transition_out = get_transition(*it, ptr + "/transition", def_us);
         if (auto t = get_string(v, ptr, "title")) {
             s.title = *t;
-            s.title_loc = val_loc(ptr + "/title");
+            s.title_loc = string_span(ptr + "/title", *t).start;  // its first character, as for narration
         }
         if (auto a = get_string(v, ptr, "title_animation")) {
             s.title_animation_loc = val_loc(ptr + "/title_animation");

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.h"
 #include "core/frame.h"
@@ -42,10 +43,28 @@ struct SubtitleStyle {
     }
 };
 
-// Checks that every character of `text` is drawn by a real glyph of the fonts Pango picks for
-// `font` (with fallback). A character no installed font has is an Input error naming it
-// (U+XXXX and the character) and the text — rendering it would show a tofu box.
-core::Status check_glyphs(std::string_view text, const std::string& font = "Noto Sans CJK SC", bool bold = true);
+// A character of a text that no installed font can draw: Pango would show a box with its code
+// in it. Emoji are drawn in colour from Noto Color Emoji, which fontconfig puts behind the
+// configured font for emoji (Debian: fonts-noto-color-emoji); without it they are missing too.
+struct MissingGlyph {
+    size_t byte = 0;  // where it starts in the text
+    char32_t c = 0;
+};
+
+// Every character of `text` (each occurrence, in order) that no font Pango picks for `font`,
+// fallback included, has a glyph for. Line breaks and tabs are not characters to draw.
+std::vector<MissingGlyph> missing_glyphs(std::string_view text, const std::string& font = "Noto Sans CJK SC",
+                                         bool bold = true);
+// `text` with those characters left out: what the renderers draw.
+std::string without_missing_glyphs(std::string_view text, const std::string& font = "Noto Sans CJK SC",
+                                   bool bold = true);
+// "U+1F389 PARTY POPPER" (the code and its Unicode name) for messages.
+std::string character_name(char32_t c);
+// True for characters that are emoji (those the emoji font would draw).
+bool is_emoji(char32_t c);
+// `text` with each emoji's bytes replaced by spaces, so byte offsets still match the original:
+// what a voice speaks (a TTS engine would read "party popper" aloud in the middle of a sentence).
+std::string blank_emoji(std::string_view text);
 
 class SubtitleRenderer {
 public:
@@ -56,8 +75,9 @@ public:
 
     // The width available to text (frame width minus both safe margins).
     double max_text_width() const;
-    // Lays out and rasterises one cue (explicit '\n' are kept). Errors: missing glyphs; more
-    // lines than style.max_lines (split the narration with split_cues first).
+    // Lays out and rasterises one cue (explicit '\n' are kept); characters no font has are left
+    // out (check them with missing_glyphs first to tell the user), emoji are drawn in colour.
+    // Error: more lines than style.max_lines (split the narration with split_cues first).
     core::Result<CueBitmap> render(std::string_view cue_text) const;
 
     const SubtitleStyle& style() const { return m_style; }

@@ -2,6 +2,7 @@
 
 #include "text/blend.h"
 #include "text/pango_raii.h"
+#include "text/subtitle.h"
 
 #include <algorithm>
 #include <cmath>
@@ -14,7 +15,9 @@ using namespace detail;
 
 core::Status draw_text(core::Frame& frame, std::string_view text, const TextStyle& style, double center_y)
 {
-    if (text.empty())
+    // A character no font has would be drawn as a box with its code: it is left out.
+    const std::string shown = without_missing_glyphs(text, style.font, style.bold);
+    if (shown.empty())
         return {};
     const int max_w = std::max(16, (int)(frame.width() * style.max_width));
     // Measure first on a tiny surface, then rasterise into one just big enough.
@@ -23,7 +26,7 @@ core::Status draw_text(core::Frame& frame, std::string_view text, const TextStyl
     pango_layout_set_width(layout, max_w * PANGO_SCALE);
     pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
     pango_layout_set_alignment(layout, PANGO_ALIGN_CENTER);
-    pango_layout_set_text(layout, text.data(), (int)text.size());
+    pango_layout_set_text(layout, shown.data(), (int)shown.size());
     PangoRectangle ink, logical;
     pango_layout_get_pixel_extents(layout, &ink, &logical);
 
@@ -35,12 +38,15 @@ core::Status draw_text(core::Frame& frame, std::string_view text, const TextStyl
     CairoPtr cr(cairo_create(surf.get()));
     pango_cairo_update_layout(cr.get(), layout);
     if (style.shadow > 0) {
-        // Soft shadow: a few offset copies at low opacity.
+        // Soft shadow: a few offset copies at low opacity, as paths so that colour glyphs
+        // (emoji) cast a dark silhouette rather than a faint colour copy.
         const double off = std::max(1.0, style.size_px * 0.04);
         for (int i = 1; i <= 3; ++i) {
             cairo_set_source_rgba(cr.get(), 0, 0, 0, style.shadow / 3);
+            cairo_new_path(cr.get());
             cairo_move_to(cr.get(), pad + off * i / 2.0, pad + off * i / 2.0);
-            pango_cairo_show_layout(cr.get(), layout);
+            pango_cairo_layout_path(cr.get(), layout);
+            cairo_fill(cr.get());
         }
     }
     cairo_set_source_rgb(cr.get(), style.color.r / 255.0, style.color.g / 255.0, style.color.b / 255.0);

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 
 #include "core/text_util.h"
@@ -61,19 +62,58 @@ double cer(const std::string& ref, const std::string& got)
 
 }  // namespace
 
-TEST(Glyphs, MissingCharacterIsNamed)
+// U+13000 EGYPTIAN HIEROGLYPH A001: assigned, but in none of the fonts setup-deps.sh installs.
+const char* const kNoFont = "\xF0\x93\x80\x80";
+
+TEST(Glyphs, MissingCharactersAreFoundAndLeftOut)
 {
-    for (const char* bad : {"价格\xF4\x8F\xBF\xBD元", "private \xEE\x80\x80 use"}) {  // U+10FFFD, U+E000
-        auto st = check_glyphs(bad);
-        ASSERT_FALSE(st.has_value()) << bad;
-        const std::string& m = st.error().message;
-        EXPECT_TRUE(m.find("U+10FFFD") != std::string::npos || m.find("U+E000") != std::string::npos) << m;
-        EXPECT_NE(m.find(bad), std::string::npos) << "names the cue text: " << m;
-    }
-    EXPECT_TRUE(check_glyphs("清晨的中央大街，百年面包石路「静静」延伸。Hello, world! (1-2) 100% — …"));
-    // The renderer refuses too, rather than drawing tofu.
+    // Private use (U+E000), a non-character-bearing plane (U+10FFFD) and an assigned character no
+    // installed font has: each found at its byte offset, every occurrence.
+    const std::string text = std::string("价格\xF4\x8F\xBF\xBD元 private \xEE\x80\x80 use ") + kNoFont + "!" + kNoFont;
+    auto miss = missing_glyphs(text);
+    ASSERT_EQ(miss.size(), 4u) << text;
+    EXPECT_EQ(miss[0].c, U'\U0010FFFD');
+    EXPECT_EQ(miss[0].byte, 6u);
+    EXPECT_EQ(miss[1].c, U'\uE000');
+    EXPECT_EQ(miss[2].c, U'\U00013000');
+    EXPECT_EQ(miss[3].c, U'\U00013000');
+    EXPECT_EQ(text.substr(miss[3].byte), kNoFont);
+    EXPECT_EQ(without_missing_glyphs(text), "价格元 private  use !");
+    EXPECT_EQ(character_name(U'\U00013000'), "U+13000 EGYPTIAN HIEROGLYPH A001");
+    EXPECT_EQ(character_name(U'\uE000'), "U+E000 <private use area-E000>");
+    EXPECT_EQ(character_name(U'\U0001F389'), "U+1F389 PARTY POPPER");
+
+    // Chinese, Latin, punctuation and emoji (Noto Color Emoji, by fontconfig's fallback) all
+    // have glyphs; line breaks and tabs are not characters to draw.
+    EXPECT_TRUE(missing_glyphs("清晨的中央大街，百年面包石路「静静」延伸。Hello, world! (1-2) 100% — …\n\t").empty());
+    EXPECT_TRUE(missing_glyphs("欢迎再来🎉❄️！👍🏽 👨‍👩‍👧 1️⃣ ©").empty());
+    EXPECT_TRUE(missing_glyphs("").empty());
+    // In another configured font too.
+    EXPECT_TRUE(missing_glyphs("冬天❄️到了🎉", "Noto Serif CJK SC", false).empty());
+    EXPECT_TRUE(is_emoji(U'\U0001F389'));
+    EXPECT_TRUE(is_emoji(U'\u2744'));
+    EXPECT_FALSE(is_emoji(U'1'));
+    EXPECT_FALSE(is_emoji(U'中'));
+    // What the voice speaks: emoji blanked byte for byte (offsets unchanged), everything else kept.
+    const std::string said = "好🎉! 1️⃣ 👍🏽ok";
+    const std::string blank = blank_emoji(said);
+    EXPECT_EQ(blank.size(), said.size());
+    EXPECT_EQ(blank, "好    ! 1\xEF\xB8\x8F\xE2\x83\xA3 " + std::string(8, ' ') + "ok");
+
+    // The renderer leaves the character out rather than drawing a box: the same picture as
+    // the text without it.
     SubtitleRenderer r(1080, 1920);
-    EXPECT_FALSE(r.render("坏\xF4\x8F\xBF\xBD字").has_value());
+    auto with = r.render(std::string("坏") + kNoFont + "字");
+    auto without = r.render("坏字");
+    ASSERT_TRUE(with.has_value()) << with.error().to_string();
+    ASSERT_TRUE(without.has_value());
+    EXPECT_EQ(with->lines, std::vector<std::string>{"坏字"});
+    EXPECT_EQ(with->w, without->w);
+    EXPECT_EQ(with->luma, without->luma);
+    // Nothing drawable at all: an empty bitmap, not an error.
+    auto none = r.render(kNoFont);
+    ASSERT_TRUE(none.has_value());
+    EXPECT_TRUE(none->empty());
 }
 
 TEST(SubtitleRender, ChineseCueReadsBackByOcr)
@@ -82,6 +122,52 @@ TEST(SubtitleRender, ChineseCueReadsBackByOcr)
     CueBitmap bm;
     std::string got = ocr_cue(cue, "zh", "chi_sim", &bm);  // chi_sim+eng misreads a line of pure Chinese as Latin
     EXPECT_LE(cer(cue, got), 0.05) << "OCR read: " << got;
+}
+
+// Chroma samples of the bitmap that are opaque and strongly coloured (white text with a black
+// outline has none).
+int coloured_samples(const CueBitmap& b)
+{
+    int n = 0;
+    for (size_t i = 0; i < b.calpha.size(); ++i)
+        if (b.calpha[i] > 3500 && std::hypot(b.cu[i] / 16.0, b.cv[i] / 16.0) > 30)
+            ++n;
+    return n;
+}
+
+TEST(SubtitleRender, EmojiAreDrawnInColourAndTakeTheirWidth)
+{
+    SubtitleRenderer r(1080, 1920);
+    const double size = r.style().resolved_size(1920);
+    auto a = r.render("欢迎再来🎉❄️！");
+    auto again = r.render("欢迎再来🎉❄️！");
+    auto plain = r.render("欢迎再来！");
+    ASSERT_TRUE(a.has_value()) << a.error().to_string();
+    ASSERT_TRUE(again && plain);
+    EXPECT_EQ(a->luma, again->luma);
+    EXPECT_EQ(a->cu, again->cu);
+    EXPECT_EQ(a->cv, again->cv);
+    EXPECT_EQ(coloured_samples(*plain), 0);
+    // Two emoji of about an em each: a few hundred coloured chroma samples (a silhouette filled
+    // with the text colour, or a black blob, would have none).
+    EXPECT_GT(coloured_samples(*a), 300);
+    EXPECT_GE(a->w - plain->w, (int)(2 * size));
+    // The outline still frames the text: dark opaque pixels exist around the glyphs.
+    int dark = 0;
+    for (size_t i = 0; i < a->luma.size(); ++i)
+        dark += a->alpha[i] > 4000 && a->luma[i] < 40 * 16;
+    EXPECT_GT(dark, 1000);
+    // With the outline and shadow off, nothing dark is drawn around the emoji either.
+    SubtitleStyle bare;
+    bare.outline_px = 0;
+    bare.shadow = 0;
+    auto b = SubtitleRenderer(1080, 1920, bare).render("欢迎再来🎉❄️！");
+    ASSERT_TRUE(b.has_value());
+    EXPECT_GT(coloured_samples(*b), 300);
+    int bare_dark = 0;
+    for (size_t i = 0; i < b->luma.size(); ++i)
+        bare_dark += b->alpha[i] > 4000 && b->luma[i] < 40 * 16;
+    EXPECT_LT(bare_dark, 50) << "only the emoji's own dark details";
 }
 
 TEST(SubtitleRender, EnglishCueReadsBackByOcr)
