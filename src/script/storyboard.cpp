@@ -240,7 +240,7 @@ nlohmann::json storyboard_json(const timeline::Project& project, const timeline:
     j["loudness"] = {{"lufs", project.loudness_lufs}, {"true_peak_dbtp", project.true_peak_dbtp}};
     if (project.music)
         j["music"] = {{"media", project.music->path_as_written}, {"volume_db", project.music->volume_db},
-                      {"duck_db", project.music->duck_db}};
+                      {"bed_db", project.music->bed_db}, {"duck_db", project.music->duck_db}};
     else
         j["music"] = nullptr;
     j["total_frames"] = plan.total_frames;
