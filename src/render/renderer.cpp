@@ -98,21 +98,35 @@ core::Result<std::vector<float>> build_soundtrack(const timeline::Project& proje
     std::vector<float> gain;
     if (duck && duck->depth_db < 0)
         gain = audio::duck_envelope(speech, *duck);
-    std::vector<float> out = audio::mix(speech, bed, gain, clips, samples);
-    std::vector<float> applied;
-    audio::normalize(out, project.loudness_lufs, project.true_peak_dbtp - kAacHeadroomDb, duck ? &applied : nullptr);
-    if (duck) {
-        // The true-peak limiter takes more from a peaky voice (espeak-ng's loses ~2 LU at
-        // -14 LUFS) than from a steady bed, which would lift the music against the speech: the
-        // bed comes down by what the voice lost and the mix is made again.
+    const double ceiling = project.true_peak_dbtp - kAacHeadroomDb;
+    if (!duck) {
+        std::vector<float> out = audio::mix(speech, bed, gain, clips, samples);
+        audio::normalize(out, project.loudness_lufs, ceiling);
+        return out;
+    }
+    // The true-peak limiter takes more from a peaky voice (espeak-ng's loses 1-2 LU at -14 LUFS)
+    // than from a steady bed, which would lift the music against the speech. So the bed comes
+    // down by what the voice lost and the mix is made again. How much the limiter takes depends a
+    // little on the bed (normalisation passes come and go), so up to three tries keep the one whose
+    // correction best matches its own loss.
+    std::vector<float> out, applied, scaled;
+    double correction = 0, best_error = INFINITY;
+    for (int pass = 0; pass < 3; ++pass) {
+        scaled = bed;
+        const float k = std::pow(10.0f, float(correction) / 20.0f);
+        for (float& x : scaled)
+            x *= k;
+        std::vector<float> tried = audio::mix(speech, scaled, gain, clips, samples);
+        audio::normalize(tried, project.loudness_lufs, ceiling, &applied);
         const double loss = audio::limiter_loss_db(speech, applied);
-        if (loss < -0.2) {
-            const float k = std::pow(10.0f, float(loss) / 20.0f);
-            for (float& x : bed)
-                x *= k;
-            out = audio::mix(speech, bed, gain, clips, samples);
-            audio::normalize(out, project.loudness_lufs, project.true_peak_dbtp - kAacHeadroomDb);
+        const double error = std::fabs(correction - loss);
+        if (error < best_error) {
+            best_error = error;
+            out = std::move(tried);
         }
+        if (error <= 0.25)
+            break;
+        correction = loss;
     }
     return out;
 }

@@ -276,7 +276,7 @@ inline constexpr Key kKeys[] = {
      .md_example = "-8dB", .json_example = "-8"},
     {.md = "duck", .md_where = Music, .json = "duck_db", .json_where = Music, .type = Type::Number,
      .range = range(-40, 0), .unit = "dB",
-     .description = "with a voice: its level while words are spoken, relative to the speech (default -18; "
+     .description = "with a voice: its level while words are spoken, relative to the speech (default -17; "
                     "at or above bed: no dip)",
      .md_example = "-18dB", .json_example = "-18"},
     {.md = "fade-in", .md_where = Music, .json = "fade_in", .json_where = Music, .type = Type::Duration,

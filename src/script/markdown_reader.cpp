@@ -654,7 +654,7 @@ private:
             m_project.logo = std::move(logo);
     }
 
-    // `music: <path> [<gain>dB] [bed=-8dB] [duck=-18dB] [fade-in=1s] [fade-out=2s]`: the path may be
+    // `music: <path> [<gain>dB] [bed=-8dB] [duck=-17dB] [fade-in=1s] [fade-out=2s]`: the path may be
     // quoted when it has spaces.
     void read_music(const Span& val)
     {
@@ -738,7 +738,7 @@ private:
                                  std::string(&k == &bed ? "the music's level in pauses" : "the music's level under speech")
                                      + " \"" + std::string(word.substr(eq + 1)) + "\" is not a gain " + g::range_sentence(k)
                                      + " dB",
-                                 "write e.g. `bed=-8dB duck=-18dB` (dB relative to the speech's loudness)");
+                                 "write e.g. `bed=-8dB duck=-17dB` (dB relative to the speech's loudness)");
                     ok = false;
                 }
             } else {

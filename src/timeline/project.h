@@ -148,7 +148,7 @@ struct MusicSpec {
     // (a duck not under the bed means no ducking). Without a voice it plays at its own level.
     double volume_db = 0;  // `-6dB`: shifts the music (bed and duck too) before the mix is normalised
     double bed_db = -8;    // `bed=-8dB`
-    double duck_db = -18;  // `duck=-18dB`
+    double duck_db = -17;  // `duck=-17dB`
     int64_t fade_in_us = 1'000'000;   // `fade-in=1s` (0 = starts at full level)
     int64_t fade_out_us = 2'000'000;  // `fade-out=2s`, ending with the video
     SourceLoc loc;

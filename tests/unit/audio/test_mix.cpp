@@ -262,7 +262,7 @@ TEST(Duck, AttackLeadsTheVoiceAndReleaseReturnsWithinHalfASecond)
 {
     // 1 s silence, 2 s speech, 3 s pause, 1 s speech, 1 s silence.
     auto voice = voice_of({{1, 3}, {6, 7}}, 8);
-    DuckSettings s;  // the defaults the renderer uses: depth -10, attack 40, release 300, hold 100
+    DuckSettings s;  // the defaults the renderer uses: depth -9, attack 40, release 300, hold 100
     auto g = duck_envelope(voice, s);
     ASSERT_EQ(g.size(), voice.size());
     // The dip starts a look-ahead before the first syllable and is complete by the time it
@@ -335,12 +335,12 @@ TEST(Duck, BedIsPlacedAgainstTheSpeech)
         voice_st[(size_t)t * 2] = voice_st[(size_t)t * 2 + 1] = voice[(size_t)t];
     const double speech = measure(voice_st).integrated_lufs, own = measure(music).integrated_lufs;
 
-    BedLevels levels;  // bed -8, duck -18
+    BedLevels levels;  // bed -8, duck -17
     BedPlan p = plan_bed(voice, music, levels);
     EXPECT_NEAR(p.speech_lufs, speech, 0.01);
     EXPECT_NEAR(p.music_lufs, own, 0.01);
     EXPECT_NEAR(own + p.music_gain_db - speech, -8, 0.01);
-    EXPECT_DOUBLE_EQ(p.duck.depth_db, -10);
+    EXPECT_DOUBLE_EQ(p.duck.depth_db, -9);
     EXPECT_NEAR(p.duck.threshold_db, speech - 26, 0.01);  // the gate follows the speech
 
     levels.volume_db = -3;  // the bare gain shifts the bed
