@@ -137,6 +137,22 @@ void apply_gain(std::vector<float>& x, double db, std::vector<float>* track)
 
 }  // namespace
 
+double integrated_lufs(const std::vector<float>& stereo)
+{
+    double lufs = -std::numeric_limits<double>::infinity();
+    const size_t frames = stereo.size() / 2;
+    Ebur128Ptr st(frames ? ebur128_init(2, kRate, EBUR128_MODE_I) : nullptr);
+    if (!st)
+        return lufs;
+    constexpr size_t kSlice = kRate;
+    for (size_t at = 0; at < frames; at += kSlice)
+        ebur128_add_frames_float(st.get(), stereo.data() + at * 2, std::min(kSlice, frames - at));
+    double v = lufs;
+    if (ebur128_loudness_global(st.get(), &v) == EBUR128_SUCCESS && std::isfinite(v))
+        lufs = v;
+    return lufs;
+}
+
 Loudness measure(const std::vector<float>& stereo)
 {
     constexpr double ninf = -std::numeric_limits<double>::infinity();

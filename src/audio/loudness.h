@@ -13,6 +13,8 @@ struct Loudness {
 };
 
 Loudness measure(const std::vector<float>& stereo);
+// measure()'s integrated loudness alone (no true-peak oversampling: several times cheaper).
+double integrated_lufs(const std::vector<float>& stereo);
 
 // Scales the audio to `target_lufs` integrated loudness, then a look-ahead true-peak limiter
 // (peaks estimated on a 4× oversampled signal; gain reduction starts 5 ms before a peak and

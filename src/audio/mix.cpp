@@ -167,8 +167,8 @@ BedPlan plan_bed(const std::vector<float>& voice, const std::vector<float>& musi
     std::vector<float> voice_stereo(voice.size() * 2);
     for (size_t i = 0; i < voice.size(); ++i)
         voice_stereo[i * 2] = voice_stereo[i * 2 + 1] = voice[i];
-    plan.speech_lufs = measure(voice_stereo).integrated_lufs;
-    plan.music_lufs = measure(music).integrated_lufs;
+    plan.speech_lufs = integrated_lufs(voice_stereo);
+    plan.music_lufs = integrated_lufs(music);
     const bool measured = std::isfinite(plan.speech_lufs) && std::isfinite(plan.music_lufs);
     // Capped so that a nearly silent file is not raised into its noise floor.
     plan.music_gain_db = measured ? std::clamp(plan.speech_lufs + levels.bed_db + levels.volume_db - plan.music_lufs,
@@ -195,7 +195,7 @@ double limiter_loss_db(const std::vector<float>& voice, const std::vector<float>
         before[i * 2] = before[i * 2 + 1] = voice[i];
         after[i * 2] = after[i * 2 + 1] = voice[i] * (gain[i] / top);
     }
-    const double a = measure(before).integrated_lufs, b = measure(after).integrated_lufs;
+    const double a = integrated_lufs(before), b = integrated_lufs(after);
     return std::isfinite(a) && std::isfinite(b) ? std::min(0.0, b - a) : 0.0;
 }
 
