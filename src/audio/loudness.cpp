@@ -66,7 +66,7 @@ private:
 // the peak arrives) → release (recovery as a one-pole towards 1; never above the minimum) →
 // moving average over the window (turns steps into ramps; averaging values that are all ≤ the
 // gain needed at a peak keeps it ≤ that gain).
-void limit(std::vector<float>& x, double ceiling_lin)
+void limit(std::vector<float>& x, double ceiling_lin, std::vector<float>* track)
 {
     const int64_t n = (int64_t)x.size() / 2;
     if (n == 0)
@@ -120,16 +120,38 @@ void limit(std::vector<float>& x, double ceiling_lin)
         x[(size_t)t * 2] *= g[(size_t)t];
         x[(size_t)t * 2 + 1] *= g[(size_t)t];
     }
+    if (track)
+        for (int64_t t = 0; t < n; ++t)
+            (*track)[(size_t)t] *= g[(size_t)t];
 }
 
-void apply_gain(std::vector<float>& x, double db)
+void apply_gain(std::vector<float>& x, double db, std::vector<float>* track)
 {
     const float g = (float)db_to_lin(db);
     for (float& v : x)
         v *= g;
+    if (track)
+        for (float& v : *track)
+            v *= g;
 }
 
 }  // namespace
+
+double integrated_lufs(const std::vector<float>& stereo)
+{
+    double lufs = -std::numeric_limits<double>::infinity();
+    const size_t frames = stereo.size() / 2;
+    Ebur128Ptr st(frames ? ebur128_init(2, kRate, EBUR128_MODE_I) : nullptr);
+    if (!st)
+        return lufs;
+    constexpr size_t kSlice = kRate;
+    for (size_t at = 0; at < frames; at += kSlice)
+        ebur128_add_frames_float(st.get(), stereo.data() + at * 2, std::min(kSlice, frames - at));
+    double v = lufs;
+    if (ebur128_loudness_global(st.get(), &v) == EBUR128_SUCCESS && std::isfinite(v))
+        lufs = v;
+    return lufs;
+}
 
 Loudness measure(const std::vector<float>& stereo)
 {
@@ -159,26 +181,28 @@ Loudness measure(const std::vector<float>& stereo)
     return out;
 }
 
-void normalize(std::vector<float>& stereo, double target_lufs, double ceiling_dbtp)
+void normalize(std::vector<float>& stereo, double target_lufs, double ceiling_dbtp, std::vector<float>* gain)
 {
+    if (gain)
+        gain->assign(stereo.size() / 2, 1.0f);
     Loudness m = measure(stereo);
     if (!std::isfinite(m.integrated_lufs))
         return;  // silence (or < 400 ms): no meaningful gain exists
     // The limiter aims 0.2 dB under the ceiling: libebur128's true-peak estimate uses its own
     // interpolation filter and may read slightly above ours.
     const double limit_lin = db_to_lin(ceiling_dbtp - 0.2);
-    apply_gain(stereo, target_lufs - m.integrated_lufs);
-    limit(stereo, limit_lin);
+    apply_gain(stereo, target_lufs - m.integrated_lufs, gain);
+    limit(stereo, limit_lin, gain);
     for (int pass = 0; pass < 2; ++pass) {
         m = measure(stereo);
         if (!std::isfinite(m.integrated_lufs) || std::fabs(m.integrated_lufs - target_lufs) <= 0.3)
             break;
-        apply_gain(stereo, target_lufs - m.integrated_lufs);
-        limit(stereo, limit_lin);
+        apply_gain(stereo, target_lufs - m.integrated_lufs, gain);
+        limit(stereo, limit_lin, gain);
     }
     m = measure(stereo);
     if (std::isfinite(m.true_peak_dbtp) && m.true_peak_dbtp > ceiling_dbtp)
-        apply_gain(stereo, ceiling_dbtp - 0.05 - m.true_peak_dbtp);
+        apply_gain(stereo, ceiling_dbtp - 0.05 - m.true_peak_dbtp, gain);
 }
 
 }  // namespace sw::audio

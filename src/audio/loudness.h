@@ -13,6 +13,8 @@ struct Loudness {
 };
 
 Loudness measure(const std::vector<float>& stereo);
+// measure()'s integrated loudness alone (no true-peak oversampling: several times cheaper).
+double integrated_lufs(const std::vector<float>& stereo);
 
 // Scales the audio to `target_lufs` integrated loudness, then a look-ahead true-peak limiter
 // (peaks estimated on a 4× oversampled signal; gain reduction starts 5 ms before a peak and
@@ -21,6 +23,9 @@ Loudness measure(const std::vector<float>& stereo);
 // the limiter runs again (at most twice). If libebur128 still measures a true peak over the
 // ceiling (its oversampling differs from ours), a final static trim enforces the ceiling:
 // the ceiling wins over the target. Silent or too-short input is left as it is.
-void normalize(std::vector<float>& stereo, double target_lufs = -14, double ceiling_dbtp = -1);
+// `gain`, when given, receives the gain applied to each frame (static gains × limiter), so a
+// caller can tell how a part of the mix (the voice) fared.
+void normalize(std::vector<float>& stereo, double target_lufs = -14, double ceiling_dbtp = -1,
+               std::vector<float>* gain = nullptr);
 
 }  // namespace sw::audio

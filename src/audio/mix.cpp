@@ -2,6 +2,8 @@
 
 #include "audio/mix.h"
 
+#include "audio/loudness.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -11,6 +13,7 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 constexpr int kRate = 48000;
+constexpr double kGateBelowSpeech = 26;  // dB, see plan_bed
 
 // Quarter-sine fade: 0 → 1 as x goes 0 → 1; sin² + cos² = 1 keeps uncorrelated crossfades
 // at constant power (a linear crossfade dips ~3 dB at the middle of a loop seam).
@@ -103,8 +106,18 @@ std::vector<float> duck_envelope(const std::vector<float>& voice, const DuckSett
         speech[(size_t)b] = ms > thr;
     }
 
-    // Gate shaping in blocks: hold over short gaps (after speech), then open lookahead early
-    // (before speech), so both ends are known before smoothing.
+    // Gate shaping in blocks, with the whole voice known: bridge short gaps (both ends are
+    // known, so a pause between words never lets the music up), hold after speech, then open
+    // lookahead early (before speech), so both ends are known before smoothing.
+    const int64_t bridge = std::max<int64_t>(0, std::llround(s.bridge_ms));
+    int64_t prev_end = -1;  // block after the last speech block seen, -1 before any
+    for (int64_t b = 0; b < blocks; ++b) {
+        if (!speech[(size_t)b])
+            continue;
+        if (prev_end >= 0 && b > prev_end && b - prev_end < bridge)
+            std::fill(speech.begin() + prev_end, speech.begin() + b, uint8_t(1));
+        prev_end = b + 1;
+    }
     const int64_t hold = std::max<int64_t>(0, std::llround(s.hold_ms));
     const int64_t look = std::max<int64_t>(0, std::llround(s.lookahead_ms));
     std::vector<uint8_t> gate((size_t)blocks, 0);
@@ -146,6 +159,44 @@ std::vector<float> duck_envelope(const std::vector<float>& voice, const DuckSett
         gain[(size_t)i] = (float)std::pow(10.0, d / 20.0);
     }
     return gain;
+}
+
+BedPlan plan_bed(const std::vector<float>& voice, const std::vector<float>& music, const BedLevels& levels)
+{
+    BedPlan plan;
+    std::vector<float> voice_stereo(voice.size() * 2);
+    for (size_t i = 0; i < voice.size(); ++i)
+        voice_stereo[i * 2] = voice_stereo[i * 2 + 1] = voice[i];
+    plan.speech_lufs = integrated_lufs(voice_stereo);
+    plan.music_lufs = integrated_lufs(music);
+    const bool measured = std::isfinite(plan.speech_lufs) && std::isfinite(plan.music_lufs);
+    // Capped so that a nearly silent file is not raised into its noise floor.
+    plan.music_gain_db = measured ? std::clamp(plan.speech_lufs + levels.bed_db + levels.volume_db - plan.music_lufs,
+                                               -60.0, 30.0)
+                                  : levels.bed_db + levels.volume_db;
+    plan.duck.depth_db = std::min(0.0, levels.duck_db - levels.bed_db);
+    // A 10 ms window whose RMS is this far under the speech's loudness is a pause: under every
+    // syllable's body, above breath and room noise of a clean recording.
+    if (std::isfinite(plan.speech_lufs))
+        plan.duck.threshold_db = plan.speech_lufs - kGateBelowSpeech;
+    return plan;
+}
+
+double limiter_loss_db(const std::vector<float>& voice, const std::vector<float>& gain)
+{
+    const size_t n = std::min(voice.size(), gain.size());
+    float top = 0;
+    for (size_t i = 0; i < n; ++i)
+        top = std::max(top, gain[i]);
+    if (top <= 0)
+        return 0;
+    std::vector<float> before(n * 2), after(n * 2);
+    for (size_t i = 0; i < n; ++i) {
+        before[i * 2] = before[i * 2 + 1] = voice[i];
+        after[i * 2] = after[i * 2 + 1] = voice[i] * (gain[i] / top);
+    }
+    const double a = integrated_lufs(before), b = integrated_lufs(after);
+    return std::isfinite(a) && std::isfinite(b) ? std::min(0.0, b - a) : 0.0;
 }
 
 std::vector<float> mix(const std::vector<float>& voice, const std::vector<float>& music,

@@ -40,6 +40,7 @@ core::Result<std::vector<float>> build_soundtrack(const timeline::Project& proje
     if (voice && std::any_of(voice->speech.begin(), voice->speech.end(), [](auto& s) { return !s.samples.empty(); }))
         speech = voice_track(*voice, plan, samples);
     std::vector<float> bed;
+    std::optional<audio::DuckSettings> duck;
     if (project.music) {
         const auto& m = *project.music;
         auto music = audio::decode_audio(m.path, 2);
@@ -49,13 +50,20 @@ core::Result<std::vector<float>> build_soundtrack(const timeline::Project& proje
         settings.volume_db = m.volume_db;
         settings.fade_in = m.fade_in_us * audio::kSampleRate / 1'000'000;
         settings.fade_out = m.fade_out_us * audio::kSampleRate / 1'000'000;
-        bed = audio::fit_music(*music, samples, settings);
         if (!speech.empty()) {
-            // Under a voice the bed sits well below it, and dips further while words are spoken.
-            const float under = std::pow(10.0f, -8.0f / 20.0f);
-            for (auto& x : bed)
-                x *= under;
+            // Under a voice the music is placed by loudness against the speech: `bed` under it in
+            // the pauses, `duck` under it while words are spoken. Measured as it plays, unfaded.
+            audio::MusicSettings flat;
+            flat.fade_in = flat.fade_out = 0;
+            audio::BedLevels levels;
+            levels.bed_db = m.bed_db;
+            levels.duck_db = m.duck_db;
+            levels.volume_db = m.volume_db;
+            const audio::BedPlan plan = audio::plan_bed(speech, audio::fit_music(*music, samples, flat), levels);
+            settings.volume_db = plan.music_gain_db;
+            duck = plan.duck;
         }
+        bed = audio::fit_music(*music, samples, settings);
     }
     // Clips whose own sound is kept: their trimmed audio at the shot's place, faded in and out
     // over the transitions so cuts do not click. Not ducked: the user chose to hear it.
@@ -88,13 +96,38 @@ core::Result<std::vector<float>> build_soundtrack(const timeline::Project& proje
     if (speech.empty() && bed.empty() && clips.empty())
         return std::vector<float>{};
     std::vector<float> gain;
-    if (!speech.empty() && !bed.empty() && project.music->duck_db < 0) {
-        audio::DuckSettings duck;
-        duck.depth_db = project.music->duck_db;
-        gain = audio::duck_envelope(speech, duck);
+    if (duck && duck->depth_db < 0)
+        gain = audio::duck_envelope(speech, *duck);
+    const double ceiling = project.true_peak_dbtp - kAacHeadroomDb;
+    if (!duck) {
+        std::vector<float> out = audio::mix(speech, bed, gain, clips, samples);
+        audio::normalize(out, project.loudness_lufs, ceiling);
+        return out;
     }
-    std::vector<float> out = audio::mix(speech, bed, gain, clips, samples);
-    audio::normalize(out, project.loudness_lufs, project.true_peak_dbtp - kAacHeadroomDb);
+    // The true-peak limiter takes more from a peaky voice (espeak-ng's loses 1-2 LU at -14 LUFS)
+    // than from a steady bed, which would lift the music against the speech. So the bed comes
+    // down by what the voice lost and the mix is made again. How much the limiter takes depends a
+    // little on the bed (normalisation passes come and go), so up to three tries keep the one whose
+    // correction best matches its own loss.
+    std::vector<float> out, applied, scaled;
+    double correction = 0, best_error = INFINITY;
+    for (int pass = 0; pass < 3; ++pass) {
+        scaled = bed;
+        const float k = std::pow(10.0f, float(correction) / 20.0f);
+        for (float& x : scaled)
+            x *= k;
+        std::vector<float> tried = audio::mix(speech, scaled, gain, clips, samples);
+        audio::normalize(tried, project.loudness_lufs, ceiling, &applied);
+        const double loss = audio::limiter_loss_db(speech, applied);
+        const double error = std::fabs(correction - loss);
+        if (error < best_error) {
+            best_error = error;
+            out = std::move(tried);
+        }
+        if (error <= 0.25)
+            break;
+        correction = loss;
+    }
     return out;
 }
 

@@ -537,7 +537,7 @@ private:
             m_project.true_peak_dbtp = *n;
     }
 
-    // "music": "media/bgm.mp3" or {"media": "media/bgm.mp3", "volume_db": -6, "duck_db": -12,
+    // "music": "media/bgm.mp3" or {"media": "media/bgm.mp3", "volume_db": -6, "bed_db": -8, "duck_db": -18,
     // "fade_in": "1s", "fade_out": "2s"}
     void read_music(const json& v)
     {
@@ -556,8 +556,11 @@ private:
             }
             ptr += "/media";
             // A bad setting drops the music (one error, not a second about the music itself).
-            for (double* out : {&m.volume_db, &m.duck_db}) {
-                const g::Key& k = out == &m.volume_db ? g::json_key(g::Music, "volume_db") : g::json_key(g::Music, "duck_db");
+            const std::pair<double*, const g::Key*> gains[] = {{&m.volume_db, &g::json_key(g::Music, "volume_db")},
+                                                                {&m.bed_db, &g::json_key(g::Music, "bed_db")},
+                                                                {&m.duck_db, &g::json_key(g::Music, "duck_db")}};
+            for (auto [out, key] : gains) {
+                const g::Key& k = *key;
                 if (!v.contains(k.json))
                     continue;
                 auto n = number_in(v, "/music", k);

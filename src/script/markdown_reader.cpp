@@ -658,7 +658,8 @@ private:
             m_project.logo = std::move(logo);
     }
 
-    // `music: <path> [<gain>dB]`: the path may be quoted when it has spaces.
+    // `music: <path> [<gain>dB] [bed=-8dB] [duck=-17dB] [fade-in=1s] [fade-out=2s]`: the path may be
+    // quoted when it has spaces.
     void read_music(const Span& val)
     {
         auto words = split_words(val.text);
@@ -689,37 +690,69 @@ private:
         }
         namespace g = grammar;
         constexpr const g::Key& gain = g::md_key(g::Music, "<gain>dB");
+        constexpr const g::Key& bed = g::md_key(g::Music, "bed");
         constexpr const g::Key& duck = g::md_key(g::Music, "duck");
         constexpr const g::Key& fade_in = g::md_key(g::Music, "fade-in");
         constexpr const g::Key& fade_out = g::md_key(g::Music, "fade-out");
+        // A gain in dB: "-8dB" ("dB" may be left off after a `name=`).
+        auto parse_db = [](std::string_view v, bool unit_optional) -> std::optional<double> {
+            std::string t(v);
+            char* end = nullptr;
+            double db = std::strtod(t.c_str(), &end);
+            if (end == t.c_str())
+                return std::nullopt;
+            std::string_view rest(end);
+            if (rest == "db" || (unit_optional && rest.empty()))
+                return db;
+            return std::nullopt;
+        };
         for (auto& [off, word] : split_words(val.text.substr(path_end))) {
             std::string w = core::to_lower_ascii(word);
-            char* end = nullptr;
-            double db = std::strtod(w.c_str(), &end);
-            auto has_prefix = [&](const g::Key& k) {
-                return w.size() > k.md.size() && w.compare(0, k.md.size(), k.md) == 0 && w[k.md.size()] == '=';
-            };
-            if (end != w.c_str() && std::string_view(end) == "db" && gain.range.contains(db)) {
-                m.volume_db = db;
-            } else if (has_prefix(fade_in) || has_prefix(fade_out)) {
-                const g::Key& fade = has_prefix(fade_in) ? fade_in : fade_out;
-                size_t skip = fade.md.size() + 1;
-                std::string_view v = std::string_view(word).substr(skip);
+            const size_t eq = w.find('=');
+            const std::string name = eq == std::string::npos ? "" : w.substr(0, eq);
+            const std::string_view value = eq == std::string::npos ? std::string_view() : std::string_view(w).substr(eq + 1);
+            const SourceLoc value_at = val.at(path_end + off + (eq == std::string::npos ? 0 : eq + 1));
+            if (eq == std::string::npos && parse_db(w, false)) {
+                double db = *parse_db(w, false);
+                if (gain.range.contains(db)) {
+                    m.volume_db = db;
+                } else {
+                    m_diag.error(value_at, "the music gain \"" + std::string(word) + "\" is out of range",
+                                 "write a gain " + g::range_sentence(gain) + " dB, e.g. `" + std::string(gain.md_example) + "`");
+                    ok = false;
+                }
+            } else if (name == fade_in.md || name == fade_out.md) {
+                const g::Key& fade = name == fade_in.md ? fade_in : fade_out;
+                std::string_view v = std::string_view(word).substr(eq + 1);
                 if (auto d = parse_duration_us(v, true); d && fade.range.contains(double(*d) / 1e6)) {
                     (&fade == &fade_in ? m.fade_in_us : m.fade_out_us) = *d;
                 } else {
-                    m_diag.error(val.at(path_end + off + skip), "the music fade \"" + std::string(v) + "\" is not a duration "
-                                                                 + g::range_sentence(fade) + " s",
+                    m_diag.error(value_at, "the music fade \"" + std::string(v) + "\" is not a duration "
+                                               + g::range_sentence(fade) + " s",
                                  "write e.g. `fade-in=1s fade-out=2.5s` (`fade-out=0` ends at full level)");
                     ok = false;
                 }
-            } else if (has_prefix(duck) && w.size() > duck.md.size() + 3 && w.substr(w.size() - 2) == "db"
-                       && (db = std::strtod(w.c_str() + duck.md.size() + 1, &end), end == w.c_str() + w.size() - 2)
-                       && duck.range.contains(db)) {
-                m.duck_db = db;
+            } else if (name == bed.md || name == duck.md) {
+                const g::Key& k = name == bed.md ? bed : duck;
+                auto db = parse_db(value, true);
+                if (db && k.range.contains(*db)) {
+                    (&k == &bed ? m.bed_db : m.duck_db) = *db;
+                } else {
+                    m_diag.error(value_at,
+                                 std::string(&k == &bed ? "the music's level in pauses" : "the music's level under speech")
+                                     + " \"" + std::string(word.substr(eq + 1)) + "\" is not a gain " + g::range_sentence(k)
+                                     + " dB",
+                                 "write e.g. `bed=-8dB duck=-17dB` (dB relative to the speech's loudness)");
+                    ok = false;
+                }
             } else {
+                std::vector<std::string> names;
+                for (const g::Key* k : {&bed, &duck, &fade_in, &fade_out})
+                    names.emplace_back(k->md);
+                auto dym = core::did_you_mean(eq == std::string::npos ? w : name, names);
                 m_diag.error(val.at(path_end + off), "unknown word \"" + std::string(word) + "\" after the music path",
-                             "write " + g::md_settings_hint(g::Music));
+                             dym.empty() ? "write " + g::md_settings_hint(g::Music)
+                                         : "did you mean `" + dym + "=`? (" + g::md_settings_hint(g::Music) + ")");
                 ok = false;
             }
         }

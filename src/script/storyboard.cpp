@@ -1,5 +1,6 @@
 #include "script/storyboard.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "core/text_util.h"
@@ -155,6 +156,16 @@ std::string storyboard_text(const timeline::Project& project, const timeline::Pl
                       project.music->volume_db != 0 ? (" " + std::to_string((int)project.music->volume_db) + "dB").c_str() : "",
                       project.loudness_lufs);
         out += buf;
+        const bool spoken = !project.voice.empty() || std::any_of(project.shots.begin(), project.shots.end(), [](auto& sh) {
+            return !sh.voice.empty() || !sh.voice_file.empty();
+        });
+        if (spoken) {
+            const auto& m = *project.music;
+            std::snprintf(buf, sizeof buf, "  under the voice: %g dB under the speech in pauses, ", -(m.bed_db + m.volume_db));
+            out += buf;
+            std::snprintf(buf, sizeof buf, "%g dB while it speaks\n", -(m.duck_db + m.volume_db));
+            out += m.duck_db < m.bed_db ? std::string(buf) : std::string("no dip while it speaks\n");
+        }
     }
     // Why each shot looks as it does when the script did not name a file.
     for (size_t i = 0; i < project.shots.size(); ++i) {
@@ -240,7 +251,7 @@ nlohmann::json storyboard_json(const timeline::Project& project, const timeline:
     j["loudness"] = {{"lufs", project.loudness_lufs}, {"true_peak_dbtp", project.true_peak_dbtp}};
     if (project.music)
         j["music"] = {{"media", project.music->path_as_written}, {"volume_db", project.music->volume_db},
-                      {"duck_db", project.music->duck_db}};
+                      {"bed_db", project.music->bed_db}, {"duck_db", project.music->duck_db}};
     else
         j["music"] = nullptr;
     j["total_frames"] = plan.total_frames;

@@ -143,8 +143,12 @@ struct Shot {
 struct MusicSpec {
     std::string path_as_written;
     std::filesystem::path path;
-    double volume_db = 0;  // gain before the mix is normalised (matters once a voice is ducked over it)
-    double duck_db = -12;  // how far it dips while the voice speaks (`duck=-12dB`; 0 = no ducking)
+    // With a voice-over the music is placed against the speech's loudness: `bed` is its level in
+    // the pauses and `duck` its level while words are spoken, both in dB relative to the speech
+    // (a duck not under the bed means no ducking). Without a voice it plays at its own level.
+    double volume_db = 0;  // `-6dB`: shifts the music (bed and duck too) before the mix is normalised
+    double bed_db = -8;    // `bed=-8dB`
+    double duck_db = -17;  // `duck=-17dB`
     int64_t fade_in_us = 1'000'000;   // `fade-in=1s` (0 = starts at full level)
     int64_t fade_out_us = 2'000'000;  // `fade-out=2s`, ending with the video
     SourceLoc loc;

@@ -214,23 +214,6 @@ TEST(Duck, EnvelopeFollowsTheVoice)
     EXPECT_LT(max_step, 0.01);
 }
 
-TEST(Duck, MixCentresTheVoice)
-{
-    std::vector<float> voice(1000, 0.25f);
-    auto music = sine_stereo(100, 0.5, 2000);
-    std::vector<float> gain(500, 0.5f);
-    auto out = mix(voice, music, gain);
-    ASSERT_EQ(out.size(), 4000u);
-    EXPECT_FLOAT_EQ(out[20], 0.25f + music[20] * 0.5f);
-    EXPECT_FLOAT_EQ(out[21], 0.25f + music[21] * 0.5f);
-    EXPECT_FLOAT_EQ(out[1200 * 2], music[1200 * 2]);  // past the gain vector: unity
-    auto empty_music = mix(voice, {}, {}, {}, 3000);
-    ASSERT_EQ(empty_music.size(), 6000u);
-    EXPECT_EQ(empty_music[5000], 0.0f);
-}
-
-// ---------- loudness ----------
-
 namespace {
 
 std::vector<float> pinkish_noise(int64_t frames, double amp)
@@ -251,6 +234,167 @@ std::vector<float> pinkish_noise(int64_t frames, double amp)
     }
     return v;
 }
+
+// A voice track from (start, end) seconds of "speech" (noise at 0.1 RMS, -20 dBFS); silence between.
+std::vector<float> voice_of(const std::vector<std::pair<double, double>>& parts, double seconds)
+{
+    std::vector<float> v((size_t)(seconds * kRate), 0.0f);
+    std::mt19937 rng(3);
+    std::normal_distribution<float> noise(0.0f, 0.1f);
+    for (auto [a, b] : parts)
+        for (int64_t t = (int64_t)(a * kRate); t < (int64_t)(b * kRate) && t < (int64_t)v.size(); ++t)
+            v[(size_t)t] = noise(rng);
+    return v;
+}
+
+// The first time (s) from `from` on at which the gain reaches `db` going up (or down when `down`).
+double first_at(const std::vector<float>& g, double from, double db, bool down)
+{
+    for (size_t t = (size_t)(from * kRate); t < g.size(); ++t)
+        if (down ? to_db(g[t]) <= db : to_db(g[t]) >= db)
+            return (double)t / kRate;
+    return -1;
+}
+
+}  // namespace
+
+TEST(Duck, AttackLeadsTheVoiceAndReleaseReturnsWithinHalfASecond)
+{
+    // 1 s silence, 2 s speech, 3 s pause, 1 s speech, 1 s silence.
+    auto voice = voice_of({{1, 3}, {6, 7}}, 8);
+    DuckSettings s;  // the defaults the renderer uses: depth -9, attack 40, release 300, hold 100
+    auto g = duck_envelope(voice, s);
+    ASSERT_EQ(g.size(), voice.size());
+    // The dip starts a look-ahead before the first syllable and is complete by the time it
+    // starts: attack (40 ms) is shorter than the look-ahead (60 ms).
+    const double starts = first_at(g, 0, -0.01, true), reaches = first_at(g, 0, s.depth_db + 0.01, true);
+    EXPECT_NEAR(1.0 - starts, s.lookahead_ms / 1000, 0.008) << "dip starts at " << starts;
+    EXPECT_NEAR(reaches - starts, s.attack_ms / 1000, 0.004) << "full depth at " << reaches;
+    EXPECT_LE(reaches, 1.0);
+    EXPECT_NEAR(to_db(g[(size_t)(1.0 * kRate)]), s.depth_db, 0.01);
+    // Held for hold_ms after the last word, then back at the bed over release_ms.
+    const double leaves = first_at(g, 3, s.depth_db + 0.01, false), back = first_at(g, 3, -0.01, false);
+    EXPECT_NEAR(leaves - 3, s.hold_ms / 1000, 0.008) << "release starts at " << leaves;
+    EXPECT_NEAR(back - leaves, s.release_ms / 1000, 0.004) << "back at " << back;
+    EXPECT_LE(back - 3, 0.5) << "the music is back within half a second of the last word";
+    std::printf("[ duck    ] dip starts %.0f ms before the voice, full depth %.0f ms later; "
+                "back at the bed %.0f ms after the last word\n",
+                (1.0 - starts) * 1000, (reaches - starts) * 1000, (back - 3) * 1000);
+    // And stays there through the pause, until the next dip starts (again a look-ahead early).
+    for (double t = back; t < 6 - s.lookahead_ms / 1000 - 0.01; t += 0.01)
+        ASSERT_NEAR(to_db(g[(size_t)(t * kRate)]), 0, 0.01) << t;
+    EXPECT_NEAR(to_db(g[(size_t)(6.0 * kRate)]), s.depth_db, 0.01);
+}
+
+TEST(Duck, ShortGapsDoNotPump)
+{
+    // Speech with gaps like espeak-ng's: 40 ms between words, 150-190 ms at commas, ~300 ms at
+    // full stops, and one 390 ms hesitation: the music must stay down through all of them. Then
+    // a 1.2 s pause, where it must come back.
+    std::vector<std::pair<double, double>> parts = {{1.0, 1.5}, {1.54, 2.0}, {2.15, 2.6}, {2.79, 3.2},
+                                                    {3.5, 4.0}, {4.39, 5.0}, {6.2, 7.0}};
+    auto voice = voice_of(parts, 8);
+    DuckSettings s;
+    auto g = duck_envelope(voice, s);
+    float top = 0;
+    for (size_t t = (size_t)(1.0 * kRate); t < (size_t)(5.0 * kRate); ++t)
+        top = std::max(top, g[t]);
+    EXPECT_NEAR(to_db(top), s.depth_db, 0.01) << "the music rose in a gap shorter than " << s.bridge_ms << " ms";
+    EXPECT_NEAR(to_db(g[(size_t)(5.6 * kRate)]), 0, 0.01) << "back in the 1.2 s pause";
+
+    // Just over the bridge the music breathes: it rises, but not all the way.
+    auto g2 = duck_envelope(voice_of({{1.0, 2.0}, {2.45, 3.0}}, 4), s);
+    float top2 = 0;
+    for (size_t t = (size_t)(2.0 * kRate); t < (size_t)(2.45 * kRate); ++t)
+        top2 = std::max(top2, g2[t]);
+    EXPECT_GT(to_db(top2), s.depth_db + 2);
+    EXPECT_LT(to_db(top2), -0.3);
+
+    // Without the bridge the same commas and full stops would pump (the test can tell).
+    DuckSettings no_bridge = s;
+    no_bridge.bridge_ms = 0;
+    auto g3 = duck_envelope(voice, no_bridge);
+    float top3 = 0;
+    for (size_t t = (size_t)(1.0 * kRate); t < (size_t)(5.0 * kRate); ++t)
+        top3 = std::max(top3, g3[t]);
+    EXPECT_GT(to_db(top3), s.depth_db + 3);
+}
+
+TEST(Duck, BedIsPlacedAgainstTheSpeech)
+{
+    // Speech-like bursts (pink noise, on 0.5 s / off 0.3 s) and a quieter, steady music bed.
+    const int64_t n = 20 * kRate;
+    auto noise = pinkish_noise(n, 0.3);
+    std::vector<float> voice((size_t)n, 0.0f);
+    for (int64_t t = 0; t < n; ++t)
+        if (t % (kRate * 8 / 10) < kRate / 2)
+            voice[(size_t)t] = noise[(size_t)t * 2];
+    auto music = sine_stereo(440, 0.05, n);
+    std::vector<float> voice_st((size_t)n * 2);
+    for (int64_t t = 0; t < n; ++t)
+        voice_st[(size_t)t * 2] = voice_st[(size_t)t * 2 + 1] = voice[(size_t)t];
+    const double speech = measure(voice_st).integrated_lufs, own = measure(music).integrated_lufs;
+
+    BedLevels levels;  // bed -8, duck -17
+    BedPlan p = plan_bed(voice, music, levels);
+    EXPECT_NEAR(p.speech_lufs, speech, 0.01);
+    EXPECT_NEAR(p.music_lufs, own, 0.01);
+    EXPECT_NEAR(own + p.music_gain_db - speech, -8, 0.01);
+    EXPECT_DOUBLE_EQ(p.duck.depth_db, -9);
+    EXPECT_NEAR(p.duck.threshold_db, speech - 26, 0.01);  // the gate follows the speech
+
+    levels.volume_db = -3;  // the bare gain shifts the bed
+    EXPECT_NEAR(own + plan_bed(voice, music, levels).music_gain_db - speech, -11, 0.01);
+    levels = {.bed_db = -6, .duck_db = -6};  // a duck not under the bed: no dip
+    EXPECT_DOUBLE_EQ(plan_bed(voice, music, levels).duck.depth_db, 0);
+    levels = {.bed_db = -6, .duck_db = 0};   // duck=0 (the old "none"): no dip either
+    EXPECT_DOUBLE_EQ(plan_bed(voice, music, levels).duck.depth_db, 0);
+    // Silent music: nothing to measure, it keeps its own level shifted by bed (no huge gain).
+    BedPlan q = plan_bed(voice, std::vector<float>(music.size(), 0.0f), BedLevels{});
+    EXPECT_DOUBLE_EQ(q.music_gain_db, -8);
+}
+
+TEST(Duck, LimiterLossOfTheVoice)
+{
+    auto noise = pinkish_noise(4 * kRate, 0.3);
+    std::vector<float> voice((size_t)4 * kRate);
+    for (size_t t = 0; t < voice.size(); ++t)
+        voice[t] = noise[t * 2];
+    // A constant gain (normalisation alone) costs the voice nothing.
+    EXPECT_NEAR(limiter_loss_db(voice, std::vector<float>(voice.size(), 0.5f)), 0, 0.01);
+    // 6 dB less over half of it: about 10·log10((1 + 1/4) / 2) = -2 LU.
+    std::vector<float> g(voice.size(), 2.0f);
+    for (size_t t = 0; t < g.size() / 2; ++t)
+        g[t] = 1.0f;
+    EXPECT_NEAR(limiter_loss_db(voice, g), 10 * std::log10(1.25 / 2), 0.15);
+    // The gain normalize() reports is the one it applied.
+    auto loud = pinkish_noise(4 * kRate, 0.9);
+    auto copy = loud;
+    std::vector<float> applied;
+    normalize(copy, -14, -1, &applied);
+    ASSERT_EQ(applied.size(), loud.size() / 2);
+    for (size_t t = 0; t < applied.size(); t += 997)
+        ASSERT_NEAR(copy[t * 2], loud[t * 2] * applied[t], 1e-5) << t;
+}
+
+TEST(Duck, MixCentresTheVoice)
+{
+    std::vector<float> voice(1000, 0.25f);
+    auto music = sine_stereo(100, 0.5, 2000);
+    std::vector<float> gain(500, 0.5f);
+    auto out = mix(voice, music, gain);
+    ASSERT_EQ(out.size(), 4000u);
+    EXPECT_FLOAT_EQ(out[20], 0.25f + music[20] * 0.5f);
+    EXPECT_FLOAT_EQ(out[21], 0.25f + music[21] * 0.5f);
+    EXPECT_FLOAT_EQ(out[1200 * 2], music[1200 * 2]);  // past the gain vector: unity
+    auto empty_music = mix(voice, {}, {}, {}, 3000);
+    ASSERT_EQ(empty_music.size(), 6000u);
+    EXPECT_EQ(empty_music[5000], 0.0f);
+}
+
+// ---------- loudness ----------
+
+namespace {
 
 std::vector<float> square_with_peaks(int64_t frames)
 {

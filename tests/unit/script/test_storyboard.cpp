@@ -80,3 +80,24 @@ TEST(Storyboard, JsonFields)
     EXPECT_EQ(j["diagnostics"][0]["line"], 10);
     EXPECT_EQ(j["ok"], true);
 }
+
+TEST(Storyboard, MusicLevelsUnderTheVoice)
+{
+    TempDir t;
+    t.write("bgm.mp3");
+    auto board = [&](const std::string& front) {
+        core::Diagnostics d;
+        auto p = read_md("---\n" + front + "---\n# A\nduration: 2s\nHello.\n", d, t.path());
+        Plan plan = plan_project(p, d);
+        EXPECT_FALSE(d.has_errors()) << d.to_string();
+        return std::make_pair(script::storyboard_text(p, plan), script::storyboard_json(p, plan, d));
+    };
+    auto [text, json] = board("music: bgm.mp3 -2dB bed=-10dB duck=-20dB\nvoice: en\n");
+    EXPECT_NE(text.find("under the voice: 12 dB under the speech in pauses, 22 dB while it speaks"), std::string::npos)
+        << text;
+    EXPECT_EQ(json["music"]["bed_db"], -10);
+    EXPECT_EQ(json["music"]["duck_db"], -20);
+    EXPECT_NE(board("music: bgm.mp3 duck=0\nvoice: en\n").first.find("no dip while it speaks"), std::string::npos);
+    // Without a voice the music plays at its own level: nothing to say about bed and duck.
+    EXPECT_EQ(board("music: bgm.mp3\n").first.find("under the voice"), std::string::npos);
+}
