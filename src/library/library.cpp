@@ -30,7 +30,8 @@ namespace {
 // Column weights for bm25(): what a person wrote about a file (sidecar description and tags)
 // says more than embedded tags (often camera boilerplate), and both more than file and folder
 // names (often IMG_1234). Order = the FTS table's columns.
-constexpr const char* kBm25 = "bm25(assets_fts, 1.0, 4.0, 3.0, 2.0)";
+// The character columns only take part in one-character queries.
+constexpr const char* kBm25 = "bm25(assets_fts, 1.0, 4.0, 3.0, 2.0, 0.5, 2.0)";
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE assets(
@@ -55,9 +56,10 @@ CREATE TABLE skipped(
     mtime_ns INTEGER NOT NULL,
     sidecar_sig TEXT NOT NULL,
     reason TEXT NOT NULL);
--- Token streams made by tokenize.cpp (words, CJK bigrams and characters); FTS5 only folds
--- case, strips diacritics and stems the Latin words. rowid = assets.id.
-CREATE VIRTUAL TABLE assets_fts USING fts5(names, description, tags, metadata,
+-- Word streams made by tokenize.cpp (whole words, names kept whole) and, for one-character
+-- queries only, the Han/Kana characters of the names and of the texts. FTS5 only folds case,
+-- strips diacritics and stems the Latin words. rowid = assets.id.
+CREATE VIRTUAL TABLE assets_fts USING fts5(names, description, tags, metadata, names_chars, text_chars,
     tokenize = 'porter unicode61 remove_diacritics 2');
 )sql";
 
@@ -325,7 +327,8 @@ core::Result<IndexStats> Library::update()
         d, "INSERT INTO assets(rel, size, mtime_ns, sidecar_sig, kind, width, height, duration_us, fps_num, fps_den, "
            "has_audio, description, tags, metadata) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"));
     auto ins_fts = SW_TRY(db::Stmt::prepare(
-        d, "INSERT INTO assets_fts(rowid, names, description, tags, metadata) VALUES(?1, ?2, ?3, ?4, ?5)"));
+        d, "INSERT INTO assets_fts(rowid, names, description, tags, metadata, names_chars, text_chars) "
+           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"));
     auto ins_skipped = SW_TRY(db::Stmt::prepare(
         d, "INSERT INTO skipped(rel, size, mtime_ns, sidecar_sig, reason) VALUES(?1, ?2, ?3, ?4, ?5)"));
 
@@ -378,8 +381,10 @@ core::Result<IndexStats> Library::update()
         SW_TRY_STATUS(ins_fts.bind(1, id)
                           .bind(2, names_of(f.rel))
                           .bind(3, index_tokens(as.description))
-                          .bind(4, index_tokens(tags))
+                          .bind(4, tag_tokens(tags))
                           .bind(5, index_tokens(as.metadata))
+                          .bind(6, char_tokens(f.rel))
+                          .bind(7, char_tokens(as.description + "\n" + tags + "\n" + as.metadata))
                           .run());
         ++stats.indexed;
     }
@@ -455,7 +460,7 @@ core::Result<std::vector<SearchHit>> Library::search(std::string_view query, con
         while (SW_TRY(one.step("searched")))
             term_rows[t].insert(one.int64(0));
         one.reset();
-        one.bind(1, "{description tags metadata} : (" + terms[t].fts_expr + ")");
+        one.bind(1, terms[t].strong_expr);
         while (SW_TRY(one.step("searched")))
             term_rows_strong[t].insert(one.int64(0));
         one.reset();

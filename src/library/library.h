@@ -28,7 +28,8 @@ namespace fs = std::filesystem;
 
 // Bumped whenever the database layout or the tokenization changes: an index with another
 // version (PRAGMA user_version) is rebuilt from scratch on open.
-inline constexpr int kLibrarySchemaVersion = 1;
+// 2: whole words only (no bigrams or characters among the words), character columns.
+inline constexpr int kLibrarySchemaVersion = 2;
 // Name of the index database inside the media folder.
 inline constexpr const char* kLibraryDbName = ".shotweave-library.sqlite";
 

@@ -1,50 +1,26 @@
 #include "library/tokenize.h"
 
-#include <unicode/brkiter.h>
-#include <unicode/locid.h>
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
-#include <unicode/uscript.h>
 
 #include <algorithm>
-#include <memory>
-#include <optional>
 #include <set>
 
 #include "core/text_util.h"
+#include "lang/lexicon.h"
+#include "lang/words.h"
 
 namespace sw::library {
 
 namespace {
 
-enum class RunKind { Cjk, Word };
-
-struct Run {
-    RunKind kind;
-    std::u32string text;
-};
-
-bool is_cjk(char32_t c)
-{
-    // U+30FC (katakana prolonged sound mark) has script Common but only ever appears inside
-    // Kana words; treating it as a separator would cut ラーメン in two.
-    if (c == 0x30FC)
-        return true;
-    UErrorCode st = U_ZERO_ERROR;
-    UScriptCode sc = uscript_getScript((UChar32)c, &st);
-    return U_SUCCESS(st) &&
-           (sc == USCRIPT_HAN || sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA || sc == USCRIPT_HANGUL);
-}
-
-bool is_word_char(char32_t c)
-{
-    if (u_isalnum((UChar32)c))
-        return true;
-    // Combining marks belong to the letter before them (decomposed accents).
-    int8_t t = u_charType((UChar32)c);
-    return t == U_NON_SPACING_MARK || t == U_COMBINING_SPACING_MARK;
-}
+// FTS5 column groups (the table's columns are names, description, tags, metadata, names_chars,
+// text_chars; see library.cpp).
+constexpr const char* kWordColumns = "{names description tags metadata}";
+constexpr const char* kStrongWordColumns = "{description tags metadata}";
+constexpr const char* kCharColumns = "{names_chars text_chars}";
+constexpr const char* kStrongCharColumns = "{text_chars}";
 
 std::string nfkc(std::string_view text)
 {
@@ -61,96 +37,43 @@ std::string nfkc(std::string_view text)
     return out;
 }
 
-std::vector<Run> split_runs(std::string_view text)
+std::string lower(std::string_view s)
 {
-    std::vector<Run> runs;
-    for (char32_t c : core::utf8_decode(nfkc(text))) {
-        std::optional<RunKind> k;
-        if (is_cjk(c))
-            k = RunKind::Cjk;
-        else if (is_word_char(c))
-            k = RunKind::Word;
-        if (!k) {
-            if (!runs.empty() && !runs.back().text.empty())
-                runs.push_back({RunKind::Word, {}});  // separator: next char starts a new run
+    std::string out;
+    for (char32_t c : core::utf8_decode(s))
+        out += core::utf8_encode((char32_t)u_tolower((UChar32)c));
+    return out;
+}
+
+bool has_cjk(std::string_view s)
+{
+    const std::u32string cps = core::utf8_decode(s);
+    return std::any_of(cps.begin(), cps.end(), lang::is_cjk_word_char);
+}
+
+std::vector<std::string> word_list(std::string_view text, const lang::Lexicon* protect)
+{
+    std::vector<std::string> out;
+    for (const lang::Span& w : lang::words(text, protect))
+        out.push_back(lower(text.substr(w.begin, w.end - w.begin)));
+    return out;
+}
+
+// The words of `text` with the terms of `protect` whole, followed by the ICU words inside each
+// protected term (大理古城 → 大理古城 大理 古城), each once.
+std::string word_stream(const std::string& text, const lang::Lexicon& protect)
+{
+    std::vector<std::string> words = word_list(text, &protect);
+    std::set<std::string> seen(words.begin(), words.end());
+    std::string out;
+    for (auto& w : words)
+        out += w + ' ';
+    for (auto& w : words) {
+        if (!has_cjk(w))
             continue;
-        }
-        if (runs.empty() || runs.back().text.empty() || runs.back().kind != *k)
-            runs.push_back({*k, {}});
-        runs.back().text.push_back(c);
-    }
-    std::erase_if(runs, [](const Run& r) { return r.text.empty(); });
-    return runs;
-}
-
-std::string utf8(const std::u32string& s)
-{
-    std::string out;
-    for (char32_t c : s)
-        out += core::utf8_encode(c);
-    return out;
-}
-
-std::u32string lower(const std::u32string& s)
-{
-    std::u32string out = s;
-    for (auto& c : out)
-        c = (char32_t)u_tolower((UChar32)c);
-    return out;
-}
-
-// ICU's word iterator is costly to create (it loads the CJK dictionary) and not thread-safe:
-// one per thread, created on first use.
-icu::BreakIterator* word_breaker()
-{
-    thread_local std::unique_ptr<icu::BreakIterator> bi = [] {
-        UErrorCode st = U_ZERO_ERROR;
-        std::unique_ptr<icu::BreakIterator> b(icu::BreakIterator::createWordInstance(icu::Locale("zh"), st));
-        if (U_FAILURE(st))
-            b.reset();
-        return b;
-    }();
-    return bi.get();
-}
-
-// Dictionary words of a run of Han/Kana/Hangul characters. Without ICU data, the run itself.
-std::vector<std::u32string> segment_cjk(const std::u32string& run)
-{
-    icu::BreakIterator* bi = word_breaker();
-    if (!bi)
-        return {run};
-    icu::UnicodeString u = icu::UnicodeString::fromUTF32(reinterpret_cast<const UChar32*>(run.data()), (int32_t)run.size());
-    bi->setText(u);
-    std::vector<std::u32string> words;
-    int32_t start = bi->first();
-    for (int32_t end = bi->next(); end != icu::BreakIterator::DONE; start = end, end = bi->next()) {
-        std::string s;
-        u.tempSubStringBetween(start, end).toUTF8String(s);
-        std::u32string w = core::utf8_decode(s);
-        if (!w.empty())
-            words.push_back(std::move(w));
-    }
-    return words;
-}
-
-void append_cjk_tokens(const std::u32string& run, std::string& out)
-{
-    for (auto& w : segment_cjk(run))
-        out += utf8(w) + ' ';
-    for (size_t i = 0; i + 1 < run.size(); ++i)
-        out += utf8(run.substr(i, 2)) + ' ';
-    for (char32_t c : run)
-        out += core::utf8_encode(c) + ' ';
-}
-
-std::string tokens_of_runs(const std::vector<Run>& runs)
-{
-    std::string out;
-    for (auto& r : runs) {
-        if (r.kind == RunKind::Cjk)
-            append_cjk_tokens(r.text, out);
-        else
-            out += utf8(lower(r.text)) + ' ';
+        for (auto& part : word_list(w, nullptr))
+            if (seen.insert(part).second)
+                out += part + ' ';
     }
     if (!out.empty())
         out.pop_back();
@@ -182,14 +105,29 @@ bool is_stopword(const std::string& lowered)
 
 }  // namespace
 
-std::string index_tokens(std::string_view text) { return tokens_of_runs(split_runs(text)); }
+std::string index_tokens(std::string_view text) { return word_stream(nfkc(text), lang::Lexicon::builtin()); }
+
+std::string tag_tokens(std::string_view text)
+{
+    const std::string n = nfkc(text);
+    lang::Lexicon lex;
+    lex.add_all(lang::Lexicon::builtin());
+    lex.add_phrases(n);
+    return word_stream(n, lex);
+}
 
 std::string name_tokens(std::string_view name)
 {
-    // Break camelCase before the general split: "IceCastle" → "Ice Castle", "HDRClip" → "HDR Clip".
-    std::u32string in = core::utf8_decode(name), spaced;
+    // Break camelCase and separators before segmenting: "IceCastle" → "Ice Castle",
+    // "HDRClip" → "HDR Clip", "ice_castle-night.v2" → "ice castle night v2" (ICU would keep
+    // "ice_castle" and "night.v2" as single words).
+    std::u32string in = core::utf8_decode(nfkc(name)), spaced;
     for (size_t i = 0; i < in.size(); ++i) {
         char32_t c = in[i];
+        if (c == U'_' || c == U'-' || c == U'.') {
+            spaced.push_back(U' ');
+            continue;
+        }
         if (i > 0 && u_isupper((UChar32)c)) {
             char32_t prev = in[i - 1];
             bool next_lower = i + 1 < in.size() && u_islower((UChar32)in[i + 1]);
@@ -198,35 +136,41 @@ std::string name_tokens(std::string_view name)
         }
         spaced.push_back(c);
     }
-    return index_tokens(utf8(spaced));
+    std::string s;
+    for (char32_t c : spaced)
+        s += core::utf8_encode(c);
+    return tag_tokens(s);
+}
+
+std::string char_tokens(std::string_view text)
+{
+    std::string out;
+    for (char32_t c : core::utf8_decode(nfkc(text)))
+        if (lang::is_cjk_word_char(c))
+            out += (out.empty() ? "" : " ") + core::utf8_encode(c);
+    return out;
 }
 
 std::vector<QueryTerm> query_terms(std::string_view query)
 {
+    const std::string q = nfkc(query);
+    const std::vector<lang::Span> spans = lang::words(q, &lang::Lexicon::builtin());
+    // One character is all the user gave: look for it inside words too (雪 finds 雪花).
+    if (spans.size() == 1) {
+        const std::string w = q.substr(spans[0].begin, spans[0].end - spans[0].begin);
+        const std::u32string cps = core::utf8_decode(w);
+        if (cps.size() == 1 && lang::is_cjk_word_char(cps[0])) {
+            QueryTerm t{w, std::string(kCharColumns) + " : " + quoted(w), std::string(kStrongCharColumns) + " : " + quoted(w)};
+            return {t};
+        }
+    }
     struct Candidate {
-        QueryTerm term;
-        std::string key;
+        std::string text, key;
     };
     std::vector<Candidate> all;
-    for (auto& r : split_runs(query)) {
-        if (r.kind == RunKind::Word) {
-            std::string low = utf8(lower(r.text));
-            all.push_back({{utf8(r.text), quoted(low)}, low});
-            continue;
-        }
-        for (auto& w : segment_cjk(r.text)) {
-            std::string word = utf8(w);
-            std::string expr = quoted(word);
-            // A longer word also matches when all its bigrams are present: the index may have
-            // segmented the same characters differently (大世界 vs 大 + 世界).
-            if (w.size() >= 3) {
-                std::string bigrams;
-                for (size_t i = 0; i + 1 < w.size(); ++i)
-                    bigrams += (bigrams.empty() ? "" : " AND ") + quoted(utf8(w.substr(i, 2)));
-                expr = "(" + expr + " OR (" + bigrams + "))";
-            }
-            all.push_back({{word, expr}, word});
-        }
+    for (const lang::Span& s : spans) {
+        std::string w = q.substr(s.begin, s.end - s.begin);
+        all.push_back({w, lower(w)});
     }
     bool any_content = std::any_of(all.begin(), all.end(), [](const Candidate& c) { return !is_stopword(c.key); });
     std::vector<QueryTerm> terms;
@@ -234,8 +178,21 @@ std::vector<QueryTerm> query_terms(std::string_view query)
     for (auto& c : all) {
         if (any_content && is_stopword(c.key))
             continue;
-        if (seen.insert(c.key).second)
-            terms.push_back(std::move(c.term));
+        if (!seen.insert(c.key).second)
+            continue;
+        std::string expr = quoted(c.key);
+        // A protected name also matches when all the dictionary words inside it are present as
+        // words: the asset's text may not name it in one piece (大理 … 古城).
+        if (has_cjk(c.key)) {
+            std::vector<std::string> parts = word_list(c.key, nullptr);
+            if (parts.size() > 1) {
+                std::string all_parts;
+                for (auto& p : parts)
+                    all_parts += (all_parts.empty() ? "" : " AND ") + quoted(p);
+                expr = "(" + expr + " OR (" + all_parts + "))";
+            }
+        }
+        terms.push_back({c.text, std::string(kWordColumns) + " : " + expr, std::string(kStrongWordColumns) + " : " + expr});
     }
     return terms;
 }
@@ -244,7 +201,7 @@ std::string fts_or_expression(const std::vector<QueryTerm>& terms)
 {
     std::string expr;
     for (auto& t : terms)
-        expr += (expr.empty() ? "" : " OR ") + t.fts_expr;
+        expr += (expr.empty() ? "" : " OR ") + ("(" + t.fts_expr + ")");
     return expr;
 }
 

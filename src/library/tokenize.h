@@ -2,16 +2,20 @@
 // Text → search tokens for the media library's SQLite FTS5 index.
 //
 // FTS5's own tokenizers split on spaces and punctuation only, so a Chinese sentence (no spaces)
-// would be one huge token and 冰雕 could never find 夜晚的冰雕城堡. We therefore tokenize
-// ourselves and store a space-separated token stream; FTS5 (tokenize='porter unicode61') then
-// only case-folds and stems the Latin words in it.
+// would be one huge token and 冰雕 could never find 夜晚的冰雕城堡. We therefore segment the text
+// ourselves with the project's one word segmenter (lang::words: ICU's dictionary plus the
+// lexicon of names) and store a space-separated stream of whole words; FTS5 (tokenize='porter
+// unicode61') then only case-folds and stems the Latin words in it.
 //
-// - Han, Kana and Hangul runs: ICU's dictionary word segmentation (locale zh), plus every
-//   overlapping character bigram of the run, plus every single character. Words give precise
-//   hits, bigrams find any substring of two or more characters whatever ICU decided about word
-//   boundaries, single characters let a one-character query (雪) find 雪花.
-// - Everything else: words split at anything that is not a letter or digit, lowercased.
-// Input is NFKC-normalised first (full-width Ａ１ → A1).
+// A match needs a whole word: 彩 does not find 彩灯 and 花 does not find 花海, because a photo
+// that shares one character with a shot's description is not a photo of it. Only a query that
+// is itself one character looks inside words, through the separate character columns.
+//
+// - Words: lang::words with names protected (Lexicon::builtin(): 圣索菲亚大教堂, 鲜花饼…; for tags
+//   and file names also the tag or name itself, Lexicon::add_phrases). A protected term is
+//   stored whole and also as the ICU words inside it, so 大理 still finds 大理古城.
+// - Characters (char_tokens): every Han/Kana character, for one-character queries only.
+// Input is NFKC-normalised first (full-width Ａ１ → A1); Latin words are lowercased.
 
 #include <string>
 #include <string_view>
@@ -19,22 +23,30 @@
 
 namespace sw::library {
 
-// The token stream stored in the index for a description, tags or metadata text.
+// The word stream stored in the index for a description or embedded metadata text.
 std::string index_tokens(std::string_view text);
 
+// The same for tags: each tag (a name someone gave the file) is also kept whole.
+std::string tag_tokens(std::string_view text);
+
 // The same for a file or folder name: also splits camelCase ("IceCastle" → ice castle);
-// '_', '-', '.' and spaces already separate words.
+// '_', '-', '.' and spaces separate words; a Chinese name (大理古城_001) is kept whole.
 std::string name_tokens(std::string_view name);
 
-// One term of a user's query, as the user wrote it, with the FTS5 expression that matches it.
+// Every Han/Kana character of `text`, space-separated: what a one-character query matches.
+std::string char_tokens(std::string_view text);
+
+// One term of a user's query, as the user wrote it, with the FTS5 expressions that match it.
 struct QueryTerm {
-    std::string text;     // as written (after NFKC), e.g. "冰雕", "Castles"
-    std::string fts_expr; // e.g. "冰雕", ("大世界" OR ("大世" AND "世界")), "castles"
+    std::string text;        // as written (after NFKC), e.g. "冰雕", "Castles"
+    std::string fts_expr;    // anywhere in the asset's words (or, one character, its characters)
+    std::string strong_expr; // in what was written about the asset (sidecars, embedded tags), not its names
 };
 
-// Splits a query into terms: Latin words, and ICU words within Han/Kana/Hangul runs.
+// Splits a query into terms: the words of lang::words (names in Lexicon::builtin() kept whole).
 // Duplicates (case-insensitive) are dropped. Function words (the, of, 的, 了, ...) are dropped
-// unless the query has nothing else: they would make almost every asset a weak match.
+// unless the query has nothing else: they would make almost every asset a weak match. A query
+// that is a single Han/Kana character gives one term that matches that character inside words.
 std::vector<QueryTerm> query_terms(std::string_view query);
 
 // The whole query as one FTS5 expression: the OR of all terms' expressions (empty if no terms).

@@ -82,12 +82,20 @@ std::vector<std::string> paths(const std::vector<SearchHit>& hits)
 
 // ---- tokenization -------------------------------------------------------------------------
 
-TEST(library_tokenize, ChineseGetsWordsBigramsAndCharacters)
+TEST(library_tokenize, ChineseGetsWholeWordsAndNamesWhole)
 {
     std::string t = " " + index_tokens("夜晚的冰雕城堡") + " ";
     EXPECT_NE(t.find(" 冰雕 "), std::string::npos) << t;
-    EXPECT_NE(t.find(" 雕城 "), std::string::npos) << t;  // a bigram across ICU's word boundary
-    EXPECT_NE(t.find(" 堡 "), std::string::npos) << t;
+    EXPECT_EQ(t.find(" 雕城 "), std::string::npos) << t;  // no bigrams across word boundaries
+    EXPECT_EQ(t.find(" 堡 "), std::string::npos) << t;    // no single characters among the words
+    // A name from the lexicon is one word, and the dictionary words inside it are words too.
+    std::string n = " " + index_tokens("圣索菲亚大教堂的夜景") + " ";
+    EXPECT_NE(n.find(" 圣索菲亚大教堂 "), std::string::npos) << n;
+    EXPECT_NE(n.find(" 大教堂 "), std::string::npos) << n;
+    // A tag is a name: kept whole even when no lexicon knows it.
+    std::string g = " " + tag_tokens("玉兰小巷\nnight") + " ";
+    EXPECT_NE(g.find(" 玉兰小巷 "), std::string::npos) << g;
+    EXPECT_EQ(char_tokens("彩灯 lights 花海"), "彩 灯 花 海");
     EXPECT_EQ(index_tokens("Snowy CASTLE, night!"), "snowy castle night");
 }
 
@@ -131,17 +139,19 @@ TEST(library, ChineseSidecarFoundByTwoCharacterQuery)
     EXPECT_EQ(hits[0].asset.description, "夜晚的冰雕城堡,彩灯闪烁");
     EXPECT_EQ(hits[0].asset.path, fs::canonical(dir.path()) / "a.png");
 
-    // One character finds it inside a word (雪 in 雪花); a substring that is no dictionary
-    // word (雕城) still matches through the bigrams.
+    // A query of one character finds it inside a word (雪 in 雪花); a piece of two words that
+    // is no word itself (雕城 across 冰雕 | 城堡) does not: matches are whole words.
     EXPECT_EQ(paths(search(lib, "雪")), std::vector<std::string>{"c.png"});
-    EXPECT_EQ(paths(search(lib, "雕城")), std::vector<std::string>{"a.png"});
+    EXPECT_TRUE(search(lib, "雕城").empty());
 
     // More matched terms rank higher; scores are in 0..1 and descending.
-    auto multi = search(lib, "雪 夜晚 冰雕");
+    auto multi = search(lib, "雪花 夜晚 冰雕");
     ASSERT_EQ(multi.size(), 2u);
     EXPECT_EQ(multi[0].asset.rel_path, "a.png");
     EXPECT_EQ(multi[0].matched_terms, (std::vector<std::string>{"夜晚", "冰雕"}));
-    EXPECT_EQ(multi[1].matched_terms, std::vector<std::string>{"雪"});
+    EXPECT_EQ(multi[1].matched_terms, std::vector<std::string>{"雪花"});
+    // 雪 among other words must match a whole word: 雪花 is not 雪.
+    EXPECT_EQ(paths(search(lib, "雪 夜晚")), std::vector<std::string>{"a.png"});
     EXPECT_GT(multi[0].score, multi[1].score);
     for (auto& h : multi) {
         EXPECT_GE(h.score, 0.0);
