@@ -466,17 +466,24 @@ core::Result<std::vector<SearchHit>> Library::search(std::string_view query, con
         one.reset();
     }
 
+    // One shared character is not a match: when the query has a longer word, an asset must
+    // match one of those, not only one-character words (上, 里, 雪).
+    const bool needs_word = std::any_of(terms.begin(), terms.end(), [](const QueryTerm& t) { return !t.one_character; });
     auto load = SW_TRY(m.prepare_load());
     const double denom = (double)std::min(terms.size(), kCoverageTerms);
     for (auto& [id, bm25] : candidates) {
         SearchHit h;
         double weight = 0;
+        bool has_word = false;
         for (size_t t = 0; t < terms.size(); ++t) {
             if (!term_rows[t].count(id))
                 continue;
             h.matched_terms.push_back(terms[t].text);
+            has_word |= !terms[t].one_character;
             weight += term_rows_strong[t].count(id) ? 1.0 : kNameMatchWeight;
         }
+        if (needs_word && !has_word)
+            continue;
         const double coverage = std::min(1.0, weight / denom);
         const double b = std::max(0.0, bm25);
         h.score = 0.85 * coverage + 0.15 * (b / (1.0 + b));

@@ -192,7 +192,9 @@ std::vector<QueryTerm> query_terms(std::string_view query)
                 expr = "(" + expr + " OR (" + all_parts + "))";
             }
         }
-        terms.push_back({c.text, std::string(kWordColumns) + " : " + expr, std::string(kStrongWordColumns) + " : " + expr});
+        const std::u32string cps = core::utf8_decode(c.key);
+        terms.push_back({c.text, std::string(kWordColumns) + " : " + expr, std::string(kStrongWordColumns) + " : " + expr,
+                         cps.size() == 1 && lang::is_cjk_word_char(cps[0])});
     }
     return terms;
 }

@@ -41,6 +41,8 @@ struct QueryTerm {
     std::string text;        // as written (after NFKC), e.g. "冰雕", "Castles"
     std::string fts_expr;    // anywhere in the asset's words (or, one character, its characters)
     std::string strong_expr; // in what was written about the asset (sidecars, embedded tags), not its names
+    // A one-character word (上, 里, 雪) among longer ones: too common to make a match alone.
+    bool one_character = false;
 };
 
 // Splits a query into terms: the words of lang::words (names in Lexicon::builtin() kept whole).
