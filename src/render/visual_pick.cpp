@@ -1,5 +1,6 @@
 #include "render/visual_pick.h"
 
+#include <cstdio>
 #include <filesystem>
 #include <optional>
 
@@ -32,6 +33,14 @@ int64_t shot_length_wanted_us(const timeline::Shot& s, size_t i, const std::vect
 }
 
 namespace {
+
+// Scores as `check` prints them.
+std::string two_places(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f", v);
+    return buf;
+}
 
 void describe_generated(timeline::Shot& s, const std::string& words, uint64_t seed, How how)
 {
@@ -116,6 +125,8 @@ void resolve_visuals(timeline::Project& project, const std::vector<int64_t>& spe
             s.choice.asset = p.chosen.rel_path;
             s.choice.score = p.score;
             s.choice.matched = p.matched_terms;
+            s.choice.min_score = library::kDefaultMinRelevance;
+            s.choice.weak = p.score < library::kWeakPickRelevance;
             if (p.runner_up) {
                 s.choice.runner_up = p.runner_up->rel_path;
                 s.choice.runner_up_score = p.runner_up_score;
@@ -134,8 +145,24 @@ void resolve_visuals(timeline::Project& project, const std::vector<int64_t>& spe
             library::SearchOptions so;
             so.limit = 1;
             if (auto hits = library->search(query, so); hits && !hits->empty()) {
-                s.choice.asset = hits->front().asset.rel_path;
-                s.choice.score = hits->front().score;
+                const auto& best = hits->front();
+                s.choice.asset = best.asset.rel_path;
+                s.choice.score = best.score;
+                s.choice.matched = best.matched_terms;
+                s.choice.min_score = library::kDefaultMinRelevance;
+                s.choice.weak = true;
+                // A described shot that finds only a weak match is worth a word: the editor may
+                // have expected a photo here. Narration-only shots are not described on purpose.
+                if (s.visual.kind == VK::Description) {
+                    diag.warning(s.visual.loc.valid() ? s.visual.loc : s.loc,
+                                 "no library asset fits \"" + query + "\" well enough: the best, " + best.asset.rel_path +
+                                     " (score " + two_places(best.score) + "; matched " +
+                                     core::join(best.matched_terms, ", ") + "), is below the minimum " +
+                                     two_places(library::kDefaultMinRelevance) +
+                                     ", so the shot is generated instead",
+                                 "describe the shot in the words its photo's sidecar or tags use, or name the file "
+                                 "with `visual: <path>` (see docs/library.md)");
+                }
             }
         }
     }

@@ -94,6 +94,10 @@ struct VisualChoice {
     std::vector<std::string> matched;     // library: matched query terms
     std::string runner_up;                // library: the next-best asset ("" if none)
     double runner_up_score = 0;
+    // library: the pick scored above the minimum but only part of the shot's words matched.
+    // scene/model: the best library asset (asset, score, matched) scored below `min_score`.
+    bool weak = false;
+    double min_score = 0;                 // the minimum a library asset needed
     std::vector<std::string> understood;  // scene: words the scene generator recognised
     std::vector<std::string> elements;    // scene: what it draws
     uint64_t seed = 0;                    // scene: its seed (project seed + shot index)
