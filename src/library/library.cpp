@@ -203,11 +203,19 @@ std::string names_of(const std::string& rel)
 }  // namespace
 
 struct Library::Impl {
-    fs::path root;
+    fs::path root;       // the folder asked for
+    // The folder the index covers: root itself, or an indexed folder above it whose index is
+    // shared, restricted to the assets under root. `scope` is root relative to base, with a
+    // trailing '/', or empty; the index stores paths relative to base.
+    fs::path base;
+    std::string scope;
     fs::path db_path;
     bool in_cache = false;
     std::vector<std::string> notes;
     db::DbPtr db;
+
+    bool in_scope(const std::string& rel) const { return rel.compare(0, scope.size(), scope) == 0; }
+    std::string unscoped(const std::string& rel) const { return rel.substr(scope.size()); }
 
     core::Result<db::Stmt> prepare_load() const;
     // Reads one asset row with a statement from prepare_load().
@@ -227,11 +235,32 @@ core::Result<Library> Library::open(const fs::path& dir, const LibraryOptions& o
 {
     auto impl = std::make_unique<Impl>();
     impl->root = SW_TRY(check_folder(dir));
+    impl->base = impl->root;
     const fs::path primary = impl->root / kLibraryDbName;
 
     std::string why;
     std::error_code ec;
     bool db_exists = fs::exists(primary, ec);
+    // A sub-folder of an indexed folder (library: media/dali/ when media/ is indexed) shares
+    // its parent's index, limited to the sub-folder: nothing is indexed twice, and only the
+    // sub-folder's assets are candidates.
+    if (!db_exists) {
+        for (fs::path p = impl->root.parent_path(); !p.empty(); p = p.parent_path()) {
+            const fs::path parent_db = p / kLibraryDbName;
+            if (fs::is_regular_file(parent_db, ec) && ::access(p.c_str(), W_OK) == 0 &&
+                ::access(parent_db.c_str(), W_OK) == 0) {
+                if (auto d = open_index(parent_db)) {
+                    impl->db = std::move(*d);
+                    impl->db_path = parent_db;
+                    impl->base = p;
+                    impl->scope = impl->root.lexically_relative(p).generic_string() + "/";
+                    return Library(std::move(impl));
+                }
+            }
+            if (p == p.root_path())
+                break;
+        }
+    }
     if (::access(impl->root.c_str(), W_OK) != 0 || (db_exists && ::access(primary.c_str(), W_OK) != 0)) {
         why = "the folder " + impl->root.string() + " is read-only";
     } else {
@@ -289,10 +318,12 @@ core::Result<IndexStats> Library::update()
     {
         auto st = SW_TRY(db::Stmt::prepare(d, "SELECT id, rel, size, mtime_ns, sidecar_sig FROM assets"));
         while (SW_TRY(st.step()))
-            assets[st.text(1)] = Known{st.int64(0), st.int64(2), st.int64(3), st.text(4), {}};
+            if (m.in_scope(st.text(1)))
+                assets[m.unscoped(st.text(1))] = Known{st.int64(0), st.int64(2), st.int64(3), st.text(4), {}};
         auto sk = SW_TRY(db::Stmt::prepare(d, "SELECT rel, size, mtime_ns, sidecar_sig, reason FROM skipped"));
         while (SW_TRY(sk.step()))
-            skipped[sk.text(0)] = Known{0, sk.int64(1), sk.int64(2), sk.text(3), sk.text(4)};
+            if (m.in_scope(sk.text(0)))
+                skipped[m.unscoped(sk.text(0))] = Known{0, sk.int64(1), sk.int64(2), sk.text(3), sk.text(4)};
     }
 
     scan::WalkResult walk = scan::walk(m.root);
@@ -343,7 +374,7 @@ core::Result<IndexStats> Library::update()
         }
     for (auto& [rel, k] : skipped)
         if (!present.count(rel))
-            SW_TRY_STATUS(del_skipped.bind(1, rel).run());
+            SW_TRY_STATUS(del_skipped.bind(1, m.scope + rel).run());
 
     for (size_t i = 0; i < todo.size(); ++i) {
         const scan::FileStat& f = *todo[i];
@@ -351,18 +382,18 @@ core::Result<IndexStats> Library::update()
         if (auto it = assets.find(f.rel); it != assets.end())
             SW_TRY_STATUS(drop_asset(it->second.id));
         if (skipped.count(f.rel))
-            SW_TRY_STATUS(del_skipped.bind(1, f.rel).run());
+            SW_TRY_STATUS(del_skipped.bind(1, m.scope + f.rel).run());
         for (auto& n : a.notes)
             stats.notes.push_back(n);
         if (!a.ok) {
             SW_TRY_STATUS(
-                ins_skipped.bind(1, f.rel).bind(2, f.size).bind(3, f.mtime_ns).bind(4, f.sidecar_sig).bind(5, a.reason).run());
+                ins_skipped.bind(1, m.scope + f.rel).bind(2, f.size).bind(3, f.mtime_ns).bind(4, f.sidecar_sig).bind(5, a.reason).run());
             stats.skipped.push_back({f.rel, a.reason});
             continue;
         }
         const Asset& as = a.asset;
         const std::string tags = core::join(as.tags, "\n");
-        SW_TRY_STATUS(ins_asset.bind(1, f.rel)
+        SW_TRY_STATUS(ins_asset.bind(1, m.scope + f.rel)
                           .bind(2, f.size)
                           .bind(3, f.mtime_ns)
                           .bind(4, f.sidecar_sig)
@@ -379,11 +410,11 @@ core::Result<IndexStats> Library::update()
                           .run());
         const int64_t id = sqlite3_last_insert_rowid(d);
         SW_TRY_STATUS(ins_fts.bind(1, id)
-                          .bind(2, names_of(f.rel))
+                          .bind(2, names_of(m.scope + f.rel))
                           .bind(3, index_tokens(as.description))
                           .bind(4, tag_tokens(tags))
                           .bind(5, index_tokens(as.metadata))
-                          .bind(6, char_tokens(f.rel))
+                          .bind(6, char_tokens(m.scope + f.rel))
                           .bind(7, char_tokens(as.description + "\n" + tags + "\n" + as.metadata))
                           .run());
         ++stats.indexed;
@@ -411,8 +442,9 @@ core::Result<Asset> Library::Impl::load_asset(db::Stmt& st, int64_t id) const
     if (!SW_TRY(st.step()))
         return make_error(ErrorCategory::Internal, "media library: asset " + std::to_string(id) + " vanished");
     Asset a;
-    a.rel_path = st.text(0);
-    a.path = root / fs::path(a.rel_path);
+    const std::string rel = st.text(0);
+    a.rel_path = unscoped(rel);
+    a.path = base / fs::path(rel);
     a.kind = st.int64(1) == (int64_t)AssetKind::Video ? AssetKind::Video : AssetKind::Image;
     a.width = (int)st.int64(2);
     a.height = (int)st.int64(3);
@@ -438,10 +470,15 @@ core::Result<std::vector<SearchHit>> Library::search(std::string_view query, con
     // Candidates by bm25 over the whole query. The cap keeps huge libraries fast; the final
     // order (coverage first) is decided below among these.
     const size_t cap = std::max<size_t>(options.limit * 10, 500);
+    // substr() counts characters, not bytes.
+    const std::string in_scope =
+        m.scope.empty() ? "" : " AND rowid IN (SELECT id FROM assets WHERE substr(rel, 1, ?3) = ?4)";
     auto all = SW_TRY(db::Stmt::prepare(d, std::string("SELECT rowid, -") + kBm25 +
-                                               " FROM assets_fts WHERE assets_fts MATCH ?1 ORDER BY " + kBm25 +
-                                               " LIMIT ?2"));
+                                               " FROM assets_fts WHERE assets_fts MATCH ?1" + in_scope + " ORDER BY " +
+                                               kBm25 + " LIMIT ?2"));
     all.bind(1, fts_or_expression(terms)).bind(2, (int64_t)cap);
+    if (!m.scope.empty())
+        all.bind(3, (int64_t)core::utf8_decode(m.scope).size()).bind(4, m.scope);
     std::vector<std::pair<int64_t, double>> candidates;
     while (SW_TRY(all.step("searched")))
         candidates.emplace_back(all.int64(0), all.real(1));

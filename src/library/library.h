@@ -107,7 +107,10 @@ public:
     Library& operator=(Library&&) noexcept;
 
     // Opens (creating or rebuilding as needed) the index for the folder `dir`. Does not scan:
-    // call update(). Errors: Input when `dir` is missing, not a folder or unreadable (the
+    // call update(). When `dir` has no index of its own but a folder above it has one (it was
+    // indexed as a whole), that index is shared, restricted to `dir`: update() reads only
+    // `dir`'s files, search() returns only assets under `dir`, and rel_path is relative to
+    // `dir`. Errors: Input when `dir` is missing, not a folder or unreadable (the
     // message names the path and says how to fix it); Io when no index can be written
     // anywhere.
     static core::Result<Library> open(const fs::path& dir, const LibraryOptions& options = {});

@@ -345,6 +345,64 @@ TEST(library, BrokenFilesSkippedWithReason)
 
 // ---- where the index lives ----------------------------------------------------------------
 
+TEST(library, SubFolderOfAnIndexedFolderSharesItsIndexRestricted)
+{
+    TempDir dir("library");
+    make_png(dir / "media" / "harbin" / "DSC_5521.png", 64, 64);
+    make_png(dir / "media" / "dali" / "erhai.png", 64, 64);
+    make_png(dir / "media" / "dali" / "night" / "market.png", 64, 64);
+    write_file(dir / "media" / "harbin" / "DSC_5521.png.txt", "洱海 colour lights");  // a mislabelled Harbin photo
+    write_file(dir / "media" / "dali" / "erhai.png.txt", "洱海的日出");
+    write_file(dir / "media" / "dali" / "night" / "market.png.txt", "洱海边的夜市");
+    {
+        auto parent = open_lib(dir / "media");
+        EXPECT_EQ(update(parent).indexed, 3u);
+        EXPECT_EQ(search(parent, "洱海").size(), 3u);
+    }
+    auto dali = open_lib(dir / "media" / "dali");
+    EXPECT_EQ(dali.db_path(), fs::canonical(dir / "media") / kLibraryDbName) << "the parent's index is shared";
+    EXPECT_FALSE(fs::exists(dir / "media" / "dali" / kLibraryDbName));
+    auto stats = update(dali);
+    EXPECT_EQ(stats.indexed, 0u);
+    EXPECT_EQ(stats.unchanged, 2u);
+    EXPECT_EQ(stats.removed, 0u);
+    EXPECT_EQ(stats.total, 2u);
+    // Only the sub-folder's assets are candidates, named relative to it.
+    auto hits = search(dali, "洱海");
+    EXPECT_EQ(paths(hits), (std::vector<std::string>{"erhai.png", "night/market.png"}));
+    ASSERT_FALSE(hits.empty());
+    EXPECT_EQ(hits[0].asset.path, fs::canonical(dir / "media" / "dali") / "erhai.png");
+    EXPECT_EQ(dali.root(), fs::canonical(dir / "media" / "dali"));
+    // The Harbin photo, the parent's best match, is never offered.
+    auto p = pick_assets(dali, {{"洱海", 1080, 1920, 0}, {"洱海 colour lights", 1080, 1920, 0}}, 0);
+    ASSERT_TRUE(p);
+    for (auto& pick : *p)
+        if (pick)
+            EXPECT_EQ(pick->chosen.path.parent_path().filename().string().find("harbin"), std::string::npos);
+    ASSERT_TRUE((*p)[0]);
+    EXPECT_EQ((*p)[0]->chosen.rel_path, "erhai.png");
+    // Changes in the sub-folder are indexed into the shared index; the rest is left alone.
+    make_png(dir / "media" / "dali" / "cangshan.png", 64, 64);
+    write_file(dir / "media" / "dali" / "cangshan.png.txt", "苍山");
+    fs::remove(dir / "media" / "dali" / "night" / "market.png");
+    stats = update(dali);
+    EXPECT_EQ(stats.indexed, 1u);
+    EXPECT_EQ(stats.removed, 1u);
+    EXPECT_EQ(paths(search(dali, "苍山")), std::vector<std::string>{"cangshan.png"});
+    auto parent = open_lib(dir / "media");
+    stats = update(parent);
+    EXPECT_EQ(stats.indexed, 0u);
+    EXPECT_EQ(stats.unchanged, 3u);
+    EXPECT_EQ(paths(search(parent, "苍山")), std::vector<std::string>{"dali/cangshan.png"});
+    auto whole = pick_assets(parent, {{"洱海 colour lights", 1080, 1920, 0}}, 0);
+    ASSERT_TRUE(whole && (*whole)[0]);
+    EXPECT_EQ((*whole)[0]->chosen.rel_path, "harbin/DSC_5521.png");
+    // A folder with no indexed parent keeps its own index.
+    make_png(dir / "other" / "x.png", 64, 64);
+    auto other = open_lib(dir / "other");
+    EXPECT_EQ(other.db_path(), fs::canonical(dir / "other") / kLibraryDbName);
+}
+
 TEST(library, MissingFolderIsInputErrorNamingThePath)
 {
     TempDir dir("library");
