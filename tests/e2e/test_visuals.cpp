@@ -125,3 +125,58 @@ TEST_F(Visuals, TitleCardAndLibraryErrors)
     EXPECT_EQ(c.exit_code, 2);
     EXPECT_NE(c.err.find("does not exist"), std::string::npos) << c.err;
 }
+
+TEST_F(Visuals, SubFolderLibraryAndWeakMatchesFallBackWithAWarning)
+{
+    // An editor's media folder holds two cities; the Dali article names only its sub-folder.
+    fs::create_directories(dir / "media" / "harbin");
+    fs::create_directories(dir / "media" / "dali");
+    make_image(dir / "media" / "harbin" / "DSC_5521.jpg", "color=c=red:s=640x1136");
+    write_file(dir / "media" / "harbin" / "DSC_5521.jpg.json", R"({"description": "冰雪大世界的彩灯", "tags": ["彩灯", "冰雪大世界"]})");
+    make_image(dir / "media" / "harbin" / "IMG_0231.jpg", "color=c=red:s=640x1136");
+    write_file(dir / "media" / "harbin" / "IMG_0231.jpg.txt", "松花江上的冬泳");
+    make_image(dir / "media" / "dali" / "erhai.jpg", "color=c=0x00ff00:s=640x1136");
+    write_file(dir / "media" / "dali" / "erhai.jpg.txt", "洱海上的日出");
+    auto idx = run({cli(), "library", "index", (dir / "media").string()});
+    ASSERT_EQ(idx.exit_code, 0) << idx.err;
+
+    write_file(dir / "d.md", "---\nsize: 360x640\nlibrary: media/dali/\nsubtitles: off\n---\n"
+                             "# Erhai\nvisual: 洱海的日出\nduration: 1s\n"
+                             "# Lights\nvisual: 冰雪大世界的彩灯\nduration: 1s\n"
+                             "# Cloth\nvisual: 五彩斑斓的扎染布\nduration: 1s\n");
+    auto chk = run({cli(), "check", (dir / "d.md").string(), "--json"});
+    ASSERT_EQ(chk.exit_code, 0) << chk.err;
+    auto j = nlohmann::json::parse(chk.out);
+    auto choice = [&](int i) { return j["shots"][i]["visual"]["choice"]; };
+    EXPECT_EQ(choice(0)["how"], "library");
+    EXPECT_EQ(choice(0)["asset"], "erhai.jpg");
+    EXPECT_EQ(choice(1)["how"], "scene") << "the Harbin photo is outside media/dali/: " << choice(1).dump();
+    EXPECT_EQ(choice(2)["how"], "scene") << choice(2).dump();
+    EXPECT_FALSE(fs::exists(dir / "media" / "dali" / ".shotweave-library.sqlite")) << "the parent's index is shared";
+
+    // The whole folder: the Harbin photo matches the lights shot fully, and the cloth shot
+    // (one shared character, 彩) still gets no photo.
+    write_file(dir / "h.md", "---\nsize: 360x640\nlibrary: media\nsubtitles: off\n---\n"
+                             "# Lights\nvisual: 冰雪大世界的彩灯\nduration: 1s\n"
+                             "# Cloth\nvisual: 五彩斑斓的扎染布\nduration: 1s\n"
+                             "# Erhai\nvisual: 洱海边的咖啡馆和书店，游客很多\nduration: 1s\n");
+    auto h = run({cli(), "check", (dir / "h.md").string()});
+    ASSERT_EQ(h.exit_code, 0) << h.err;
+    EXPECT_NE(h.out.find("shot 1: library harbin/DSC_5521.jpg"), std::string::npos) << h.out;
+    EXPECT_NE(h.out.find("shot 2: built-in scene"), std::string::npos) << h.out;
+    // A weak candidate is named with its score at the shot's visual: line, and check marks it.
+    EXPECT_NE(h.err.find("h.md:13:9: warning: no library asset fits"), std::string::npos) << h.err;
+    EXPECT_NE(h.err.find("dali/erhai.jpg (score 0."), std::string::npos) << h.err;
+    EXPECT_NE(h.out.find("shot 3: built-in scene"), std::string::npos) << h.out;
+    EXPECT_NE(h.out.find("weak library match dali/erhai.jpg"), std::string::npos) << h.out;
+
+    // The render shows it: the green Dali photo, then generated scenes (never the red Harbin one).
+    auto out = dir / "d.mp4";
+    auto r = run({cli(), "render", (dir / "d.md").string(), "-o", out.string(), "-q"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    expect_colour(decode_frame_yuv(out, 15, 360, 640), 360, 640, 40, 40, 320, 600, kGreen, 6, "Dali photo");
+    for (int64_t idx_frame : {45, 75}) {
+        auto f = decode_frame_yuv(out, idx_frame, 360, 640);
+        EXPECT_GT(luma_stddev(f, 360, 640), 8.0) << "frame " << idx_frame << " is a generated scene";
+    }
+}
