@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -16,6 +17,7 @@
 #include "core/text_util.h"
 #include "library/library_db.h"
 #include "library/library_scan.h"
+#include "lang/lexicon.h"
 #include "library/tokenize.h"
 
 namespace sw::library {
@@ -211,6 +213,9 @@ struct Library::Impl {
     std::string scope;
     fs::path db_path;
     bool in_cache = false;
+    // The builtin names plus the library's own tags and file and folder names, for segmenting
+    // queries the way the index was: built on the first search, dropped when the index changes.
+    mutable std::optional<lang::Lexicon> query_lexicon;
     std::vector<std::string> notes;
     db::DbPtr db;
 
@@ -218,6 +223,7 @@ struct Library::Impl {
     std::string unscoped(const std::string& rel) const { return rel.substr(scope.size()); }
 
     core::Result<db::Stmt> prepare_load() const;
+    core::Result<const lang::Lexicon*> lexicon() const;
     // Reads one asset row with a statement from prepare_load().
     core::Result<Asset> load_asset(db::Stmt& st, int64_t id) const;
 };
@@ -420,6 +426,8 @@ core::Result<IndexStats> Library::update()
         ++stats.indexed;
     }
     SW_TRY_STATUS(tx.commit());
+    if (stats.indexed || stats.removed)
+        m.query_lexicon.reset();
 
     for (auto& u : walk.unreadable)
         stats.skipped.push_back(u);
@@ -427,6 +435,24 @@ core::Result<IndexStats> Library::update()
               [](const SkippedFile& a, const SkippedFile& b) { return a.rel_path < b.rel_path; });
     stats.total = stats.unchanged + stats.indexed;
     return stats;
+}
+
+core::Result<const lang::Lexicon*> Library::Impl::lexicon() const
+{
+    if (!query_lexicon) {
+        lang::Lexicon lex;
+        lex.add_all(lang::Lexicon::builtin());
+        auto st = SW_TRY(db::Stmt::prepare(db.get(), "SELECT rel, tags FROM assets"));
+        while (SW_TRY(st.step())) {
+            for (auto& tag : split_lines(st.text(1)))
+                lex.add_phrases(tag);
+            const fs::path rel(st.text(0));
+            for (auto it = rel.begin(); it != rel.end(); ++it)
+                lex.add_phrases(std::next(it) == rel.end() ? it->stem().string() : it->string());
+        }
+        query_lexicon = std::move(lex);
+    }
+    return &*query_lexicon;
 }
 
 core::Result<db::Stmt> Library::Impl::prepare_load() const
@@ -462,7 +488,7 @@ core::Result<std::vector<SearchHit>> Library::search(std::string_view query, con
 {
     const Impl& m = *m_impl;
     sqlite3* d = m.db.get();
-    std::vector<QueryTerm> terms = query_terms(query);
+    std::vector<QueryTerm> terms = query_terms(query, *SW_TRY(m.lexicon()));
     std::vector<SearchHit> hits;
     if (terms.empty() || options.limit == 0)
         return hits;

@@ -151,10 +151,12 @@ std::string char_tokens(std::string_view text)
     return out;
 }
 
-std::vector<QueryTerm> query_terms(std::string_view query)
+std::vector<QueryTerm> query_terms(std::string_view query) { return query_terms(query, lang::Lexicon::builtin()); }
+
+std::vector<QueryTerm> query_terms(std::string_view query, const lang::Lexicon& protect)
 {
     const std::string q = nfkc(query);
-    const std::vector<lang::Span> spans = lang::words(q, &lang::Lexicon::builtin());
+    const std::vector<lang::Span> spans = lang::words(q, &protect);
     // One character is all the user gave: look for it inside words too (雪 finds 雪花).
     if (spans.size() == 1) {
         const std::string w = q.substr(spans[0].begin, spans[0].end - spans[0].begin);

@@ -21,6 +21,10 @@
 #include <string_view>
 #include <vector>
 
+namespace sw::lang {
+class Lexicon;
+}
+
 namespace sw::library {
 
 // The word stream stored in the index for a description or embedded metadata text.
@@ -49,7 +53,10 @@ struct QueryTerm {
 // Duplicates (case-insensitive) are dropped. Function words (the, of, 的, 了, ...) are dropped
 // unless the query has nothing else: they would make almost every asset a weak match. A query
 // that is a single Han/Kana character gives one term that matches that character inside words.
+// `protect` replaces the builtin lexicon: a library passes the builtin terms plus its own tags
+// and file names, so a query says 彩灯 whole where a photo is tagged 彩灯.
 std::vector<QueryTerm> query_terms(std::string_view query);
+std::vector<QueryTerm> query_terms(std::string_view query, const lang::Lexicon& protect);
 
 // The whole query as one FTS5 expression: the OR of all terms' expressions (empty if no terms).
 std::string fts_or_expression(const std::vector<QueryTerm>& terms);

@@ -160,6 +160,33 @@ TEST(library, ChineseSidecarFoundByTwoCharacterQuery)
     EXPECT_TRUE(search(lib, "沙漠骆驼").empty());
 }
 
+TEST(library, WholeWordsOnlyAndTheLibrarysOwnNamesKeptWhole)
+{
+    TempDir dir("library");
+    make_png(dir / "DSC_5521.png", 64, 64);
+    make_png(dir / "IMG_0231.png", 64, 64);
+    make_png(dir / "大理古城_001.png", 64, 64);
+    write_file(dir / "DSC_5521.png.json", R"({"description": "冰雪大世界的夜晚", "tags": ["彩灯", "冰雪大世界"]})");
+    write_file(dir / "IMG_0231.png.txt", "松花江上的冬泳");
+    auto lib = open_lib(dir.path());
+    update(lib);
+    // One shared character is no match: 彩 (彩灯), 花 (松花江).
+    EXPECT_TRUE(search(lib, "五彩斑斓的扎染布").empty());
+    EXPECT_TRUE(search(lib, "彩色的热气球").empty());
+    EXPECT_TRUE(search(lib, "花开满院的庭院").empty());
+    EXPECT_TRUE(search(lib, "花瓣上的露珠").empty()) << "上 is a word of both, but one character is no match";
+    // The query is segmented with the library's tags kept whole: 彩灯, not 彩 | 灯.
+    auto hits = search(lib, "彩灯和冰雪");
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0].matched_terms, (std::vector<std::string>{"彩灯", "冰雪"}));
+    // A name from a file name, and the words inside it.
+    EXPECT_EQ(paths(search(lib, "大理古城")), std::vector<std::string>{"大理古城_001.png"});
+    EXPECT_EQ(paths(search(lib, "古城")), std::vector<std::string>{"大理古城_001.png"});
+    // A query of one character still looks inside words.
+    EXPECT_EQ(paths(search(lib, "彩")), std::vector<std::string>{"DSC_5521.png"});
+    EXPECT_EQ(paths(search(lib, "花")), std::vector<std::string>{"IMG_0231.png"});
+}
+
 TEST(library, EnglishStemsAndJsonSidecars)
 {
     TempDir dir("library");
