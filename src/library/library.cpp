@@ -360,6 +360,7 @@ core::Result<IndexStats> Library::update()
     auto del_asset = SW_TRY(db::Stmt::prepare(d, "DELETE FROM assets WHERE id = ?1"));
     auto del_fts = SW_TRY(db::Stmt::prepare(d, "DELETE FROM assets_fts WHERE rowid = ?1"));
     auto del_skipped = SW_TRY(db::Stmt::prepare(d, "DELETE FROM skipped WHERE rel = ?1"));
+    auto find_asset = SW_TRY(db::Stmt::prepare(d, "SELECT id FROM assets WHERE rel = ?1"));
     auto ins_asset = SW_TRY(db::Stmt::prepare(
         d, "INSERT INTO assets(rel, size, mtime_ns, sidecar_sig, kind, width, height, duration_us, fps_num, fps_den, "
            "has_audio, description, tags, metadata) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"));
@@ -385,10 +386,17 @@ core::Result<IndexStats> Library::update()
     for (size_t i = 0; i < todo.size(); ++i) {
         const scan::FileStat& f = *todo[i];
         scan::Analysed& a = analysed[i];
-        if (auto it = assets.find(f.rel); it != assets.end())
-            SW_TRY_STATUS(drop_asset(it->second.id));
-        if (skipped.count(f.rel))
-            SW_TRY_STATUS(del_skipped.bind(1, m.scope + f.rel).run());
+        // Looked up again inside the transaction: another process updating a library that
+        // shares this index (the parent folder, or a sibling sub-folder) may have added the
+        // file since we read the table.
+        find_asset.bind(1, m.scope + f.rel);
+        std::optional<int64_t> existing;
+        if (SW_TRY(find_asset.step()))
+            existing = find_asset.int64(0);
+        find_asset.reset();
+        if (existing)
+            SW_TRY_STATUS(drop_asset(*existing));
+        SW_TRY_STATUS(del_skipped.bind(1, m.scope + f.rel).run());
         for (auto& n : a.notes)
             stats.notes.push_back(n);
         if (!a.ok) {
