@@ -50,7 +50,7 @@ SpeakingRate speaking_rate(std::string_view voice, int rate_wpm)
         r.cjk_per_s = timeline::kCjkCharsPerSecond;
         r.words_per_s = timeline::kWordsPerSecond;
         r.said = "no voice-over: shots last their reading time, " + core::format_number(r.cjk_per_s) +
-                 " Chinese characters or " + core::format_number(r.words_per_s * 60) + " English words a minute";
+                 " Chinese characters a second, or " + core::format_number(r.words_per_s * 60) + " English words a minute";
         return r;
     }
     const double wpm = rate_wpm > 0 ? std::clamp(rate_wpm, 80, 450) : kEspeakDefaultWpm;
@@ -58,7 +58,7 @@ SpeakingRate speaking_rate(std::string_view voice, int rate_wpm)
     r.cjk_per_s = kEspeakMandarinCharsPerS * f;
     r.words_per_s = kEspeakEnglishWordsPerS * f;
     r.said = "voice " + std::string(voice) + " at " + core::format_number(wpm) + " wpm: about " + fixed1(r.cjk_per_s) +
-             " Chinese characters or " + core::format_number(std::round(r.words_per_s * 60)) + " English words a minute";
+             " Chinese characters a second, or " + core::format_number(std::round(r.words_per_s * 60)) + " English words a minute";
     return r;
 }
 
