@@ -13,12 +13,13 @@ namespace sw::draft {
 
 namespace {
 
-// espeak-ng 1.51, measured on an 88-character Mandarin paragraph and a 47-word English one with
-// their punctuation pauses (docs/draft.md): at the default 175 wpm, 2.43 characters a second and
-// 180 words a minute. Other rates scale these linearly, as espeak-ng's own rate does.
+// espeak-ng 1.51 at its default 175 wpm, measured on travel paragraphs with their punctuation
+// pauses (docs/draft.md; the test SpeakingRatesMatchEspeak holds these within 15 %): Mandarin
+// 2.43–2.52 characters a second, English 3.0–3.4 words a second (two paragraphs each). Other
+// rates scale these linearly, as espeak-ng's own rate does.
 constexpr double kEspeakDefaultWpm = 175;
-constexpr double kEspeakMandarinCharsPerS = 2.43;
-constexpr double kEspeakEnglishWordsPerS = 3.0;
+constexpr double kEspeakMandarinCharsPerS = 2.45;
+constexpr double kEspeakEnglishWordsPerS = 3.2;
 
 // Silence around a shot's narration with a voice: 0.2 s before, 0.5 s after (docs/script.md).
 constexpr double kVoicePadS = 0.7;

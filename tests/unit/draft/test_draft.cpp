@@ -11,6 +11,7 @@
 #include "engine/draft.h"
 #include "http_stub.h"
 #include "script/script.h"
+#include "timeline/plan.h"
 #include "test_support.h"
 
 using namespace sw;
@@ -269,14 +270,14 @@ TEST(DraftBudget, NarrationBudgetFollowsTheVoiceRate)
     auto normal = draft::budget_for(b);
     EXPECT_GE(normal.shots, 8);
     EXPECT_LE(normal.shots, 10);
-    // (60 s − 9 shots × 0.7 s) × 2.43 characters a second.
-    EXPECT_NEAR(normal.units, (60 - normal.shots * 0.7) * 2.43, 2);
+    // (60 s − 9 shots × 0.7 s) × 2.45 characters a second.
+    EXPECT_NEAR(normal.units, (60 - normal.shots * 0.7) * 2.45, 2);
     b.rate_wpm = 350;
     EXPECT_NEAR(draft::budget_for(b).units, normal.units * 2, 3);
     b.language = "en";
     b.rate_wpm = 0;
     b.voice = "en";
-    EXPECT_NEAR(draft::budget_for(b).units, (60 - normal.shots * 0.7) * 3.0, 2);
+    EXPECT_NEAR(draft::budget_for(b).units, (60 - normal.shots * 0.7) * 3.2, 2);
     EXPECT_EQ(draft::language_of("哈尔滨冬季旅游 60s"), "zh");
     EXPECT_EQ(draft::language_of("Harbin in winter for southern visitors, 哈尔滨"), "en");
     EXPECT_EQ(engine::length_in_topic("哈尔滨冬季旅游，60秒，面向南方游客"), 60);
@@ -488,4 +489,34 @@ TEST_F(DraftFixture, AnArticleIsSentWithItsFrontMatterSettingsKept)
     EXPECT_EQ(msgs.find("title: 风花雪月"), std::string::npos);  // the front matter is not article text
     const std::string md = sw::test::read_file(dir / "dali.md");
     EXPECT_EQ(md.rfind("---\ntitle: 风花雪月\nsize: 1920x1080\nvoice: zh rate=200\n---\n", 0), 0u) << md;
+}
+
+// The rates the budget uses are what espeak-ng really speaks (as `check` measures it).
+TEST(DraftBudget, SpeakingRatesMatchEspeak)
+{
+    TempDir dir("draft-rate");
+    engine::Engine eng(engine::EngineOptions{.use_cache = false, .tts_cache_dir = (dir / "tts").string()});
+    struct Case {
+        const char* voice;
+        int rate;
+        const char* text;
+    } cases[] = {
+        {"zh", 0, "大理古城始建于明朝洪武年间，城墙由青砖砌成。清晨的洱海边，渔民撒下第一网，白鹭从水面掠过。苍山十九峰终年积雪，山腰的云像一条白色的玉带。"},
+        {"zh", 260, "大理古城始建于明朝洪武年间，城墙由青砖砌成。清晨的洱海边，渔民撒下第一网，白鹭从水面掠过。苍山十九峰终年积雪，山腰的云像一条白色的玉带。"},
+        {"en", 0, "Dali's old town was built in the Ming dynasty, its walls of grey brick. At dawn on Erhai Lake a fisherman casts the first net, and egrets skim the water. The nineteen peaks of Cangshan keep their snow all year."},
+    };
+    for (const auto& c : cases) {
+        std::string md = std::string("---\nvoice: ") + c.voice + (c.rate ? " rate=" + std::to_string(c.rate) : "") +
+                         "\n---\n\n# A\nvisual: lake\n" + c.text + "\n";
+        engine::Loaded l = eng.check({dir / "rate.md", md, script::Format::Markdown}, {});
+        ASSERT_TRUE(l.ok) << md;
+        ASSERT_EQ(l.voice.speech_us.size(), 1u);
+        const double spoken_s = l.voice.speech_us[0] / 1e6;
+        auto units = timeline::count_reading_units(c.text);
+        auto rate = draft::speaking_rate(c.voice, c.rate);
+        const double measured = std::string(c.voice) == "zh" ? units.cjk_chars / spoken_s : units.words / spoken_s;
+        const double assumed = std::string(c.voice) == "zh" ? rate.cjk_per_s : rate.words_per_s;
+        EXPECT_NEAR(measured, assumed, assumed * 0.15) << c.voice << " rate " << c.rate << ": " << spoken_s << " s";
+        std::printf("%s rate=%d: %.2f units/s spoken, %.2f assumed\n", c.voice, c.rate, measured, assumed);
+    }
 }
