@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cmath>
 #include <cstdlib>
+#include <map>
 
 #include "core/cancel.h"
 #include "core/text_util.h"
@@ -20,58 +21,25 @@ int cmd_draft(const std::vector<std::string>& args)
     engine::DraftRequest req;
     bool json = false, quiet = false;
     std::string output;
+    std::string length;
+    // The options that take a value: where it goes, and an example for the message when missing.
+    const std::map<std::string, std::pair<std::string*, const char*>> valued = {
+        {"-o", {&output, "harbin.md"}},       {"--output", {&output, "harbin.md"}},
+        {"--length", {&length, "60s"}},       {"--voice", {&req.voice, "\"zh rate=190\""}},
+        {"--size", {&req.size, "9:16"}},
+    };
+    std::string article, library, config;
+    const std::map<std::string, std::pair<std::string*, const char*>> paths = {
+        {"--from", {&article, "article.txt"}}, {"--library", {&library, "~/Footage"}}, {"--config", {&config, "shotweave.toml"}}};
     for (size_t i = 0; i < args.size(); ++i) {
         const std::string& a = args[i];
-        const std::string* v = i + 1 < args.size() ? &args[i + 1] : nullptr;
-        auto value = [&](const char* example) -> const std::string* {
-            if (!v) {
-                usage_error("draft: " + a + " needs a value, e.g. " + a + " " + example);
-                return nullptr;
-            }
-            ++i;
-            return v;
-        };
-        if (a == "-o" || a == "--output") {
-            auto* x = value("harbin.md");
-            if (!x)
-                return core::kExitInput;
-            output = *x;
-        } else if (a == "--from") {
-            auto* x = value("article.txt");
-            if (!x)
-                return core::kExitInput;
-            req.article = *x;
-        } else if (a == "--length") {
-            auto* x = value("60s");
-            if (!x)
-                return core::kExitInput;
-            char* end = nullptr;
-            double s = std::strtod(x->c_str(), &end);
-            std::optional<double> parsed = (end && !*end && end != x->c_str()) ? std::optional<double>(s)
-                                                                               : engine::length_in_topic(*x);
-            if (!parsed || *parsed <= 0)
-                return usage_error("draft: --length " + *x + ": write seconds or minutes, e.g. --length 60s or --length 2min");
-            req.seconds = *parsed;
-        } else if (a == "--voice") {
-            auto* x = value("\"zh rate=190\"");
-            if (!x)
-                return core::kExitInput;
-            req.voice = *x;
-        } else if (a == "--library") {
-            auto* x = value("~/Footage");
-            if (!x)
-                return core::kExitInput;
-            req.library = *x;
-        } else if (a == "--size") {
-            auto* x = value("9:16");
-            if (!x)
-                return core::kExitInput;
-            req.size = *x;
-        } else if (a == "--config") {
-            auto* x = value("shotweave.toml");
-            if (!x)
-                return core::kExitInput;
-            req.config = *x;
+        auto v = valued.find(a);
+        auto p = paths.find(a);
+        if (v != valued.end() || p != paths.end()) {
+            const auto& [target, example] = v != valued.end() ? v->second : p->second;
+            if (i + 1 >= args.size())
+                return usage_error("draft: " + a + " needs a value, e.g. " + a + " " + example);
+            *target = args[++i];
         } else if (a == "--json") {
             json = true;
         } else if (a == "--force") {
@@ -85,6 +53,18 @@ int cmd_draft(const std::vector<std::string>& args)
         } else {
             return usage_error("draft: more than one topic given — put the topic in quotes");
         }
+    }
+    req.article = article;
+    req.library = library;
+    req.config = config;
+    if (!length.empty()) {
+        char* end = nullptr;
+        double s = std::strtod(length.c_str(), &end);
+        std::optional<double> parsed = end && !*end && end != length.c_str() ? std::optional<double>(s)
+                                                                             : engine::length_in_topic(length);
+        if (!parsed || *parsed <= 0)
+            return usage_error("draft: --length " + length + ": write seconds or minutes, e.g. --length 60s or --length 2min");
+        req.seconds = *parsed;
     }
     if (req.topic.empty() && req.article.empty())
         return usage_error("draft: about what? e.g. `shotweave draft \"哈尔滨冬季旅游，60秒\" -o harbin.md` or "

@@ -38,17 +38,12 @@ std::string_view unfence(std::string_view s)
     return end == std::string_view::npos ? rest : rest.substr(0, end);
 }
 
-// From the first '{' or '[' to its matching close (strings and escapes respected). npos end:
-// the value never closes (the answer was cut off).
-std::pair<size_t, size_t> json_span(std::string_view s)
-{
-    size_t start = s.find_first_of("{[");
-    if (start == std::string_view::npos)
-        return {std::string_view::npos, std::string_view::npos};
-    int depth = 0;
+// Walks JSON text a character at a time, knowing whether it is inside a string (escapes
+// respected): feed() is true for a character outside every string.
+struct StringState {
     bool in_string = false, escaped = false;
-    for (size_t i = start; i < s.size(); ++i) {
-        char c = s[i];
+    bool feed(char c)
+    {
         if (in_string) {
             if (escaped)
                 escaped = false;
@@ -56,13 +51,29 @@ std::pair<size_t, size_t> json_span(std::string_view s)
                 escaped = true;
             else if (c == '"')
                 in_string = false;
-            continue;
+            return false;
         }
         if (c == '"')
             in_string = true;
-        else if (c == '{' || c == '[')
+        return !in_string;
+    }
+};
+
+// From the first '{' or '[' to its matching close. npos end: the value never closes (the answer
+// was cut off).
+std::pair<size_t, size_t> json_span(std::string_view s)
+{
+    size_t start = s.find_first_of("{[");
+    if (start == std::string_view::npos)
+        return {std::string_view::npos, std::string_view::npos};
+    int depth = 0;
+    StringState st;
+    for (size_t i = start; i < s.size(); ++i) {
+        if (!st.feed(s[i]))
+            continue;
+        if (s[i] == '{' || s[i] == '[')
             ++depth;
-        else if ((c == '}' || c == ']') && --depth == 0)
+        else if ((s[i] == '}' || s[i] == ']') && --depth == 0)
             return {start, i + 1};
     }
     return {start, std::string_view::npos};
@@ -73,39 +84,18 @@ std::string drop_trailing_commas(std::string_view s, bool& changed)
 {
     std::string out;
     out.reserve(s.size());
-    bool in_string = false, escaped = false;
+    StringState st;
     for (size_t i = 0; i < s.size(); ++i) {
-        char c = s[i];
-        if (in_string) {
-            if (escaped)
-                escaped = false;
-            else if (c == '\\')
-                escaped = true;
-            else if (c == '"')
-                in_string = false;
-            out += c;
-            continue;
-        }
-        if (c == '"')
-            in_string = true;
-        if (c == ',') {
+        if (st.feed(s[i]) && s[i] == ',') {
             size_t j = s.find_first_not_of(" \t\r\n", i + 1);
             if (j != std::string_view::npos && (s[j] == '}' || s[j] == ']')) {
                 changed = true;
                 continue;
             }
         }
-        out += c;
+        out += s[i];
     }
     return out;
-}
-
-std::string one_line(std::string s)
-{
-    for (char& c : s)
-        if (c == '\n' || c == '\r' || c == '\t')
-            c = ' ';
-    return std::string(core::trim(s));
 }
 
 // "harbin/ice_lantern-night.jpg" → "ice lantern night": what a library search matches it by.
@@ -119,6 +109,15 @@ std::string words_of_file(const std::string& path)
 }
 
 }  // namespace
+
+std::string one_line(std::string_view text)
+{
+    std::string s(core::trim(text));
+    for (char& c : s)
+        if (c == '\n' || c == '\r' || c == '\t')
+            c = ' ';
+    return std::string(core::trim(s));
+}
 
 tl::expected<Parsed, std::string> parse_answer(std::string_view content, bool truncated)
 {

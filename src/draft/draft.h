@@ -72,7 +72,6 @@ std::string chat_url(std::string base);
 struct SpeakingRate {
     double cjk_per_s = 0;
     double words_per_s = 0;
-    std::string said;  // "espeak-ng Mandarin at 175 wpm: about 2.4 characters a second"
 };
 // For an espeak-ng voice name (zh, en, or another) at `rate_wpm` (0: the default 175), measured
 // on espeak-ng 1.51; an empty voice: the reading estimate `check` uses without a voice.
@@ -134,6 +133,9 @@ struct Parsed {
     std::vector<std::string> repairs;  // what was repaired, for the notes
 };
 tl::expected<Parsed, std::string> parse_answer(std::string_view content, bool truncated);
+
+// Text on one line (a name, a title, a description): line breaks and tabs become spaces.
+std::string one_line(std::string_view text);
 
 // The project settings the user chose, set over the model's (size, voice, library, title).
 void apply_brief(Json& script, const Brief& brief);

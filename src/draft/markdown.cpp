@@ -10,15 +10,6 @@ namespace sw::draft {
 
 namespace {
 
-std::string one_line(const std::string& s)
-{
-    std::string out = s;
-    for (char& c : out)
-        if (c == '\n' || c == '\r' || c == '\t')
-            c = ' ';
-    return std::string(core::trim(out));
-}
-
 // "4s" for 4, the string as written otherwise.
 std::string duration_text(const Json& d)
 {

@@ -50,16 +50,12 @@ SpeakingRate speaking_rate(std::string_view voice, int rate_wpm)
     if (voice.empty()) {
         r.cjk_per_s = timeline::kCjkCharsPerSecond;
         r.words_per_s = timeline::kWordsPerSecond;
-        r.said = "no voice-over: shots last their reading time, " + core::format_number(r.cjk_per_s) +
-                 " Chinese characters a second, or " + core::format_number(r.words_per_s * 60) + " English words a minute";
         return r;
     }
     const double wpm = rate_wpm > 0 ? std::clamp(rate_wpm, 80, 450) : kEspeakDefaultWpm;
     const double f = wpm / kEspeakDefaultWpm;
     r.cjk_per_s = kEspeakMandarinCharsPerS * f;
     r.words_per_s = kEspeakEnglishWordsPerS * f;
-    r.said = "voice " + std::string(voice) + " at " + core::format_number(wpm) + " wpm: about " + fixed1(r.cjk_per_s) +
-             " Chinese characters a second, or " + core::format_number(std::round(r.words_per_s * 60)) + " English words a minute";
     return r;
 }
 
@@ -145,7 +141,13 @@ Json initial_messages(const Brief& brief)
     if (!brief.topic.empty())
         user += "Topic: " + brief.topic + "\n";
     user += "Length: " + core::format_number(brief.seconds) + " seconds in all.\n";
-    user += "Narration: about " + std::to_string(b.units) + " " + unit + " in all (" + rate.said + "), in " +
+    const std::string pace =
+        b.cjk ? fixed1(rate.cjk_per_s) + " characters a second" : core::format_number(std::round(rate.words_per_s * 60)) + " words a minute";
+    const std::string said = brief.voice.empty()
+                                 ? "no voice-over: each shot lasts its reading time, " + pace
+                                 : "spoken by the voice " + brief.voice + " at " +
+                                       core::format_number(brief.rate_wpm > 0 ? brief.rate_wpm : kEspeakDefaultWpm) + " wpm, about " + pace;
+    user += "Narration: about " + std::to_string(b.units) + " " + unit + " in all (" + said + "), in " +
             std::to_string(b.min_shots) + " to " + std::to_string(b.max_shots) + " shots of about " +
             std::to_string(per_shot) + " " + unit + " each. Count them: too much narration makes the video too long.\n";
     user += "Frame: " + brief.size + ".\n";

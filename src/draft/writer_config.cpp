@@ -1,10 +1,9 @@
 // The writer's settings: `[writer]` in shotweave.toml and SHOTWEAVE_LLM_* (docs/draft.md).
 // Problems in the file are reported at `file:line:col` with how to fix them.
 
-#include <toml++/toml.h>
-
 #include <cstdlib>
 
+#include "config/toml_reader.h"
 #include "core/file.h"
 #include "core/text_util.h"
 #include "draft/draft.h"
@@ -18,43 +17,15 @@ using core::ErrorCategory;
 const std::vector<std::string> kWriterKeys = {"url",         "model",      "api_key_env", "timeout_s", "temperature",
                                               "max_retries", "max_tokens", "json_mode",   "headers"};
 
-class Reader {
-public:
-    explicit Reader(const fs::path& file) : m_file(file.string()) {}
-
-    tl::unexpected<core::Error> error(const toml::source_region& r, const std::string& what, const std::string& fix) const
-    {
-        core::SourceLoc l{m_file};
-        l.line = int(r.begin.line);
-        l.col = int(r.begin.column);
-        return core::make_error(ErrorCategory::Script, what + " — " + fix, {}, l);
-    }
-
-    core::Result<std::string> string(const toml::node& n, const std::string& key) const
-    {
-        if (n.is_string())
-            return *n.value<std::string>();
-        return error(n.source(), "`" + key + "` must be a string", "write it in quotes, e.g. " + key + " = \"...\"");
-    }
-
-    core::Result<double> number(const toml::node& n, const std::string& key, double lo, double hi) const
-    {
-        double v = 0;
-        if (n.is_integer())
-            v = double(n.as_integer()->get());
-        else if (n.is_floating_point())
-            v = n.as_floating_point()->get();
-        else
-            return error(n.source(), "`" + key + "` must be a number", "write e.g. " + key + " = " + core::format_number(lo < 1 && hi > 1 ? 1 : lo));
-        if (!(v >= lo && v <= hi))
-            return error(n.source(), "`" + key + "` is " + core::format_number(v) + ", out of range",
-                         "use a value from " + core::format_number(lo) + " to " + core::format_number(hi));
-        return v;
-    }
-
-private:
-    std::string m_file;
-};
+// A number within [lo, hi], else an error at it saying the range.
+core::Result<double> ranged(const config::TomlReader& rd, const toml::node& n, const std::string& key, double lo, double hi)
+{
+    double v = SW_TRY(rd.number(n, key));
+    if (!(v >= lo && v <= hi))
+        return rd.error(n.source(), "`" + key + "` is " + core::format_number(v) + ", out of range",
+                        "use a value from " + core::format_number(lo) + " to " + core::format_number(hi));
+    return v;
+}
 
 }  // namespace
 
@@ -70,19 +41,8 @@ const char* to_string(JsonMode m)
 
 core::Result<std::optional<WriterConfig>> parse_writer_config(std::string_view text, const fs::path& file)
 {
-    Reader rd(file);
-    toml::table root;
-    try {
-        root = toml::parse(text, file.string());
-    } catch (const toml::parse_error& e) {
-        core::SourceLoc l{file.string()};
-        l.line = int(e.source().begin.line);
-        l.col = int(e.source().begin.column);
-        return core::make_error(ErrorCategory::Script,
-                                "invalid TOML: " + std::string(e.description()) +
-                                    " — fix the syntax (strings in quotes, one key per line)",
-                                {}, l);
-    }
+    config::TomlReader rd(file);
+    toml::table root = SW_TRY(config::parse_toml(text, file));
     const toml::node* w = root.get("writer");
     if (!w)
         return std::optional<WriterConfig>{};
@@ -101,17 +61,17 @@ core::Result<std::optional<WriterConfig>> parse_writer_config(std::string_view t
         else if (k == "api_key_env")
             c.api_key_env = SW_TRY(rd.string(node, k));
         else if (k == "timeout_s")
-            c.timeout_s = SW_TRY(rd.number(node, k, 1, 3600));
+            c.timeout_s = SW_TRY(ranged(rd, node, k, 1, 3600));
         else if (k == "temperature")
-            c.temperature = SW_TRY(rd.number(node, k, 0, 2));
+            c.temperature = SW_TRY(ranged(rd, node, k, 0, 2));
         else if (k == "max_retries") {
             if (!node.is_integer())
                 return rd.error(node.source(), "`max_retries` must be a whole number", "write e.g. max_retries = 2");
-            c.max_retries = int(SW_TRY(rd.number(node, k, 0, 10)));
+            c.max_retries = int(SW_TRY(ranged(rd, node, k, 0, 10)));
         } else if (k == "max_tokens") {
             if (!node.is_integer())
                 return rd.error(node.source(), "`max_tokens` must be a whole number", "write e.g. max_tokens = 4096");
-            c.max_tokens = int(SW_TRY(rd.number(node, k, 256, 1'000'000)));
+            c.max_tokens = int(SW_TRY(ranged(rd, node, k, 256, 1'000'000)));
         } else if (k == "json_mode") {
             std::string m = SW_TRY(rd.string(node, k));
             if (m == "schema")
@@ -125,20 +85,13 @@ core::Result<std::optional<WriterConfig>> parse_writer_config(std::string_view t
                                 "use \"schema\" (response_format with the JSON schema), \"object\" (JSON mode) or "
                                 "\"prompt\" (the schema in the prompt only)");
         } else if (k == "headers") {
-            const toml::table* h = node.as_table();
-            if (!h)
-                return rd.error(node.source(), "`headers` must be a table", "write e.g. headers = { \"X-Org\" = \"studio\" }");
-            for (const auto& [hk, hv] : *h)
-                c.headers[std::string(hk.str())] = SW_TRY(rd.string(hv, "headers." + std::string(hk.str())));
+            c.headers = SW_TRY(rd.string_table(node, k, false));
         } else if (k == "api_key" || k == "key") {
             // A key in a file ends up in backups and repositories: it stays in the environment.
             return rd.error(key.source(), "an API key does not belong in " + file.filename().string(),
                             "put it in an environment variable and name that variable: api_key_env = \"DEEPSEEK_API_KEY\"");
         } else {
-            std::string guess = core::did_you_mean(k, kWriterKeys);
-            return rd.error(key.source(), "unknown key `" + k + "` in [writer]",
-                            guess.empty() ? "the keys are " + core::join(kWriterKeys) + " (docs/draft.md)"
-                                          : "did you mean `" + guess + "`?");
+            return rd.unknown(key, kWriterKeys, "[writer]", "docs/draft.md");
         }
     }
     return std::optional<WriterConfig>(std::move(c));
