@@ -263,6 +263,17 @@ DraftResult draft_script(Engine& engine, const DraftRequest& req, const Job& job
         return rep;
     };
 
+    // The user's settings alone first (a placeholder shot): an unknown voice or a bad size is
+    // the user's to fix, not something to spend the model's answers on.
+    {
+        draft::Json probe{{"shots", {{{"name", "-"}, {"narration", "-"}, {"visual", {{"description", "-"}}}}}}};
+        draft::apply_brief(probe, brief);
+        draft::CheckReport rep = check(probe);
+        if (!rep.errors.empty())
+            return input_error(std::move(r), "the draft's settings (--voice, --size, --library or the article's front matter) are not valid: " +
+                                                 core::join(rep.errors, "; "));
+    }
+
     const core::CancelToken* cancel = &job.cancel;
     auto drafted = draft::write_draft(*cfg, brief, check, cancel, note);
     if (!drafted) {

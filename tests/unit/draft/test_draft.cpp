@@ -520,3 +520,22 @@ TEST(DraftBudget, SpeakingRatesMatchEspeak)
         std::printf("%s rate=%d: %.2f units/s spoken, %.2f assumed\n", c.voice, c.rate, measured, assumed);
     }
 }
+
+TEST_F(DraftFixture, BadSettingsAreTheUsersToFixBeforeTheModelIsAsked)
+{
+    stub.on("POST", "/v1/chat/completions", [](const StubRequest&) { return chat(harbin_answer()); });
+    auto req = request();
+    req.voice = "klingon";
+    engine::DraftResult r = engine::draft_script(eng, req);
+    EXPECT_EQ(r.outcome, engine::Outcome::InputError);
+    ASSERT_TRUE(r.error);
+    EXPECT_NE(r.error->message.find("unknown voice \"klingon\""), std::string::npos) << r.error->message;
+    req.voice.clear();
+    req.size = "9:15";
+    r = engine::draft_script(eng, req);
+    EXPECT_EQ(r.outcome, engine::Outcome::InputError);
+    ASSERT_TRUE(r.error);
+    EXPECT_NE(r.error->message.find("9:15"), std::string::npos) << r.error->message;
+    EXPECT_TRUE(stub.requests().empty());
+    EXPECT_FALSE(fs::exists(dir / "harbin.md"));
+}
