@@ -2,6 +2,7 @@
 // shape, the user's settings over the model's, and how far the length is off.
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "core/text_util.h"
@@ -228,8 +229,20 @@ tl::expected<Parsed, std::string> parse_answer(std::string_view content, bool tr
         if (shot.contains("title") && shot["title"].is_string())
             shot["title"] = one_line(shot["title"].get<std::string>());
         if (shot.contains("visual") && shot["visual"].is_object() && shot["visual"].contains("description") &&
-            shot["visual"]["description"].is_string())
-            shot["visual"]["description"] = one_line(shot["visual"]["description"].get<std::string>());
+            shot["visual"]["description"].is_string()) {
+            std::string d = one_line(shot["visual"]["description"].get<std::string>());
+            // "IMG_1234.jpg, snow at night": a first word that is a file name would make the
+            // Markdown line a media line; its words describe it as well.
+            size_t sp = d.find_first_of(" ,");
+            std::string first = d.substr(0, sp);
+            size_t dot = first.rfind('.');
+            if (dot != std::string::npos && dot > 0 && first.size() - dot >= 3 && first.size() - dot <= 5 &&
+                std::all_of(first.begin() + dot + 1, first.end(), [](char c) { return std::isalnum((unsigned char)c); })) {
+                d = words_of_file(first) + (sp == std::string::npos ? "" : d.substr(sp));
+                p.repairs.push_back("turned file names given as visuals into descriptions");
+            }
+            shot["visual"]["description"] = d;
+        }
     }
     std::sort(dropped.begin(), dropped.end());
     dropped.erase(std::unique(dropped.begin(), dropped.end()), dropped.end());

@@ -204,10 +204,12 @@ TEST(DraftAnswer, FencesThinkingProseAndTrailingCommasAreRepaired)
 
 TEST(DraftAnswer, ABareShotListIsWrappedAndUnaskedKeysDropped)
 {
-    auto p = draft::parse_answer(R"([{"name": "A", "narration": ["one.", "two."], "music": "x.mp3", "visual": {"media": "harbin/ice_castle-night.jpg"}}])", false);
+    auto p = draft::parse_answer(R"([{"name": "A", "narration": ["one.", "two."], "music": "x.mp3", "visual": {"media": "harbin/ice_castle-night.jpg"}},
+                                     {"name": "B", "narration": "three.", "visual": {"description": "IMG_1234.JPG, snow at night"}}])", false);
     ASSERT_TRUE(p) << p.error();
     EXPECT_EQ(p->script["shots"][0]["narration"], "one.\ntwo.");
     EXPECT_EQ(p->script["shots"][0]["visual"]["description"], "ice castle night");
+    EXPECT_EQ(p->script["shots"][1]["visual"]["description"], "IMG 1234, snow at night");
     EXPECT_FALSE(p->script["shots"][0].contains("music"));
 }
 
