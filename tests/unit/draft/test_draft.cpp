@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <map>
+#include <thread>
 
 #include "core/text_util.h"
 #include "draft/draft.h"
@@ -539,5 +540,26 @@ TEST_F(DraftFixture, BadSettingsAreTheUsersToFixBeforeTheModelIsAsked)
     ASSERT_TRUE(r.error);
     EXPECT_NE(r.error->message.find("9:15"), std::string::npos) << r.error->message;
     EXPECT_TRUE(stub.requests().empty());
+    EXPECT_FALSE(fs::exists(dir / "harbin.md"));
+}
+
+TEST_F(DraftFixture, ACancelStopsTheRequestAndWritesNothing)
+{
+    stub.on("POST", "/v1/chat/completions", [](const StubRequest&) {
+        StubResponse s = chat(harbin_answer());
+        s.delay_ms = 20'000;
+        return s;
+    });
+    engine::Job job;
+    std::thread stopper([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        job.cancel.cancel();
+    });
+    auto t0 = std::chrono::steady_clock::now();
+    engine::DraftResult r = engine::draft_script(eng, request(), job);
+    double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    stopper.join();
+    EXPECT_EQ(r.outcome, engine::Outcome::Cancelled);
+    EXPECT_LT(took, 3.0);
     EXPECT_FALSE(fs::exists(dir / "harbin.md"));
 }
