@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "batch_cmd.h"
+#include "draft_cmd.h"
 #include "library_cmd.h"
 #include "options.h"
 
@@ -43,6 +44,11 @@ usage:
   shotweave generate SCRIPT [--offline]    only make the generated clips (cached), with progress
   shotweave batch TEMPLATE --data ROWS.csv|.jsonl -o "out/{{field}}.mp4" [--jobs N] [--force]
                                            one video per data row (docs/batch.md)
+  shotweave draft "TOPIC" -o OUT.md | --from ARTICLE.txt [--length 60s] [--voice zh]
+          [--library DIR] [--size 9:16] [--json] [--force]
+                                           a script written by your language model (OpenAI-compatible
+                                           chat API: SHOTWEAVE_LLM_URL/_MODEL/_KEY or [writer] in
+                                           shotweave.toml), checked, for you to edit (docs/draft.md)
   shotweave list transitions [--json]      every transition, one line each
   shotweave library index DIR              index a folder of your photos and footage
   shotweave library search DIR "QUERY" [--json] [--limit N]
@@ -320,6 +326,8 @@ int main(int argc, char** argv)
         return cli::cmd_batch(rest);
     if (cmd == "library")
         return cli::cmd_library(rest);
-    std::string s = core::did_you_mean(cmd, {"check", "render", "generate", "batch", "list", "library"});
+    if (cmd == "draft")
+        return cli::cmd_draft(rest);
+    std::string s = core::did_you_mean(cmd, {"check", "render", "generate", "batch", "list", "library", "draft"});
     return usage_error("unknown command \"" + cmd + "\"" + (s.empty() ? "" : "; did you mean \"" + s + "\"?"));
 }
