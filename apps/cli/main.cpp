@@ -16,6 +16,7 @@
 
 #include "batch_cmd.h"
 #include "library_cmd.h"
+#include "voice_cmd.h"
 #include "options.h"
 
 #include "core/cancel.h"
@@ -44,6 +45,12 @@ usage:
   shotweave batch TEMPLATE --data ROWS.csv|.jsonl -o "out/{{field}}.mp4" [--jobs N] [--force]
                                            one video per data row (docs/batch.md)
   shotweave list transitions [--json]      every transition, one line each
+  shotweave voices [ENGINE] [--json] [--config FILE]
+                                           the voices of espeak-ng (with its variants, zh+f3) or
+                                           of a speech server: openai, cosyvoice, gpt-sovits, piper
+  shotweave say "TEXT" [--voice V] [--rate N] [--pitch N] [--engine E] [--config FILE]
+                -o OUT.wav [--force]       hear a voice: speak one line into a WAV file
+                                           (docs/voices.md; engine settings: [tts] in shotweave.toml)
   shotweave library index DIR              index a folder of your photos and footage
   shotweave library search DIR "QUERY" [--json] [--limit N]
                                            find assets for a description (docs/library.md)
@@ -320,6 +327,10 @@ int main(int argc, char** argv)
         return cli::cmd_batch(rest);
     if (cmd == "library")
         return cli::cmd_library(rest);
-    std::string s = core::did_you_mean(cmd, {"check", "render", "generate", "batch", "list", "library"});
+    if (cmd == "voices")
+        return cli::cmd_voices(rest);
+    if (cmd == "say")
+        return cli::cmd_say(rest);
+    std::string s = core::did_you_mean(cmd, {"check", "render", "generate", "batch", "list", "library", "voices", "say"});
     return usage_error("unknown command \"" + cmd + "\"" + (s.empty() ? "" : "; did you mean \"" + s + "\"?"));
 }
