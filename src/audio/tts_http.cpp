@@ -179,10 +179,11 @@ core::Result<std::vector<VoiceInfo>> HttpSpeechEngine::voices()
         headers.push_back("Authorization: Bearer " + m_options.api_key);
         redact.add(m_options.api_key);
     }
-    // Kokoro-FastAPI and most wrappers: /v1/audio/voices; openai-edge-tts: /v1/voices.
+    // Kokoro-FastAPI and most wrappers: /v1/audio/voices; openai-edge-tts: /v1/voices/all (its
+    // /v1/voices lists only its default language).
     std::string last_url;
     long last_status = 0;
-    for (const char* path : {"/audio/voices", "/voices"}) {
+    for (const char* path : {"/audio/voices", "/voices/all", "/voices"}) {
         net::Request rq;
         rq.url = v1_url(m_options.base_url) + path;
         rq.headers = headers;

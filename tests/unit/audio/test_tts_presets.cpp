@@ -340,8 +340,11 @@ TEST(OpenAiVoices, ReadsEachShapeOfVoiceList)
     ASSERT_EQ(kv->size(), 2u);
     EXPECT_EQ((*kv)[0].name, "af_bella");
 
-    sw::test::HttpStub edge;  // openai-edge-tts: GET /v1/voices, objects with name, gender, language
-    edge.on("GET", "/v1/voices", [](const StubRequest& r) {
+    sw::test::HttpStub edge;  // openai-edge-tts: GET /v1/voices/all, objects with name, gender, language
+    edge.on("GET", "/v1/voices", [](const StubRequest&) {
+        return StubResponse::json(R"({"voices":[{"name":"en-US-AvaNeural","gender":"Female","language":"en-US"}]})");
+    });
+    edge.on("GET", "/v1/voices/all", [](const StubRequest& r) {
         EXPECT_EQ(r.header("authorization"), "Bearer k1");
         return StubResponse::json(R"({"voices":[{"name":"zh-CN-XiaoxiaoNeural","gender":"Female","language":"zh-CN"}]})");
     });
@@ -353,6 +356,8 @@ TEST(OpenAiVoices, ReadsEachShapeOfVoiceList)
     EXPECT_EQ((*ev)[0].gender, "female");
     EXPECT_EQ((*ev)[0].language, "zh-CN");
     EXPECT_EQ(edge.requests_to("/v1/audio/voices").size(), 1u);  // tried first
+    ASSERT_EQ(edge.requests_to("/v1/voices").size(), 1u);
+    EXPECT_EQ(edge.requests_to("/v1/voices")[0].path, "/v1/voices/all") << "every language, not only the default one";
 
     sw::test::HttpStub bare;  // a server with no listing: a clear message, not a crash
     HttpSpeechEngine b({bare.base_url(), "", "tts-1", "alloy", 10});
