@@ -67,6 +67,12 @@ TEST(Voices, CosyVoicePresetSpeaksTheScriptAndIsCached)
     const std::string srt = read_file(dir / "v.srt");
     EXPECT_NE(srt.find("今天天气很好"), std::string::npos) << srt;
 
+    // The speech settings are an input: never an output.
+    auto guard = run(with_cache(cache, {cli(), "render", (dir / "v.md").string(), "-o", (dir / "shotweave.toml").string(), "-q"}));
+    EXPECT_EQ(guard.exit_code, 2);
+    EXPECT_NE(guard.err.find("the speech settings"), std::string::npos) << guard.err;
+    EXPECT_NE(read_file(dir / "shotweave.toml").find("[tts]"), std::string::npos);
+
     // A second render asks the server nothing; a new sample rate is new audio.
     auto again = run(with_cache(cache, {cli(), "render", (dir / "v.md").string(), "-o", (dir / "v2.mp4").string(), "-q"}));
     ASSERT_EQ(again.exit_code, 0) << again.err;
