@@ -59,6 +59,9 @@ public:
     virtual core::Result<std::vector<VoiceInfo>> voices();
     // False when the engine has no way to change its speaking rate (`rate=` is then ignored).
     virtual bool supports_rate() const { return true; }
+    // An error (with a did-you-mean) when the engine knows, without synthesising, that it has no
+    // such voice; engines whose voices live on a server accept any name here.
+    virtual core::Status check_voice(const std::string& /*voice*/) const { return {}; }
 };
 
 // espeak-ng through its C library. Works offline. espeak-ng is a process-wide singleton and not

@@ -116,6 +116,21 @@ core::Result<std::vector<VoiceInfo>> CosyVoiceEngine::voices()
     return out;
 }
 
+core::Status CosyVoiceEngine::check_voice(const std::string& voice) const
+{
+    // A speaker the server may have (its spk2info can hold more than the SFT model's seven) is
+    // the server's to judge; a near miss of a prompt voice's name is a typo.
+    if (voice.empty() || m_options.voices.count(voice) ||
+        std::any_of(sft_speakers().begin(), sft_speakers().end(), [&](const VoiceInfo& s) { return s.name == voice; }))
+        return {};
+    std::vector<std::string> names;
+    for (const auto& [name, v] : m_options.voices)
+        names.push_back(name);
+    if (core::did_you_mean(voice, names).empty())
+        return {};
+    return tl::unexpected(unknown_voice("CosyVoice", voice, m_options.voices, ""));
+}
+
 core::Result<Speech> CosyVoiceEngine::synthesize(const SpeechRequest& req)
 {
     const SpeechServer server{"CosyVoice", kUrlSetting, "", m_options.timeout_s};
@@ -141,23 +156,12 @@ core::Result<Speech> CosyVoiceEngine::synthesize(const SpeechRequest& req)
         up.file = v.prompt_wav;
         rq.upload = std::move(up);
     } else {
+        SW_TRY_STATUS(check_voice(req.voice));
         std::string speaker = req.voice;
         if (speaker.empty() || speaker == "zh")
             speaker = m_options.default_speaker;
         else if (speaker == "en")
             speaker = m_options.english_speaker;
-        else if (!m_options.voices.empty() && std::none_of(sft_speakers().begin(), sft_speakers().end(),
-                                                          [&](const VoiceInfo& s) { return s.name == speaker; })) {
-            // Neither a prompt voice nor a known speaker: most likely a typo of a prompt voice's name.
-            std::string dym = core::did_you_mean(speaker, [&] {
-                std::vector<std::string> n;
-                for (const auto& [name, v] : m_options.voices)
-                    n.push_back(name);
-                return n;
-            }());
-            if (!dym.empty())
-                return tl::unexpected(unknown_voice("CosyVoice", speaker, m_options.voices, ""));
-        }
         std::vector<std::pair<std::string, std::string>> fields = {{"tts_text", req.text}, {"spk_id", speaker}};
         if (m_options.instruct_text.empty()) {
             rq.url = join_url(m_options.base_url, "/inference_sft");
@@ -203,8 +207,8 @@ core::Result<std::vector<VoiceInfo>> GptSovitsEngine::voices()
 {
     std::vector<VoiceInfo> out;
     if (!m_options.default_voice.ref_audio.empty())
-        out.push_back({"zh / en", m_options.default_voice.prompt_lang, "",
-                       "the default reference " + m_options.default_voice.ref_audio});
+        out.push_back({"zh", m_options.default_voice.prompt_lang, "",
+                       "also en: the default reference " + m_options.default_voice.ref_audio});
     for (const auto& [name, v] : m_options.voices)
         out.push_back({name, v.text_lang.empty() ? v.prompt_lang : v.text_lang, "", "reference " + v.ref_audio});
     if (out.empty())
@@ -214,16 +218,19 @@ core::Result<std::vector<VoiceInfo>> GptSovitsEngine::voices()
     return out;
 }
 
+core::Status GptSovitsEngine::check_voice(const std::string& voice) const
+{
+    if (voice.empty() || voice == "zh" || voice == "en" || m_options.voices.count(voice))
+        return {};
+    return tl::unexpected(unknown_voice("GPT-SoVITS", voice, m_options.voices, "; each voice is a reference recording"));
+}
+
 core::Result<Speech> GptSovitsEngine::synthesize(const SpeechRequest& req)
 {
+    SW_TRY_STATUS(check_voice(req.voice));
     const ReferenceVoice* v = &m_options.default_voice;
-    if (!req.voice.empty() && req.voice != "zh" && req.voice != "en") {
-        auto it = m_options.voices.find(req.voice);
-        if (it == m_options.voices.end())
-            return tl::unexpected(unknown_voice("GPT-SoVITS", req.voice, m_options.voices,
-                                                "; each voice is a reference recording"));
+    if (auto it = m_options.voices.find(req.voice); it != m_options.voices.end())
         v = &it->second;
-    }
     if (v->ref_audio.empty())
         return core::make_error(core::ErrorCategory::Script,
                                 "GPT-SoVITS needs a reference recording — set ref_audio (a path on the server's "

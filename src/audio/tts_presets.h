@@ -50,6 +50,7 @@ public:
     std::string id() const override;
     core::Result<std::vector<VoiceInfo>> voices() override;
     bool supports_rate() const override { return false; }  // the server takes no speed
+    core::Status check_voice(const std::string& voice) const override;
 
     // The speakers of the released CosyVoice-300M-SFT model (the server has no listing).
     static const std::vector<VoiceInfo>& sft_speakers();
@@ -77,6 +78,7 @@ public:
     core::Result<Speech> synthesize(const SpeechRequest& request) override;
     std::string id() const override;
     core::Result<std::vector<VoiceInfo>> voices() override;
+    core::Status check_voice(const std::string& voice) const override;
 
 private:
     GptSovitsOptions m_options;

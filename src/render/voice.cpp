@@ -140,6 +140,7 @@ VoiceOver prepare_voice(const timeline::Project& project, core::Diagnostics& dia
     if (!project.voice.empty() && engine_name == "espeak" && !espeak_voice_ok(project.voice, project.voice_loc, diag))
         return v;
     audio::TtsCache cache(tts_cache_dir);
+    bool project_voice_reported = false;  // an unknown `voice:` of the front matter is said once
     for (size_t i = 0; i < project.shots.size(); ++i) {
         const auto& shot = project.shots[i];
         const std::string text = shot.narration_text();
@@ -166,6 +167,13 @@ VoiceOver prepare_voice(const timeline::Project& project, core::Diagnostics& dia
             audio::TtsEngine* e = get_engine();
             if (!e)
                 return v;
+            // A voice the engine knows it lacks is reported at the `voice:` that names it.
+            if (auto ok = e->check_voice(voice); !ok) {
+                if (!shot.voice.empty() || !project_voice_reported)
+                    diag.error(shot.voice.empty() ? project.voice_loc : shot.voice_loc, ok.error().message, ok.error().detail);
+                project_voice_reported |= shot.voice.empty();
+                continue;
+            }
             audio::SpeechRequest req;
             req.text = text;
             req.voice = voice;

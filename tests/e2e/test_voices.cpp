@@ -104,6 +104,18 @@ TEST(Voices, BadSettingsAndVoiceNamesPointAtTheirPlace)
     EXPECT_NE(r.err.find("b.md:3:11"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("did you mean \"zh+f"), std::string::npos) << r.err;
 
+    // A GPT-SoVITS voice name that is not in [tts.voices]: at the shot's `voice:` line, before any request.
+    HttpStub sovits;
+    write_file(dir / "shotweave.toml", "[tts]\nengine = \"gpt-sovits\"\nurl = \"" + sovits.base_url() +
+                                           "\"\nref_audio = \"/r/a.wav\"\n[tts.voices.hero]\nref_audio = \"/r/h.wav\"\n");
+    write_file(dir / "d.md", "---\nsize: 320x568\nvoice: zh\n---\n# 一\nbg.png\nvoice: heroo\n你好。\n");
+    r = run(with_cache(cache, {cli(), "check", (dir / "d.md").string()}));
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("d.md:7:8"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("did you mean \"hero\""), std::string::npos) << r.err;
+    EXPECT_TRUE(sovits.requests().empty());
+    fs::remove(dir / "shotweave.toml");
+
     // A good variant renders, per shot too.
     write_file(dir / "c.md", "---\nsize: 320x568\nvoice: zh+f3\n---\n# 一\nbg.png\n你好。\n# 二\nbg.png\nvoice: en+m3\nHello.\n");
     r = run(with_cache(cache, {cli(), "check", (dir / "c.md").string()}));

@@ -262,7 +262,12 @@ TEST(GptSovits, PostsApiV2JsonWithTheReferenceOfTheVoice)
     EXPECT_EQ(j["text_lang"], "en");
     EXPECT_FALSE(j.contains("speed_factor"));
 
+    EXPECT_TRUE((*made)->check_voice("hero"));
+    EXPECT_TRUE((*made)->check_voice("zh"));
+    EXPECT_FALSE((*made)->check_voice("heroo"));
+    const size_t before = server.requests().size();
     auto unknown = (*made)->synthesize({"Hello.", "heroo"});
+    EXPECT_EQ(server.requests().size(), before) << "no request for a voice that does not exist";
     ASSERT_FALSE(unknown);
     EXPECT_NE(unknown.error().message.find("did you mean \"hero\""), std::string::npos) << unknown.error().message;
 
