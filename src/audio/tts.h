@@ -122,6 +122,9 @@ struct HttpSpeechOptions {
     std::string default_voice = "alloy";  // used when the request's voice is empty, "zh" or "en"
     int timeout_s = 120;
     std::string api_key_env = "SHOTWEAVE_TTS_KEY";  // named in messages about the key
+    // Kokoro-FastAPI's POST /dev/captioned_speech: the same speech with the engine's own word
+    // timings (falls back to /v1/audio/speech, timings from pauses, where the server lacks it).
+    bool word_timings = false;
 };
 
 class HttpSpeechEngine final : public TtsEngine {

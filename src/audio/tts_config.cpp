@@ -27,7 +27,7 @@ const std::vector<std::string>& tts_engine_names()
 
 namespace {
 
-enum class Kind { Text, Integer, Path };
+enum class Kind { Text, Integer, Boolean };
 
 // Which engines read a key (bit per engine).
 enum : unsigned { kEspeak = 1, kOpenAi = 2, kCosy = 4, kSovits = 8, kPiper = 16, kCommand = 32, kAll = 63 };
@@ -67,6 +67,7 @@ struct TableKey {
     std::string TtsConfig::*text = nullptr;
     int TtsConfig::*integer = nullptr;
     std::string ReferenceVoice::*ref_text = nullptr;
+    bool TtsConfig::*flag = nullptr;
 };
 
 const std::vector<TableKey>& table_keys()
@@ -82,6 +83,7 @@ const std::vector<TableKey>& table_keys()
         {"timeout_s", Kind::Integer, kHttp | kCommand, "300", nullptr, &TtsConfig::timeout_s},
         {"seed", Kind::Integer, kSovits, "42", nullptr, &TtsConfig::seed},
         {"text_split_method", Kind::Text, kSovits, "\"cut5\"", &TtsConfig::text_split_method},
+        {"word_timings", Kind::Boolean, kOpenAi, "true", nullptr, nullptr, nullptr, &TtsConfig::word_timings},
         {"ref_audio", Kind::Text, kSovits, "\"/data/ref/narrator.wav\"", nullptr, nullptr, &ReferenceVoice::ref_audio},
         {"prompt_text", Kind::Text, kSovits, "\"the words of the reference\"", nullptr, nullptr, &ReferenceVoice::prompt_text},
         {"prompt_lang", Kind::Text, kSovits, "\"zh\"", nullptr, nullptr, &ReferenceVoice::prompt_lang},
@@ -121,18 +123,21 @@ tl::unexpected<core::Error> fail(const core::SourceLoc& at, const std::string& w
     return core::make_error(ErrorCategory::Script, what + " — " + fix, {}, at);
 }
 
-core::Result<std::string> text_of(const toml::node& n, const std::string& key, const fs::path& file)
+core::Result<std::string> text_of(const toml::node& n, const std::string& key, const fs::path& file,
+                                  const char* example = "\"...\"")
 {
     if (n.is_string())
         return *n.value<std::string>();
-    return fail(loc_of(file, n.source()), "`" + key + "` must be a string", "write it in quotes, e.g. " + key + " = \"...\"");
+    return fail(loc_of(file, n.source()), "`" + key + "` must be a string",
+                "write it in quotes, e.g. " + key + " = " + example);
 }
 
-core::Result<int> integer_of(const toml::node& n, const std::string& key, const fs::path& file)
+core::Result<int> integer_of(const toml::node& n, const std::string& key, const fs::path& file, const char* example)
 {
     if (n.is_integer() && n.as_integer()->get() >= INT32_MIN && n.as_integer()->get() <= INT32_MAX)
         return int(n.as_integer()->get());
-    return fail(loc_of(file, n.source()), "`" + key + "` must be a whole number", "write e.g. " + key + " = 24000 (no quotes)");
+    return fail(loc_of(file, n.source()), "`" + key + "` must be a whole number",
+                "write e.g. " + key + " = " + example + " (no quotes)");
 }
 
 template <class Keys>
@@ -217,12 +222,17 @@ core::Result<TtsConfig> parse_tts_config(std::string_view text, const fs::path& 
         if (it == table_keys().end())
             return unknown_key(file, key, known, "[tts]");
         c.where[k] = loc_of(file, value.source());
-        if (it->integer)
-            c.*(it->integer) = SW_TRY(integer_of(value, k, file));
+        if (it->flag) {
+            if (!value.is_boolean())
+                return fail(loc_of(file, value.source()), "`" + k + "` must be true or false",
+                            "write " + k + " = true or " + k + " = false");
+            c.*(it->flag) = value.as_boolean()->get();
+        } else if (it->integer)
+            c.*(it->integer) = SW_TRY(integer_of(value, k, file, it->example));
         else if (it->text)
-            c.*(it->text) = SW_TRY(text_of(value, k, file));
+            c.*(it->text) = SW_TRY(text_of(value, k, file, it->example));
         else
-            c.reference.*(it->ref_text) = SW_TRY(text_of(value, k, file));
+            c.reference.*(it->ref_text) = SW_TRY(text_of(value, k, file, it->example));
     }
     if (!c.engine.empty()) {
         const auto& names = tts_engine_names();
@@ -333,6 +343,7 @@ core::Result<std::unique_ptr<TtsEngine>> make_tts_engine(const std::string& engi
         if (!c.voice.empty())
             o.default_voice = c.voice;
         o.timeout_s = SW_TRY(timeout(120));
+        o.word_timings = c.word_timings;
         return std::unique_ptr<TtsEngine>(std::make_unique<HttpSpeechEngine>(o));
     }
     if (engine == "cosyvoice") {

@@ -34,6 +34,7 @@ struct TtsConfig {
     int timeout_s = 0;            // 0 = the engine's default
     int seed = -1;                // GPT-SoVITS
     std::string text_split_method;
+    bool word_timings = false;    // openai: Kokoro-FastAPI's captioned speech (the engine's word timings)
     ReferenceVoice reference;     // GPT-SoVITS's default reference; CosyVoice's instruct_text
     std::map<std::string, ReferenceVoice> voices;  // [tts.voices.NAME]
     std::map<std::string, core::SourceLoc> where;  // of each key given ("voices.NAME.key" for voices)

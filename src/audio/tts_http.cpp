@@ -7,6 +7,7 @@
 #include "audio/tts.h"
 #include "audio/tts_http_call.h"
 #include "audio/tts_timing.h"
+#include "core/base64.h"
 #include "core/text_util.h"
 
 namespace sw::audio {
@@ -121,6 +122,54 @@ std::string v1_url(std::string base)
     return base + "/v1";
 }
 
+// The server's root, without "/v1": where Kokoro-FastAPI's /dev routes live.
+std::string root_url(std::string base)
+{
+    while (!base.empty() && base.back() == '/')
+        base.pop_back();
+    if (base.size() >= 3 && base.compare(base.size() - 3, 3, "/v1") == 0)
+        base.resize(base.size() - 3);
+    return base;
+}
+
+// Word timings of a captioned answer ({"word", "start_time", "end_time"} in seconds) as engine
+// events: each word found in the text, in order, after the previous one (tokens the text does not
+// hold, such as normalised numbers, are skipped).
+std::vector<EventMark> word_marks(const nlohmann::json& stamps, const std::string& text, int64_t samples)
+{
+    std::vector<EventMark> marks;
+    size_t cursor = 0;
+    double last_end = 0;
+    auto at = [&](double s) { return std::clamp<int64_t>(int64_t(std::llround(s * kSpeechSampleRate)), 0, samples); };
+    for (const auto& t : stamps) {
+        if (!t.is_object() || !t.contains("word") || !t["word"].is_string() || !t.contains("start_time") ||
+            !t["start_time"].is_number())
+            continue;
+        const std::string word(core::trim(t["word"].get<std::string>()));
+        if (word.empty())
+            continue;
+        const size_t found = text.find(word, cursor);
+        if (found == std::string::npos)
+            continue;
+        EventMark m;
+        m.kind = EventMark::Word;
+        m.sample = at(t["start_time"].get<double>());
+        m.text_begin = found;
+        m.text_end = found + word.size();
+        marks.push_back(m);
+        cursor = m.text_end;
+        if (t.contains("end_time") && t["end_time"].is_number())
+            last_end = std::max(last_end, t["end_time"].get<double>());
+    }
+    if (!marks.empty()) {
+        EventMark end;
+        end.kind = EventMark::End;
+        end.sample = at(last_end);
+        marks.push_back(end);
+    }
+    return marks;
+}
+
 SpeechServer server_of(const HttpSpeechOptions& o)
 {
     return {"the TTS server", "`url` in the [tts] table of shotweave.toml (or SHOTWEAVE_TTS_URL)",
@@ -163,7 +212,8 @@ HttpSpeechEngine::HttpSpeechEngine(HttpSpeechOptions options) : m_options(std::m
 
 std::string HttpSpeechEngine::id() const
 {
-    return "http/" + speech_url(m_options.base_url) + "/" + m_options.model + "/" + m_options.default_voice;
+    return "http/" + speech_url(m_options.base_url) + "/" + m_options.model + "/" + m_options.default_voice +
+           (m_options.word_timings ? "/captioned" : "");
 }
 
 core::Result<std::vector<VoiceInfo>> HttpSpeechEngine::voices()
@@ -250,6 +300,43 @@ core::Result<Speech> HttpSpeechEngine::synthesize(const SpeechRequest& req)
         redact.add(m_options.api_key);
     }
     rq.body = &body;
+    if (m_options.word_timings) {
+        auto captioned = request;
+        captioned["stream"] = false;
+        captioned["return_timestamps"] = true;
+        const std::string cbody = captioned.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+        net::Request cq = rq;
+        cq.url = root_url(m_options.base_url) + "/dev/captioned_speech";
+        cq.headers[1] = "Accept: application/json";
+        cq.body = &cbody;
+        cq.max_bytes = 768u << 20;
+        auto cgot = SW_TRY(call_speech_server(cq, server, redact));
+        if (cgot.status != 404 && cgot.status != 405) {
+            if (cgot.status < 200 || cgot.status >= 300)
+                return tl::unexpected(speech_server_status_error(cgot, cq.url, server, redact));
+            auto j = nlohmann::json::parse(cgot.body, nullptr, false);
+            if (!j.is_object() || !j.contains("audio") || !j["audio"].is_string())
+                return core::make_error(core::ErrorCategory::Media,
+                                        "the captioned speech from " + cq.url + " has no \"audio\" — is it Kokoro-FastAPI? "
+                                        "Remove word_timings from [tts] for other servers",
+                                        cgot.body.substr(0, 300));
+            const std::string wav = SW_TRY(core::base64_decode(j["audio"].get<std::string>()));
+            Speech speech;
+            speech.samples = SW_TRY(decode_wav(std::span(reinterpret_cast<const uint8_t*>(wav.data()), wav.size()),
+                                               "the captioned speech from " + cq.url));
+            auto marks = j.contains("timestamps") && j["timestamps"].is_array()
+                             ? word_marks(j["timestamps"], req.text, int64_t(speech.samples.size()))
+                             : std::vector<EventMark>{};
+            if (marks.empty()) {
+                speech.sentences = estimate_sentence_timings(speech.samples, req.text);
+                speech.timings_exact = false;
+            } else {
+                build_timings_from_events(speech, req.text, marks);
+                speech.timings_exact = true;
+            }
+            return speech;
+        }
+    }
     auto got = SW_TRY(call_speech_server(rq, server, redact));
     if (got.status < 200 || got.status >= 300)
         return tl::unexpected(speech_server_status_error(got, rq.url, server, redact));

@@ -15,6 +15,7 @@
 #include "audio/tts_config.h"
 #include "audio/tts_presets.h"
 #include "audio/wav.h"
+#include "core/base64.h"
 #include "http_stub.h"
 #include "script/grammar.h"
 #include "test_support.h"
@@ -371,6 +372,51 @@ TEST(OpenAiVoices, ReadsEachShapeOfVoiceList)
     EXPECT_NE(bv.error().message.find("does not list its voices"), std::string::npos) << bv.error().message;
 }
 
+TEST(OpenAiVoices, KokoroCaptionedSpeechGivesTheEnginesWordTimings)
+{
+    sw::test::HttpStub kokoro;
+    const std::string wav = wav_bytes(two_phrases(24000), 24000);
+    kokoro.on("POST", "/dev/captioned_speech", [&](const StubRequest&) {
+        nlohmann::json j{{"audio", sw::core::base64_encode(wav)},
+                         {"audio_format", "wav"},
+                         {"timestamps",
+                          {{{"word", "Hello"}, {"start_time", 0.02}, {"end_time", 0.24}},
+                           {{"word", "there"}, {"start_time", 0.26}, {"end_time", 0.48}},
+                           {{"word", "."}, {"start_time", 0.48}, {"end_time", 0.5}},
+                           {{"word", "Second"}, {"start_time", 0.82}, {"end_time", 1.0}},
+                           {{"word", "one"}, {"start_time", 1.0}, {"end_time", 1.18}}}}};
+        return StubResponse::json(j.dump());
+    });
+    auto made = make_tts_engine("openai", config_of("[tts]\nurl = \"" + kokoro.base_url() +
+                                                    "/v1\"\nmodel = \"kokoro\"\nvoice = \"af_bella\"\nword_timings = true\n"));
+    ASSERT_TRUE(made) << made.error().to_string();
+    const std::string text = "Hello there. Second one.";
+    auto s = (*made)->synthesize({text, "en"});
+    ASSERT_TRUE(s) << s.error().to_string();
+    EXPECT_TRUE(s->timings_exact);
+    EXPECT_NEAR(seconds(*s), 1.2, 0.01);
+    ASSERT_EQ(s->words.size(), 5u);
+    EXPECT_EQ(text.substr(s->words[3].text_begin, s->words[3].text_end - s->words[3].text_begin), "Second");
+    ASSERT_EQ(s->sentences.size(), 2u);
+    EXPECT_NEAR(double(s->sentences[1].start_sample) / kRate, 0.82, 0.03);
+    auto j = nlohmann::json::parse(kokoro.requests_to("/dev/captioned_speech")[0].body);
+    EXPECT_EQ(j["return_timestamps"], true);
+    EXPECT_EQ(j["stream"], false);
+    EXPECT_EQ(j["response_format"], "wav");
+    EXPECT_EQ(j["voice"], "af_bella");
+
+    // A server without the route: the plain endpoint, timings from pauses.
+    sw::test::HttpStub plain;
+    plain.on("POST", "/v1/audio/speech", [&](const StubRequest&) { return StubResponse::bytes(wav, "audio/wav"); });
+    auto fallback = make_tts_engine("openai", config_of("[tts]\nurl = \"" + plain.base_url() + "\"\nword_timings = true\n"));
+    ASSERT_TRUE(fallback);
+    auto f = (*fallback)->synthesize({text, "en"});
+    ASSERT_TRUE(f) << f.error().to_string();
+    EXPECT_FALSE(f->timings_exact);
+    EXPECT_EQ(plain.requests_to("/dev/captioned_speech").size(), 1u);
+    EXPECT_EQ(plain.requests_to("/v1/audio/speech").size(), 1u);
+}
+
 // ---- the [tts] table ----------------------------------------------------------------------------
 
 TEST(TtsConfig, ErrorsNameTheKeyAtItsLine)
@@ -514,6 +560,7 @@ TEST(TtsCacheKey, ChangesWithEngineVoiceAndEverySetting)
     add(key_of("openai", "[tts]\nurl = \"http://127.0.0.1:8880\"\n"));
     add(key_of("openai", "[tts]\nurl = \"http://127.0.0.1:8880\"\nmodel = \"kokoro\"\n"));
     add(key_of("openai", "[tts]\nurl = \"http://127.0.0.1:8880\"\nvoice = \"af_bella\"\n"));
+    add(key_of("openai", "[tts]\nurl = \"http://127.0.0.1:8880\"\nword_timings = true\n"));
 
     // Same settings, same key; a new recording at the same path is a new voice.
     EXPECT_EQ(key_of("cosyvoice", zs), key_of("cosyvoice", zs));
