@@ -4,13 +4,13 @@
 
 #include "audio/tts_config.h"
 
-#include <toml++/toml.h>
 
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
 
+#include "config/toml_reader.h"
 #include "core/file.h"
 #include "core/text_util.h"
 
@@ -62,7 +62,6 @@ struct TableKey {
     const char* name;
     Kind kind;
     unsigned engines;
-    const char* example;
     // Exactly one of these is set.
     std::string TtsConfig::*text = nullptr;
     int TtsConfig::*integer = nullptr;
@@ -73,22 +72,22 @@ struct TableKey {
 const std::vector<TableKey>& table_keys()
 {
     static const std::vector<TableKey> keys = {
-        {"engine", Kind::Text, kAll, "\"cosyvoice\"", &TtsConfig::engine},
-        {"url", Kind::Text, kHttp, "\"http://127.0.0.1:50000\"", &TtsConfig::url},
-        {"api_key_env", Kind::Text, kOpenAi, "\"OPENAI_API_KEY\"", &TtsConfig::api_key_env},
-        {"model", Kind::Text, kOpenAi, "\"tts-1\"", &TtsConfig::model},
-        {"voice", Kind::Text, kOpenAi | kCosy | kPiper, "\"nova\"", &TtsConfig::voice},
-        {"english_voice", Kind::Text, kCosy, "\"英文男\"", &TtsConfig::english_voice},
-        {"sample_rate", Kind::Integer, kCosy, "24000", nullptr, &TtsConfig::sample_rate},
-        {"timeout_s", Kind::Integer, kHttp | kCommand, "300", nullptr, &TtsConfig::timeout_s},
-        {"seed", Kind::Integer, kSovits, "42", nullptr, &TtsConfig::seed},
-        {"text_split_method", Kind::Text, kSovits, "\"cut5\"", &TtsConfig::text_split_method},
-        {"word_timings", Kind::Boolean, kOpenAi, "true", nullptr, nullptr, nullptr, &TtsConfig::word_timings},
-        {"ref_audio", Kind::Text, kSovits, "\"/data/ref/narrator.wav\"", nullptr, nullptr, &ReferenceVoice::ref_audio},
-        {"prompt_text", Kind::Text, kSovits, "\"the words of the reference\"", nullptr, nullptr, &ReferenceVoice::prompt_text},
-        {"prompt_lang", Kind::Text, kSovits, "\"zh\"", nullptr, nullptr, &ReferenceVoice::prompt_lang},
-        {"text_lang", Kind::Text, kSovits, "\"zh\"", nullptr, nullptr, &ReferenceVoice::text_lang},
-        {"instruct_text", Kind::Text, kCosy, "\"用温柔的语气说\"", nullptr, nullptr, &ReferenceVoice::instruct_text},
+        {"engine", Kind::Text, kAll, &TtsConfig::engine},
+        {"url", Kind::Text, kHttp, &TtsConfig::url},
+        {"api_key_env", Kind::Text, kOpenAi, &TtsConfig::api_key_env},
+        {"model", Kind::Text, kOpenAi, &TtsConfig::model},
+        {"voice", Kind::Text, kOpenAi | kCosy | kPiper, &TtsConfig::voice},
+        {"english_voice", Kind::Text, kCosy, &TtsConfig::english_voice},
+        {"sample_rate", Kind::Integer, kCosy, nullptr, &TtsConfig::sample_rate},
+        {"timeout_s", Kind::Integer, kHttp | kCommand, nullptr, &TtsConfig::timeout_s},
+        {"seed", Kind::Integer, kSovits, nullptr, &TtsConfig::seed},
+        {"text_split_method", Kind::Text, kSovits, &TtsConfig::text_split_method},
+        {"word_timings", Kind::Boolean, kOpenAi, nullptr, nullptr, nullptr, &TtsConfig::word_timings},
+        {"ref_audio", Kind::Text, kSovits, nullptr, nullptr, &ReferenceVoice::ref_audio},
+        {"prompt_text", Kind::Text, kSovits, nullptr, nullptr, &ReferenceVoice::prompt_text},
+        {"prompt_lang", Kind::Text, kSovits, nullptr, nullptr, &ReferenceVoice::prompt_lang},
+        {"text_lang", Kind::Text, kSovits, nullptr, nullptr, &ReferenceVoice::text_lang},
+        {"instruct_text", Kind::Text, kCosy, nullptr, nullptr, &ReferenceVoice::instruct_text},
     };
     return keys;
 }
@@ -110,34 +109,9 @@ const std::vector<VoiceKey>& voice_keys()
     return keys;
 }
 
-core::SourceLoc loc_of(const fs::path& file, const toml::source_region& r)
-{
-    core::SourceLoc l{file.string()};
-    l.line = int(r.begin.line);
-    l.col = int(r.begin.column);
-    return l;
-}
-
 tl::unexpected<core::Error> fail(const core::SourceLoc& at, const std::string& what, const std::string& fix)
 {
     return core::make_error(ErrorCategory::Script, what + " — " + fix, {}, at);
-}
-
-core::Result<std::string> text_of(const toml::node& n, const std::string& key, const fs::path& file,
-                                  const char* example = "\"...\"")
-{
-    if (n.is_string())
-        return *n.value<std::string>();
-    return fail(loc_of(file, n.source()), "`" + key + "` must be a string",
-                "write it in quotes, e.g. " + key + " = " + example);
-}
-
-core::Result<int> integer_of(const toml::node& n, const std::string& key, const fs::path& file, const char* example)
-{
-    if (n.is_integer() && n.as_integer()->get() >= INT32_MIN && n.as_integer()->get() <= INT32_MAX)
-        return int(n.as_integer()->get());
-    return fail(loc_of(file, n.source()), "`" + key + "` must be a whole number",
-                "write e.g. " + key + " = " + example + " (no quotes)");
 }
 
 template <class Keys>
@@ -149,26 +123,17 @@ std::vector<std::string> names_of(const Keys& keys)
     return out;
 }
 
-tl::unexpected<core::Error> unknown_key(const fs::path& file, const toml::key& k, const std::vector<std::string>& known,
-                                        const std::string& where)
-{
-    std::string name(k.str());
-    std::string guess = core::did_you_mean(name, known);
-    return fail(loc_of(file, k.source()), "unknown key `" + name + "` in " + where,
-                guess.empty() ? "the keys of " + where + " are " + core::join(known, ", ") + " (docs/voices.md)"
-                              : "did you mean `" + guess + "`?");
-}
-
 core::Result<ReferenceVoice> read_voice(const toml::table& t, const std::string& name, const fs::path& file, TtsConfig& c)
 {
+    const config::TomlReader reader(file);
     ReferenceVoice v;
     for (const auto& [key, node] : t) {
         std::string k(key.str());
         auto it = std::find_if(voice_keys().begin(), voice_keys().end(), [&](const VoiceKey& vk) { return k == vk.name; });
         if (it == voice_keys().end())
-            return unknown_key(file, key, names_of(voice_keys()), "[tts.voices." + name + "]");
-        c.where["voices." + name + "." + k] = loc_of(file, node.source());
-        std::string value = SW_TRY(text_of(node, k, file));
+            return reader.unknown(key, names_of(voice_keys()), "[tts.voices." + name + "]", "docs/voices.md");
+        c.where["voices." + name + "." + k] = reader.loc(node.source());
+        std::string value = SW_TRY(reader.string(node, k));
         if (it->field)
             v.*(it->field) = value;
         else  // prompt_wav: a local recording, relative to the TOML file
@@ -183,21 +148,16 @@ core::Result<TtsConfig> parse_tts_config(std::string_view text, const fs::path& 
 {
     TtsConfig c;
     c.file = file;
-    toml::table root;
-    try {
-        root = toml::parse(text, file.string());
-    } catch (const toml::parse_error& e) {
-        return fail(loc_of(file, e.source()), "invalid TOML: " + std::string(e.description()),
-                    "fix the syntax (strings in quotes, one key per line)");
-    }
+    const config::TomlReader reader(file);
+    toml::table root = SW_TRY(config::parse_toml(text, file));
     const toml::node* node = root.get("tts");
     if (!node)
         return c;
     const toml::table* t = node->as_table();
     if (!t)
-        return fail(loc_of(file, node->source()), "`tts` must be a table", "write [tts] on its own line, its keys below it");
+        return fail(reader.loc(node->source()), "`tts` must be a table", "write [tts] on its own line, its keys below it");
     c.present = true;
-    c.table_loc = loc_of(file, t->source());
+    c.table_loc = reader.loc(t->source());
     std::vector<std::string> known = names_of(table_keys());
     known.push_back("voices");
     for (const auto& [key, value] : *t) {
@@ -205,14 +165,14 @@ core::Result<TtsConfig> parse_tts_config(std::string_view text, const fs::path& 
         if (k == "voices") {
             const toml::table* vt = value.as_table();
             if (!vt)
-                return fail(loc_of(file, value.source()), "`voices` must be a table of voices",
+                return fail(reader.loc(value.source()), "`voices` must be a table of voices",
                             "write each as [tts.voices.NAME] with its ref_audio or prompt_wav");
             for (const auto& [vname, vnode] : *vt) {
                 std::string n(vname.str());
-                c.where["voices." + n] = loc_of(file, vname.source());
+                c.where["voices." + n] = reader.loc(vname.source());
                 const toml::table* one = vnode.as_table();
                 if (!one)
-                    return fail(loc_of(file, vnode.source()), "voice `" + n + "` must be a table",
+                    return fail(reader.loc(vnode.source()), "voice `" + n + "` must be a table",
                                 "write [tts.voices." + n + "] and its keys below it");
                 c.voices[n] = SW_TRY(read_voice(*one, n, file, c));
             }
@@ -220,19 +180,19 @@ core::Result<TtsConfig> parse_tts_config(std::string_view text, const fs::path& 
         }
         auto it = std::find_if(table_keys().begin(), table_keys().end(), [&](const TableKey& tk) { return k == tk.name; });
         if (it == table_keys().end())
-            return unknown_key(file, key, known, "[tts]");
-        c.where[k] = loc_of(file, value.source());
+            return reader.unknown(key, known, "[tts]", "docs/voices.md");
+        c.where[k] = reader.loc(value.source());
         if (it->flag) {
             if (!value.is_boolean())
-                return fail(loc_of(file, value.source()), "`" + k + "` must be true or false",
+                return fail(reader.loc(value.source()), "`" + k + "` must be true or false",
                             "write " + k + " = true or " + k + " = false");
             c.*(it->flag) = value.as_boolean()->get();
         } else if (it->integer)
-            c.*(it->integer) = SW_TRY(integer_of(value, k, file, it->example));
+            c.*(it->integer) = SW_TRY(reader.integer(value, k));
         else if (it->text)
-            c.*(it->text) = SW_TRY(text_of(value, k, file, it->example));
+            c.*(it->text) = SW_TRY(reader.string(value, k));
         else
-            c.reference.*(it->ref_text) = SW_TRY(text_of(value, k, file, it->example));
+            c.reference.*(it->ref_text) = SW_TRY(reader.string(value, k));
     }
     if (!c.engine.empty()) {
         const auto& names = tts_engine_names();
