@@ -48,7 +48,7 @@ bench: build
 # and the examples; findings land in build-fuzz/findings/ (docs/fuzzing.md).
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
-FUZZ_READERS := markdown article json template srt generator_config
+FUZZ_READERS := markdown article json template srt generator_config tts_config
 fuzz:
 	bash scripts/setup-deps.sh --fuzz
 	CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSHOTWEAVE_TESTS=OFF \

@@ -11,7 +11,7 @@ PKGS=(
   libespeak-ng-dev espeak-ng-data libebur128-dev libcurl4-openssl-dev
   espeak-ng         # the espeak-ng program: tests run it as a command TTS engine
   libsqlite3-dev libicu-dev   # media library index (FTS5) and Chinese word segmentation
-  libtomlplusplus-dev libwebp-dev libssl-dev   # generator configs; animated WebP clips; SHA-256 of cached clips
+  libtomlplusplus-dev libwebp-dev libssl-dev   # generator and [tts] configs; animated WebP clips; SHA-256 of cached clips
   tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng   # tests read burned-in subtitles back
   ffmpeg            # ffprobe/ffmpeg: tests compare against xfade and probe outputs
   valgrind          # a tiny render runs under memcheck (no uninitialised memory)

@@ -15,8 +15,10 @@
 #include <vector>
 
 #include "batch_cmd.h"
+#include "draft_cmd.h"
 #include "library_cmd.h"
 #include "options.h"
+#include "voice_cmd.h"
 
 #include "core/cancel.h"
 #include "core/diagnostics.h"
@@ -43,7 +45,18 @@ usage:
   shotweave generate SCRIPT [--offline]    only make the generated clips (cached), with progress
   shotweave batch TEMPLATE --data ROWS.csv|.jsonl -o "out/{{field}}.mp4" [--jobs N] [--force]
                                            one video per data row (docs/batch.md)
+  shotweave draft "TOPIC" -o OUT.md | --from ARTICLE.txt [--length 60s] [--voice zh]
+          [--library DIR] [--size 9:16] [--json] [--force]
+                                           a script written by your language model (OpenAI-compatible
+                                           chat API: SHOTWEAVE_LLM_URL/_MODEL/_KEY or [writer] in
+                                           shotweave.toml), checked, for you to edit (docs/draft.md)
   shotweave list transitions [--json]      every transition, one line each
+  shotweave voices [ENGINE] [--json] [--config FILE]
+                                           the voices of espeak-ng (with its variants, zh+f3) or
+                                           of a speech server: openai, cosyvoice, gpt-sovits, piper
+  shotweave say "TEXT" [--voice V] [--rate N] [--pitch N] [--engine E] [--config FILE]
+                -o OUT.wav [--force]       hear a voice: speak one line into a WAV file
+                                           (docs/voices.md; engine settings: [tts] in shotweave.toml)
   shotweave library index DIR              index a folder of your photos and footage
   shotweave library search DIR "QUERY" [--json] [--limit N]
                                            find assets for a description (docs/library.md)
@@ -320,6 +333,13 @@ int main(int argc, char** argv)
         return cli::cmd_batch(rest);
     if (cmd == "library")
         return cli::cmd_library(rest);
-    std::string s = core::did_you_mean(cmd, {"check", "render", "generate", "batch", "list", "library"});
+    if (cmd == "draft")
+        return cli::cmd_draft(rest);
+    if (cmd == "voices")
+        return cli::cmd_voices(rest);
+    if (cmd == "say")
+        return cli::cmd_say(rest);
+    std::string s =
+        core::did_you_mean(cmd, {"check", "render", "generate", "batch", "list", "library", "draft", "voices", "say"});
     return usage_error("unknown command \"" + cmd + "\"" + (s.empty() ? "" : "; did you mean \"" + s + "\"?"));
 }

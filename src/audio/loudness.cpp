@@ -137,6 +137,19 @@ void apply_gain(std::vector<float>& x, double db, std::vector<float>* track)
 
 }  // namespace
 
+namespace {
+
+// Fed in slices: one huge call makes libebur128 allocate its resampler buffers for it.
+void add_frames(ebur128_state* st, const std::vector<float>& stereo)
+{
+    const size_t frames = stereo.size() / 2;
+    constexpr size_t kSlice = kRate;
+    for (size_t at = 0; at < frames; at += kSlice)
+        ebur128_add_frames_float(st, stereo.data() + at * 2, std::min(kSlice, frames - at));
+}
+
+}  // namespace
+
 double integrated_lufs(const std::vector<float>& stereo)
 {
     double lufs = -std::numeric_limits<double>::infinity();
@@ -144,9 +157,7 @@ double integrated_lufs(const std::vector<float>& stereo)
     Ebur128Ptr st(frames ? ebur128_init(2, kRate, EBUR128_MODE_I) : nullptr);
     if (!st)
         return lufs;
-    constexpr size_t kSlice = kRate;
-    for (size_t at = 0; at < frames; at += kSlice)
-        ebur128_add_frames_float(st.get(), stereo.data() + at * 2, std::min(kSlice, frames - at));
+    add_frames(st.get(), stereo);
     double v = lufs;
     if (ebur128_loudness_global(st.get(), &v) == EBUR128_SUCCESS && std::isfinite(v))
         lufs = v;
@@ -163,10 +174,7 @@ Loudness measure(const std::vector<float>& stereo)
     Ebur128Ptr st(ebur128_init(2, kRate, EBUR128_MODE_I | EBUR128_MODE_TRUE_PEAK));
     if (!st)
         return out;
-    // Fed in slices: one huge call makes libebur128 allocate its resampler buffers for it.
-    constexpr size_t kSlice = kRate;
-    for (size_t at = 0; at < frames; at += kSlice)
-        ebur128_add_frames_float(st.get(), stereo.data() + at * 2, std::min(kSlice, frames - at));
+    add_frames(st.get(), stereo);
     double lufs = ninf;
     if (ebur128_loudness_global(st.get(), &lufs) == EBUR128_SUCCESS && std::isfinite(lufs))
         out.integrated_lufs = lufs;

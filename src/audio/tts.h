@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,12 +40,28 @@ struct Speech {
     bool timings_exact = false;
 };
 
+// One voice an engine offers, for `shotweave voices`.
+struct VoiceInfo {
+    std::string name;      // what `voice:` takes ("cmn", "en+f3", "af_bella", "中文女")
+    std::string language;  // language code or name where known ("cmn", "en_US"); empty = unknown
+    std::string gender;    // "female", "male" or empty when the engine does not say
+    std::string note;      // anything else worth showing (a variant's full name, speaker count)
+};
+
 class TtsEngine {
 public:
     virtual ~TtsEngine() = default;
     virtual core::Result<Speech> synthesize(const SpeechRequest& request) = 0;
-    // Identifies engine, version and settings that change the audio; part of cache keys.
+    // Identifies engine, version and every setting that changes the audio; part of cache keys.
     virtual std::string id() const = 0;
+    // The voices the engine offers (may ask its server). Engines that cannot list theirs say so
+    // in the error, with where their voices come from instead.
+    virtual core::Result<std::vector<VoiceInfo>> voices();
+    // False when the engine has no way to change its speaking rate (`rate=` is then ignored).
+    virtual bool supports_rate() const { return true; }
+    // An error (with a did-you-mean) when the engine knows, without synthesising, that it has no
+    // such voice; engines whose voices live on a server accept any name here.
+    virtual core::Status check_voice(const std::string& /*voice*/) const { return {}; }
 };
 
 // espeak-ng through its C library. Works offline. espeak-ng is a process-wide singleton and not
@@ -53,9 +70,22 @@ class EspeakEngine final : public TtsEngine {
 public:
     core::Result<Speech> synthesize(const SpeechRequest& request) override;
     std::string id() const override;
+    core::Result<std::vector<VoiceInfo>> voices() override;
     // Voice names espeak-ng accepts (language codes and voice file names), plus "zh" and "en".
     static core::Result<std::vector<std::string>> available_voices();
+    // Its variants (`voice: zh+f3`): the files of espeak-ng-data/voices/!v, with the gender they give.
+    static core::Result<std::vector<VoiceInfo>> available_variants();
 };
+
+// Whether espeak-ng has a voice name, with or without a variant ("zh", "cmn+f3", "en+Andy").
+// When it has not: which part is wrong (its byte offset in the name), what is wrong and a fix
+// (a did-you-mean when one is close).
+struct EspeakVoiceProblem {
+    size_t offset = 0;  // 0: the voice; else the variant's first byte
+    std::string message;
+    std::string fix;
+};
+std::optional<EspeakVoiceProblem> check_espeak_voice(const std::string& name);
 
 // Runs a user's command that writes a WAV file. The template is split into arguments like a
 // shell would for quotes and backslashes (no shell runs, so no expansion or injection), then
@@ -80,14 +110,21 @@ private:
 // backslash escapes the next character (outside single quotes). Error on an unclosed quote.
 core::Result<std::vector<std::string>> split_command_line(const std::string& command);
 
-// An OpenAI-compatible POST {base_url}/v1/audio/speech endpoint returning WAV. The caller takes
-// base_url and api_key from settings or SHOTWEAVE_TTS_URL / SHOTWEAVE_TTS_KEY.
+// An OpenAI-compatible POST {base_url}/v1/audio/speech endpoint returning WAV (OpenAI itself,
+// and the servers that copy its API: Kokoro-FastAPI, openai-edge-tts, ChatTTS and Chatterbox
+// wrappers). The caller takes base_url and api_key from the [tts] table or SHOTWEAVE_TTS_URL /
+// SHOTWEAVE_TTS_KEY. Voices are listed from GET /v1/audio/voices (or /v1/voices) where the
+// server has it.
 struct HttpSpeechOptions {
     std::string base_url;            // "https://api.openai.com" or ".../v1"
     std::string api_key;             // sent as "Authorization: Bearer <key>" when not empty
     std::string model = "tts-1";
     std::string default_voice = "alloy";  // used when the request's voice is empty, "zh" or "en"
     int timeout_s = 120;
+    std::string api_key_env = "SHOTWEAVE_TTS_KEY";  // named in messages about the key
+    // Kokoro-FastAPI's POST /dev/captioned_speech: the same speech with the engine's own word
+    // timings (falls back to /v1/audio/speech, timings from pauses, where the server lacks it).
+    bool word_timings = false;
 };
 
 class HttpSpeechEngine final : public TtsEngine {
@@ -95,6 +132,7 @@ public:
     explicit HttpSpeechEngine(HttpSpeechOptions options);
     core::Result<Speech> synthesize(const SpeechRequest& request) override;
     std::string id() const override;
+    core::Result<std::vector<VoiceInfo>> voices() override;
 
 private:
     HttpSpeechOptions m_options;

@@ -75,7 +75,7 @@ int synth_callback(short* wav, int numsamples, espeak_EVENT* events)
     return 0;
 }
 
-std::string map_voice(const std::string& v)
+std::string map_base_voice(const std::string& v)
 {
     std::string l = core::to_lower_ascii(v);
     if (l.empty() || l == "zh" || l == "zh-cn" || l == "mandarin" || l == "chinese")
@@ -83,6 +83,52 @@ std::string map_voice(const std::string& v)
     if (l == "en")
         return "en-us";
     return v;
+}
+
+// "zh+f3" → "cmn+f3": the voice part is mapped, the variant passed on as written.
+std::string map_voice(const std::string& v)
+{
+    auto plus = v.find('+');
+    if (plus == std::string::npos)
+        return map_base_voice(v);
+    return map_base_voice(v.substr(0, plus)) + v.substr(plus);
+}
+
+// The first language a voice lists (languages: [priority byte][NUL-terminated name]…, 0 ends).
+std::string first_language(const espeak_VOICE* v)
+{
+    const char* p = v->languages;
+    return p && *p ? std::string(p + 1) : std::string();
+}
+
+std::string gender_name(unsigned char g)
+{
+    return g == 1 ? "male" : g == 2 ? "female" : "";
+}
+
+// Requires g_espeak_mutex.
+std::vector<VoiceInfo> list_variants_locked()
+{
+    espeak_VOICE spec{};
+    spec.languages = "variant";
+    std::vector<VoiceInfo> out;
+    const espeak_VOICE** variants = espeak_ListVoices(&spec);
+    for (const espeak_VOICE** v = variants; v && *v; ++v) {
+        if (!(*v)->identifier)
+            continue;
+        std::string id = (*v)->identifier;  // "!v/f3"
+        auto slash = id.rfind('/');
+        VoiceInfo info;
+        info.name = slash == std::string::npos ? id : id.substr(slash + 1);
+        info.gender = gender_name((*v)->gender);
+        if ((*v)->name && info.name != (*v)->name)
+            info.note = (*v)->name;
+        out.push_back(std::move(info));
+    }
+    std::sort(out.begin(), out.end(), [](const VoiceInfo& a, const VoiceInfo& b) { return a.name < b.name; });
+    out.erase(std::unique(out.begin(), out.end(), [](const VoiceInfo& a, const VoiceInfo& b) { return a.name == b.name; }),
+              out.end());
+    return out;
 }
 
 // Requires g_espeak_mutex.
@@ -109,6 +155,74 @@ std::vector<std::string> list_voices_locked()
 
 }  // namespace
 
+core::Result<std::vector<VoiceInfo>> EspeakEngine::available_variants()
+{
+    std::lock_guard lock(g_espeak_mutex);
+    SW_TRY_STATUS(ensure_initialised());
+    return list_variants_locked();
+}
+
+core::Result<std::vector<VoiceInfo>> EspeakEngine::voices()
+{
+    std::lock_guard lock(g_espeak_mutex);
+    SW_TRY_STATUS(ensure_initialised());
+    std::vector<VoiceInfo> out;
+    out.push_back({"zh", "cmn", "male", "Mandarin (espeak-ng's cmn)"});
+    out.push_back({"en", "en-us", "male", "English (espeak-ng's en-us)"});
+    const espeak_VOICE** voices = espeak_ListVoices(nullptr);
+    for (const espeak_VOICE** v = voices; v && *v; ++v) {
+        if (!(*v)->identifier)
+            continue;
+        const std::string lang = first_language(*v);
+        // A voice is chosen by its language code; the file name is the same or a longer path.
+        VoiceInfo info{core::to_lower_ascii(lang.empty() ? std::string((*v)->identifier) : lang), lang,
+                       gender_name((*v)->gender), (*v)->name ? (*v)->name : ""};
+        out.push_back(std::move(info));
+    }
+    std::sort(out.begin() + 2, out.end(), [](const VoiceInfo& a, const VoiceInfo& b) { return a.name < b.name; });
+    for (VoiceInfo v : list_variants_locked()) {
+        v.note = "variant: any voice + " + v.name + (v.note.empty() ? "" : " (" + v.note + ")");
+        v.name = "+" + v.name;
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
+std::optional<EspeakVoiceProblem> check_espeak_voice(const std::string& name)
+{
+    auto voices = EspeakEngine::available_voices();
+    if (!voices)
+        return EspeakVoiceProblem{0, "the text-to-speech engine is not available: " + voices.error().message,
+                                  "install espeak-ng-data, or remove `voice:`"};
+    const auto plus = name.find('+');
+    const std::string base = name.substr(0, plus);
+    if (std::find(voices->begin(), voices->end(), core::to_lower_ascii(base)) == voices->end()) {
+        std::string dym = core::did_you_mean(base, *voices);
+        return EspeakVoiceProblem{0, "unknown voice \"" + base + "\"",
+                                  dym.empty() ? "use `zh` (Mandarin) or `en` (English), or an espeak-ng voice name "
+                                                "(`shotweave voices espeak` lists them)"
+                                              : "did you mean \"" + dym + "\"?"};
+    }
+    if (plus == std::string::npos)
+        return std::nullopt;
+    auto variants = EspeakEngine::available_variants();
+    if (!variants)
+        return EspeakVoiceProblem{plus + 1, variants.error().message, "install espeak-ng-data"};
+    const std::string variant = name.substr(plus + 1);
+    std::vector<std::string> names;
+    for (const auto& v : *variants)
+        names.push_back(v.name);
+    if (std::find(names.begin(), names.end(), variant) != names.end())
+        return std::nullopt;
+    std::string dym = core::did_you_mean(variant, names);
+    return EspeakVoiceProblem{plus + 1,
+                              variant.empty() ? "no variant after \"+\" in \"" + name + "\""
+                                              : "unknown espeak-ng variant \"" + variant + "\"",
+                              dym.empty() ? "variants are f1-f5 (female), m1-m8 (male) and named ones such as Andy "
+                                            "or Annie (`shotweave voices espeak` lists them)"
+                                          : "did you mean \"" + base + "+" + dym + "\"?"};
+}
+
 core::Result<std::vector<std::string>> EspeakEngine::available_voices()
 {
     std::lock_guard lock(g_espeak_mutex);
@@ -129,6 +243,16 @@ core::Result<Speech> EspeakEngine::synthesize(const SpeechRequest& req)
     std::string voice = map_voice(req.voice);
     if (espeak_SetVoiceByName(voice.c_str()) != EE_OK) {
         auto names = list_voices_locked();
+        if (auto plus = req.voice.find('+'); plus != std::string::npos) {
+            std::vector<std::string> vn;
+            for (const auto& v : list_variants_locked())
+                vn.push_back(v.name);
+            std::string dym = core::did_you_mean(req.voice.substr(plus + 1), vn);
+            return core::make_error(core::ErrorCategory::Script,
+                                    "unknown voice or variant \"" + req.voice + "\" for espeak-ng" +
+                                        (dym.empty() ? std::string(" — `shotweave voices espeak` lists them")
+                                                     : " — did you mean \"" + req.voice.substr(0, plus) + "+" + dym + "\"?"));
+        }
         std::string msg = "unknown voice \"" + req.voice + "\" for espeak-ng";
         std::string suggestion = core::did_you_mean(req.voice, names);
         if (!suggestion.empty())

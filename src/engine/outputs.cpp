@@ -1,5 +1,6 @@
 #include "engine/outputs.h"
 
+#include "audio/tts_config.h"
 #include "render/clips.h"
 
 namespace fs = std::filesystem;
@@ -31,6 +32,16 @@ std::vector<core::ReadFile> project_inputs(const timeline::Project& p)
     fs::path gen = render::generator_config_path(p);
     if (!gen.empty())
         files.push_back({gen, "the generator settings" + at(p.generator_loc)});
+    // The speech settings and the recordings cloned voices are made from (a broken table is
+    // reported when the voice is prepared; here it only protects what it names).
+    if (fs::path tts = audio::tts_config_path(p.base_dir); !tts.empty()) {
+        if (tts != gen)
+            files.push_back({tts, "the speech settings ([tts])"});
+        if (auto cfg = audio::load_tts_config(tts))
+            for (const auto& [name, v] : cfg->voices)
+                if (!v.prompt_wav.empty())
+                    files.push_back({v.prompt_wav, "the recording of voice \"" + name + "\"" + at(cfg->where["voices." + name])});
+    }
     return files;
 }
 

@@ -22,15 +22,6 @@ char32_t first_code_point(std::string_view s)
     return d.empty() ? 0 : d[0];
 }
 
-std::string lower_ascii(std::string_view s)
-{
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = char(c - 'A' + 'a');
-    return out;
-}
-
 // Where a phrase is cut into names: spaces, punctuation (ASCII and CJK) and file-name separators.
 bool is_phrase_separator(char32_t c)
 {
@@ -52,7 +43,7 @@ bool Lexicon::add(std::string_view term)
         return false;
     if (core::find_control_char(t) != std::string_view::npos)
         return false;
-    std::string key = lower_ascii(t);
+    std::string key = core::to_lower_ascii(t);
     if (!m_terms.insert(key).second)
         return true;
     auto& lengths = m_lengths[first_code_point(key)];
@@ -97,7 +88,7 @@ std::vector<Span> Lexicon::find_all(std::string_view text) const
     std::vector<Span> out;
     if (m_terms.empty())
         return out;
-    const std::string lowered = lower_ascii(text);
+    const std::string lowered = core::to_lower_ascii(text);
     const std::string_view s = lowered;
     for (size_t i = 0; i < s.size(); i += sequence_length((unsigned char)s[i])) {
         auto it = m_lengths.find(first_code_point(s.substr(i)));
@@ -112,7 +103,7 @@ std::vector<Span> Lexicon::find_all(std::string_view text) const
 
 bool Lexicon::contains(std::string_view term) const
 {
-    return m_terms.count(lower_ascii(term)) != 0;
+    return m_terms.count(core::to_lower_ascii(term)) != 0;
 }
 
 std::vector<Span> Lexicon::find(std::string_view text) const
@@ -120,7 +111,7 @@ std::vector<Span> Lexicon::find(std::string_view text) const
     std::vector<Span> out;
     if (m_terms.empty())
         return out;
-    const std::string lowered = lower_ascii(text);
+    const std::string lowered = core::to_lower_ascii(text);
     const std::string_view s = lowered;
     size_t i = 0;
     while (i < s.size()) {

@@ -492,6 +492,24 @@ core::Result<Asset> Library::Impl::load_asset(db::Stmt& st, int64_t id) const
     return a;
 }
 
+core::Result<std::vector<Asset>> Library::assets(size_t limit) const
+{
+    const Impl& m = *m_impl;
+    std::vector<Asset> out;
+    // A sub-folder sharing its parent's index lists only its own assets (substr() counts characters).
+    auto ids = SW_TRY(db::Stmt::prepare(m.db.get(), "SELECT id FROM assets WHERE substr(rel, 1, ?2) = ?3 ORDER BY rel LIMIT ?1"));
+    ids.bind(1, (int64_t)std::min<size_t>(limit, INT64_MAX))
+        .bind(2, (int64_t)core::utf8_decode(m.scope).size())
+        .bind(3, m.scope);
+    std::vector<int64_t> rows;
+    while (SW_TRY(ids.step()))
+        rows.push_back(ids.int64(0));
+    auto load = SW_TRY(m.prepare_load());
+    for (int64_t id : rows)
+        out.push_back(SW_TRY(m.load_asset(load, id)));
+    return out;
+}
+
 core::Result<std::vector<SearchHit>> Library::search(std::string_view query, const SearchOptions& options) const
 {
     const Impl& m = *m_impl;

@@ -124,6 +124,10 @@ public:
     // words) gives no hits.
     core::Result<std::vector<SearchHit>> search(std::string_view query, const SearchOptions& options = {}) const;
 
+    // Every indexed asset, by relative path (at most `limit`): what the library holds, for a
+    // writer who should describe shots in the library's own words.
+    core::Result<std::vector<Asset>> assets(size_t limit = SIZE_MAX) const;
+
     const fs::path& root() const;     // absolute
     const fs::path& db_path() const;
     bool in_cache() const;

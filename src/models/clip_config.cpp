@@ -8,6 +8,7 @@
 #include <sstream>
 #include <set>
 
+#include "config/toml_reader.h"
 #include "core/text_util.h"
 #include "models/clip_adapter.h"
 #include "models/clip_http.h"
@@ -30,114 +31,7 @@ const std::vector<std::string> kCapabilityKeys = {
     "frame_multiple", "frame_offset",  "native_fps",       "size_multiple", "max_concurrency"};
 const std::vector<std::string> kKinds = {"command", "sdcpp-server", "comfyui", "rest"};
 
-class Reader {
-public:
-    explicit Reader(fs::path file) : m_file(std::move(file)) {}
-
-    core::SourceLoc loc(const toml::source_region& r) const
-    {
-        core::SourceLoc l{m_file.string()};
-        l.line = int(r.begin.line);
-        l.col = int(r.begin.column);
-        return l;
-    }
-
-    tl::unexpected<core::Error> error(const toml::source_region& r, const std::string& what,
-                                      const std::string& fix) const
-    {
-        return core::make_error(ErrorCategory::Script, what + " — " + fix, {}, loc(r));
-    }
-
-    core::Result<std::string> string(const toml::node& n, const std::string& key) const
-    {
-        if (auto v = n.value<std::string>(); v && n.is_string())
-            return *v;
-        return error(n.source(), "`" + key + "` must be a string", "write it in quotes, e.g. " + key + " = \"...\"");
-    }
-
-    core::Result<double> number(const toml::node& n, const std::string& key) const
-    {
-        if (n.is_integer())
-            return double(n.as_integer()->get());
-        if (n.is_floating_point())
-            return n.as_floating_point()->get();
-        return error(n.source(), "`" + key + "` must be a number", "write e.g. " + key + " = 5");
-    }
-
-    core::Result<int> integer(const toml::node& n, const std::string& key) const
-    {
-        if (n.is_integer()) {
-            int64_t v = n.as_integer()->get();
-            if (v < INT32_MIN || v > INT32_MAX)
-                return error(n.source(), "`" + key + "` is out of range", "use a smaller number");
-            return int(v);
-        }
-        return error(n.source(), "`" + key + "` must be a whole number", "write e.g. " + key + " = 2 (no quotes, no decimals)");
-    }
-
-    core::Result<bool> boolean(const toml::node& n, const std::string& key) const
-    {
-        if (n.is_boolean())
-            return n.as_boolean()->get();
-        return error(n.source(), "`" + key + "` must be true or false", "write " + key + " = true or " + key + " = false");
-    }
-
-    core::Result<std::vector<std::string>> strings(const toml::node& n, const std::string& key) const
-    {
-        const toml::array* a = n.as_array();
-        if (!a)
-            return error(n.source(), "`" + key + "` must be an array of strings",
-                         "write e.g. " + key + " = [\"a\", \"b\"]");
-        std::vector<std::string> out;
-        for (const auto& e : *a) {
-            if (!e.is_string())
-                return error(e.source(), "every element of `" + key + "` must be a string", "put it in quotes");
-            out.push_back(*e.value<std::string>());
-        }
-        return out;
-    }
-
-    core::Result<std::map<std::string, std::string>> string_table(const toml::node& n, const std::string& key,
-                                                                  bool allow_scalars) const
-    {
-        const toml::table* t = n.as_table();
-        if (!t)
-            return error(n.source(), "`" + key + "` must be a table",
-                         "write e.g. " + key + " = { name = \"value\" }");
-        std::map<std::string, std::string> out;
-        for (const auto& [k, v] : *t) {
-            std::string name(k.str());
-            if (v.is_string())
-                out[name] = *v.value<std::string>();
-            else if (allow_scalars && v.is_integer())
-                out[name] = std::to_string(v.as_integer()->get());
-            else if (allow_scalars && v.is_floating_point()) {
-                char buf[32];
-                std::snprintf(buf, sizeof buf, "%g", v.as_floating_point()->get());
-                out[name] = buf;
-            } else if (allow_scalars && v.is_boolean())
-                out[name] = v.as_boolean()->get() ? "true" : "false";
-            else
-                return error(v.source(), "`" + key + "." + name + "` must be " +
-                                             (allow_scalars ? "a string, number or boolean" : "a string"),
-                             "write e.g. " + name + " = \"value\"");
-        }
-        return out;
-    }
-
-    tl::unexpected<core::Error> unknown(const toml::key& k, const std::vector<std::string>& known,
-                                        const std::string& where) const
-    {
-        std::string name(k.str());
-        std::string guess = core::did_you_mean(name, known);
-        std::string fix = guess.empty() ? "remove it; the keys of " + where + " are listed in docs/generators.md"
-                                        : "did you mean `" + guess + "`?";
-        return error(k.source(), "unknown key `" + name + "` in " + where, fix);
-    }
-
-private:
-    fs::path m_file;
-};
+using Reader = config::TomlReader;
 
 bool starts_with(const std::string& s, const char* p)
 {
@@ -161,18 +55,7 @@ core::Result<GeneratorConfig> load_generator_config(const fs::path& toml_file)
 core::Result<GeneratorConfig> parse_generator_config(std::string_view text, const fs::path& toml_file)
 {
     Reader rd(toml_file);
-    toml::table root;
-    try {
-        root = toml::parse(text, toml_file.string());
-    } catch (const toml::parse_error& e) {
-        core::SourceLoc l{toml_file.string()};
-        l.line = int(e.source().begin.line);
-        l.col = int(e.source().begin.column);
-        return core::make_error(ErrorCategory::Script,
-                                "invalid TOML: " + std::string(e.description()) +
-                                    " — fix the syntax (strings in quotes, one key per line)",
-                                {}, l);
-    }
+    toml::table root = SW_TRY(config::parse_toml(text, toml_file));
 
     const toml::node* gnode = root.get("generator");
     if (!gnode) {
@@ -290,10 +173,10 @@ core::Result<GeneratorConfig> parse_generator_config(std::string_view text, cons
                 else if (n == "max_concurrency")
                     cp.max_concurrency = SW_TRY(rd.integer(cv, n));
                 else
-                    return rd.unknown(ck, kCapabilityKeys, "[generator.capabilities]");
+                    return rd.unknown(ck, kCapabilityKeys, "[generator.capabilities]", "docs/generators.md");
             }
         } else {
-            return rd.unknown(key, kGeneratorKeys, "[generator]");
+            return rd.unknown(key, kGeneratorKeys, "[generator]", "docs/generators.md");
         }
     }
 

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/base64.h"
 #include "core/error.h"
 #include "models/clip_adapter.h"
 #include "net/http.h"
@@ -100,9 +101,9 @@ std::string url_encode(const std::string& s);
 // A value in a JSON document by JSON pointer ("/data/task_id", "/output/0/url"); strings are
 // returned as is, numbers and booleans as text; nullopt when absent or null.
 std::optional<std::string> json_at(const nlohmann::json& doc, const std::string& pointer);
-// Standard base64.
-std::string base64_encode(const std::string& bytes);
-core::Result<std::string> base64_decode(const std::string& text);
+// Standard base64 (core's).
+using core::base64_decode;
+using core::base64_encode;
 // Container of a produced file by its first bytes: "avi", "webm", "webp", "mp4", "png", "gif"
 // or "" when unknown.
 std::string sniff_container(const std::string& head);

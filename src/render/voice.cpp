@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "audio/tts_config.h"
 #include "core/file.h"
 #include "core/text_util.h"
 #include "export/subtitles_export.h"
@@ -16,21 +17,17 @@ namespace sw::render {
 
 namespace {
 
-// Checks a voice name against espeak-ng's list (other engines take any name).
+// Checks a voice name (with its variant, `zh+f3`) against what espeak-ng has; the error points
+// at the part that is wrong. Other engines take any name (their servers judge).
 bool espeak_voice_ok(const std::string& voice, const core::SourceLoc& where, core::Diagnostics& diag)
 {
-    static const auto voices = audio::EspeakEngine::available_voices();
-    if (!voices) {
-        diag.error(where, "the text-to-speech engine is not available: " + voices.error().message,
-                   "install espeak-ng-data, or remove `voice:`");
-        return false;
-    }
-    if (std::find(voices->begin(), voices->end(), voice) != voices->end())
+    auto problem = audio::check_espeak_voice(voice);
+    if (!problem)
         return true;
-    std::string dym = core::did_you_mean(voice, *voices);
-    diag.error(where, "unknown voice \"" + voice + "\"",
-               dym.empty() ? "use `zh` (Mandarin) or `en` (English), or an espeak-ng voice name"
-                           : "did you mean \"" + dym + "\"?");
+    core::SourceLoc at = where;
+    if (at.col > 0 && problem->offset > 0)
+        at.col += int(core::utf8_length(std::string_view(voice).substr(0, problem->offset)));
+    diag.error(at, problem->message, problem->fix);
     return false;
 }
 
@@ -99,36 +96,52 @@ VoiceOver prepare_voice(const timeline::Project& project, core::Diagnostics& dia
     VoiceOver v;
     v.speech.resize(project.shots.size());
     v.speech_us.assign(project.shots.size(), 0);
+    // Which engine, from the script's `tts:` (else `engine =` of the [tts] table, else espeak), with
+    // the [tts] settings of the shotweave.toml beside the script. Made only when a shot needs it.
     std::unique_ptr<audio::TtsEngine> engine;
     bool engine_ok = true;
+    std::string engine_name = project.tts;
+    core::SourceLoc engine_loc = project.tts_loc;
+    audio::TtsConfig config;
     auto get_engine = [&]() -> audio::TtsEngine* {
         if (engine || !engine_ok)
             return engine.get();
-        if (project.tts == "command") {
-            engine = std::make_unique<audio::CommandEngine>(audio::CommandEngineOptions{project.tts_command, 120});
-        } else if (project.tts == "http") {
-            const char* url = std::getenv("SHOTWEAVE_TTS_URL");
-            if (!url || !*url) {
-                diag.error(project.tts_loc, "`tts: http` needs the speech service's address",
-                           "set SHOTWEAVE_TTS_URL (and SHOTWEAVE_TTS_KEY, SHOTWEAVE_TTS_MODEL if it needs them)");
-                engine_ok = false;
-                return nullptr;
-            }
-            audio::HttpSpeechOptions o;
-            o.base_url = url;
-            if (const char* k = std::getenv("SHOTWEAVE_TTS_KEY"))
-                o.api_key = k;
-            if (const char* m = std::getenv("SHOTWEAVE_TTS_MODEL"); m && *m)
-                o.model = m;
-            engine = std::make_unique<audio::HttpSpeechEngine>(o);
-        } else {
-            engine = std::make_unique<audio::EspeakEngine>();
+        engine_ok = false;
+        auto made = audio::make_tts_engine(engine_name, config, project.tts_command);
+        if (!made) {
+            const core::Error& e = made.error();
+            diag.error(e.where.valid() ? e.where : engine_loc, e.message, e.detail);
+            return nullptr;
         }
+        engine = std::move(*made);
+        engine_ok = true;
+        if (project.voice_rate > 0 && !engine->supports_rate())
+            diag.warning(project.voice_loc, "the " + engine_name + " engine cannot change its speaking rate; `rate=` is ignored",
+                         "remove `rate=`, or choose an engine that takes one");
         return engine.get();
     };
-    if (!project.voice.empty() && project.tts == "espeak" && !espeak_voice_ok(project.voice, project.voice_loc, diag))
+    const bool speaks = std::any_of(project.shots.begin(), project.shots.end(), [&](const timeline::Shot& s) {
+        return s.voice_file.empty() && !(s.voice.empty() ? project.voice : s.voice).empty() &&
+               !core::trim(s.narration_text()).empty();
+    });
+    if (speaks) {
+        if (const auto path = audio::tts_config_path(project.base_dir); !path.empty()) {
+            auto loaded = audio::load_tts_config(path);
+            if (!loaded) {
+                diag.error(loaded.error().where, loaded.error().message, loaded.error().detail);
+                return v;
+            }
+            config = std::move(*loaded);
+            if (!project.tts_loc.valid() && !config.engine.empty()) {
+                engine_name = config.engine;
+                engine_loc = config.where["engine"];
+            }
+        }
+    }
+    if (!project.voice.empty() && engine_name == "espeak" && !espeak_voice_ok(project.voice, project.voice_loc, diag))
         return v;
     audio::TtsCache cache(tts_cache_dir);
+    bool project_voice_reported = false;  // an unknown `voice:` of the front matter is said once
     for (size_t i = 0; i < project.shots.size(); ++i) {
         const auto& shot = project.shots[i];
         const std::string text = shot.narration_text();
@@ -153,11 +166,18 @@ VoiceOver prepare_voice(const timeline::Project& project, core::Diagnostics& dia
             const std::string spoken_text = text::blank_emoji(text);
             if (voice.empty() || core::trim(spoken_text).empty())
                 continue;
-            if (!shot.voice.empty() && project.tts == "espeak" && !espeak_voice_ok(shot.voice, shot.voice_loc, diag))
+            if (!shot.voice.empty() && engine_name == "espeak" && !espeak_voice_ok(shot.voice, shot.voice_loc, diag))
                 continue;
             audio::TtsEngine* e = get_engine();
             if (!e)
                 return v;
+            // A voice the engine knows it lacks is reported at the `voice:` that names it.
+            if (auto ok = e->check_voice(voice); !ok) {
+                if (!shot.voice.empty() || !project_voice_reported)
+                    diag.error(shot.voice.empty() ? project.voice_loc : shot.voice_loc, ok.error().message, ok.error().detail);
+                project_voice_reported |= shot.voice.empty();
+                continue;
+            }
             audio::SpeechRequest req;
             req.text = spoken_text;
             req.voice = voice;

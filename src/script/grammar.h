@@ -88,7 +88,9 @@ struct Key {
     bool required = false;
 };
 
-inline constexpr std::string_view kTtsEngines[] = {"espeak", "http", "command"};
+// `tts:` — the built-in engine, the speech-server presets (settings in shotweave.toml's [tts]), the
+// older name of the OpenAI-compatible one, and a user's command.
+inline constexpr std::string_view kTtsEngines[] = {"espeak", "openai", "cosyvoice", "gpt-sovits", "piper", "http", "command"};
 inline constexpr std::string_view kAudioChoices[] = {"keep", "mute"};
 
 // The rows in the order suggestions and lists show them.
@@ -115,7 +117,7 @@ inline constexpr Key kKeys[] = {
      .description = "background music, looped or trimmed to the video", .md_example = "media/bgm.mp3",
      .json_example = "\"media/bgm.mp3\"", .zh = "音乐"},
     {.md = "voice", .md_where = Project, .json = "voice", .json_where = Project, .type = Type::Compound,
-     .description = "the text-to-speech voice of the narration: zh, en or an espeak-ng voice", .md_example = "zh",
+     .description = "the text-to-speech voice of the narration: zh, en, an espeak-ng voice (with a variant: zh+f3) or the engine's voice name", .md_example = "zh+f3",
      .json_example = "\"zh\""},
     {.md = "rate", .md_where = Voice, .json = "voice_rate", .json_where = Project, .type = Type::Integer,
      .range = range(80, 450), .unit = "words per minute", .description = "how fast the voice speaks",
@@ -126,7 +128,7 @@ inline constexpr Key kKeys[] = {
      .description = "burn the narration in as subtitles (default on), and their look", .md_example = "off",
      .json_example = "false", .zh = "字幕"},
     {.md = "tts", .md_where = Project, .json = "tts", .json_where = Project, .type = Type::Choice,
-     .choices = kTtsEngines, .description = "the engine that speaks (default espeak); md: `command <template>`",
+     .choices = kTtsEngines, .description = "the engine that speaks (default espeak; settings in shotweave.toml's [tts]); md: `command <template>`",
      .md_example = "espeak", .json_example = "\"espeak\""},
     {.json = "tts_command", .json_where = Project, .type = Type::Text,
      .description = "the command template of `tts: command`; it writes a WAV file to {output}",

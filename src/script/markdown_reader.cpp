@@ -396,7 +396,7 @@ private:
                                          + grammar::range_text(peak_key) + " dBTP), e.g. `loudness: -16 peak=-1.5`");
                 }
             } else if (key == "tts") {
-                // `tts: espeak`, `tts: http`, or `tts: command <template>`.
+                // `tts: espeak`, a preset (`tts: cosyvoice` …), `tts: http`, or `tts: command <template>`.
                 auto words = split_words(val.text);
                 std::string kind = words.empty() ? "" : core::to_lower_ascii(words[0].second);
                 m_project.tts_loc = val.at(0);
@@ -416,7 +416,7 @@ private:
                 } else {
                     auto dym = core::did_you_mean(kind, engines);
                     m_diag.error(val.at(0), "unknown TTS engine \"" + kind + "\"",
-                                 dym.empty() ? "use `espeak` (built in), `http` or `command <template>`"
+                                 dym.empty() ? "use `espeak` (built in), `openai`, `cosyvoice`, `gpt-sovits`, `piper` or `command <template>`"
                                              : "did you mean \"" + dym + "\"?");
                 }
             } else if (key == "library") {

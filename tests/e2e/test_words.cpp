@@ -101,3 +101,23 @@ TEST(Words, NamesStayWholeOnSubtitleLinesAndTitlesBreakAtTheWritersSpace)
     EXPECT_LE(sw::core::edit_distance(lines[0], "哈尔滨"), 1u) << ocr.out;
     EXPECT_LE(sw::core::edit_distance(lines[1], "期待你的到来"), 2u) << ocr.out;
 }
+
+TEST(Words, BuiltInScenesReadTheirWordsAsWords)
+{
+    // 三月 is March: the spring morning over the lake gets no moon; 明月 is the moon.
+    TempDir dir("e2e_scene_words");
+    write_file(dir / "s.md", "---\nsize: 360x640\n---\n# 三月\nvisual: 三月的大理，清晨的洱海\nduration: 2s\n"
+                             "# 夜\nvisual: 一轮明月挂在苍山上\nduration: 2s\n");
+    auto r = run({cli(), "check", (dir / "s.md").string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto line = [&](const std::string& start) {
+        size_t a = r.out.find(start);
+        return a == std::string::npos ? std::string() : r.out.substr(a, r.out.find('\n', a) - a);
+    };
+    const std::string march = line("shot 1: built-in scene"), night = line("shot 2: built-in scene");
+    ASSERT_FALSE(march.empty()) << r.out;
+    EXPECT_EQ(march.find("moon"), std::string::npos) << march;
+    EXPECT_EQ(march.find("sky:night"), std::string::npos) << march;
+    EXPECT_NE(march.find("sea"), std::string::npos) << march;
+    EXPECT_NE(night.find("moon"), std::string::npos) << night;
+}

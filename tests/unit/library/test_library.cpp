@@ -400,6 +400,12 @@ TEST(library, SubFolderOfAnIndexedFolderSharesItsIndexRestricted)
     ASSERT_FALSE(hits.empty());
     EXPECT_EQ(hits[0].asset.path, fs::canonical(dir / "media" / "dali") / "erhai.png");
     EXPECT_EQ(dali.root(), fs::canonical(dir / "media" / "dali"));
+    auto listed = dali.assets();
+    ASSERT_TRUE(listed);
+    std::vector<std::string> rels;
+    for (auto& a : *listed)
+        rels.push_back(a.rel_path);
+    EXPECT_EQ(rels, (std::vector<std::string>{"erhai.png", "night/market.png"}));
     // The Harbin photo, the parent's best match, is never offered.
     auto p = pick_assets(dali, {{"洱海", 1080, 1920, 0}, {"洱海 colour lights", 1080, 1920, 0}}, 0);
     ASSERT_TRUE(p);

@@ -6,7 +6,6 @@
 #include "core/text_util.h"
 #include "test_support.h"
 #include "text/subtitle.h"
-#include "text/text_overlay.h"
 
 using namespace sw;
 using namespace sw::text;
@@ -237,18 +236,4 @@ TEST(SubtitleRender, BlendOnlyTouchesTheRectangleAndHonoursOpacity)
             maxdiff_half = std::max(maxdiff_half, std::abs(half * 2 - full));
         }
     EXPECT_LE(maxdiff_half, 3);
-}
-
-TEST(TextOverlay, DrawTextStillWorks)
-{
-    core::Frame f(640, 360);
-    f.fill(16, 128, 128);
-    TextStyle st;
-    st.size_px = 40;
-    ASSERT_TRUE(draw_text(f, "标题 Title", st, 0.5));
-    int bright = 0;
-    for (int y = 0; y < 360; ++y)
-        for (int x = 0; x < 640; ++x)
-            bright += f.row(0, y)[x] > 200;
-    EXPECT_GT(bright, 300);
 }
