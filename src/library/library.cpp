@@ -223,6 +223,7 @@ struct Library::Impl {
     std::string unscoped(const std::string& rel) const { return rel.substr(scope.size()); }
 
     core::Result<db::Stmt> prepare_load() const;
+    core::Result<std::vector<std::string>> name_phrases() const;
     core::Result<const lang::Lexicon*> lexicon() const;
     // Reads one asset row with a statement from prepare_load().
     core::Result<Asset> load_asset(db::Stmt& st, int64_t id) const;
@@ -445,22 +446,35 @@ core::Result<IndexStats> Library::update()
     return stats;
 }
 
+core::Result<std::vector<std::string>> Library::Impl::name_phrases() const
+{
+    std::vector<std::string> out;
+    auto st = SW_TRY(db::Stmt::prepare(db.get(), "SELECT rel, tags FROM assets"));
+    while (SW_TRY(st.step())) {
+        for (auto& tag : split_lines(st.text(1)))
+            out.push_back(tag);
+        const fs::path rel(st.text(0));
+        for (auto it = rel.begin(); it != rel.end(); ++it)
+            out.push_back(std::next(it) == rel.end() ? it->stem().string() : it->string());
+    }
+    return out;
+}
+
 core::Result<const lang::Lexicon*> Library::Impl::lexicon() const
 {
     if (!query_lexicon) {
         lang::Lexicon lex;
         lex.add_all(lang::Lexicon::builtin());
-        auto st = SW_TRY(db::Stmt::prepare(db.get(), "SELECT rel, tags FROM assets"));
-        while (SW_TRY(st.step())) {
-            for (auto& tag : split_lines(st.text(1)))
-                lex.add_phrases(tag);
-            const fs::path rel(st.text(0));
-            for (auto it = rel.begin(); it != rel.end(); ++it)
-                lex.add_phrases(std::next(it) == rel.end() ? it->stem().string() : it->string());
-        }
+        for (const auto& phrase : SW_TRY(name_phrases()))
+            lex.add_phrases(phrase);
         query_lexicon = std::move(lex);
     }
     return &*query_lexicon;
+}
+
+core::Result<std::vector<std::string>> Library::name_phrases() const
+{
+    return m_impl->name_phrases();
 }
 
 core::Result<db::Stmt> Library::Impl::prepare_load() const

@@ -128,6 +128,10 @@ public:
     // writer who should describe shots in the library's own words.
     core::Result<std::vector<Asset>> assets(size_t limit = SIZE_MAX) const;
 
+    // The library's names: every tag and the folder and file names (without extensions), as
+    // written — the phrases lang::Lexicon::add_phrases keeps whole in searches and line breaks.
+    core::Result<std::vector<std::string>> name_phrases() const;
+
     const fs::path& root() const;     // absolute
     const fs::path& db_path() const;
     bool in_cache() const;

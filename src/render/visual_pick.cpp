@@ -90,6 +90,9 @@ void resolve_visuals(timeline::Project& project, const std::vector<int64_t>& spe
                 }
                 for (auto& note : stats->notes)
                     diag.warning(project.library_loc, "library: " + note);
+                // Its tags and file names are names that subtitle lines keep whole (render/words.h).
+                if (auto names = library->name_phrases())
+                    project.library_names = std::move(*names);
             }
         }
     }

@@ -7,6 +7,8 @@ std::shared_ptr<const lang::Lexicon> project_lexicon(const timeline::Project& pr
     auto lx = std::make_shared<lang::Lexicon>(lang::Lexicon::builtin());
     for (const auto& w : project.words)
         lx->add(w);
+    for (const auto& n : project.library_names)
+        lx->add_phrases(n);
     for (const auto& shot : project.shots) {
         lx->add_phrases(shot.name);
         lx->add_phrases(shot.title);

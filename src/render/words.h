@@ -1,7 +1,7 @@
 #pragma once
 // The words a project's subtitles and titles keep whole: the shipped list of place names and
-// dishes, the script's `words:` and words.txt, and the names the script itself uses — shot names,
-// titles, visual descriptions, the file names and matched terms of library picks.
+// dishes, the script's `words:` and words.txt, the names the script itself uses — shot names,
+// titles, visual descriptions — and the library's tags and file names.
 
 #include <memory>
 

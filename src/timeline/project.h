@@ -228,6 +228,7 @@ struct Project {
     std::vector<std::string> words;
     SourceLoc words_loc;
     std::filesystem::path words_file;  // words.txt beside the script, when there is one
+    std::vector<std::string> library_names;  // the library's tags and file names, once it is read
     TitleAnimation title_animation = TitleAnimation::SlideUp;  // `title-animation:` in the front matter
     SourceLoc title_animation_loc;
     std::vector<Shot> shots;
