@@ -360,7 +360,7 @@ TEST(Encoding, NonUtf8IsAnErrorAtItsPosition)
 {
     core::Diagnostics d;
     // Bytes that are neither UTF-8 nor GB18030 (0xFF is never valid in either).
-    auto p = read_md("# A\nab\xFF\xFFcd\n", d);
+    auto p = read_md("# A\nab\xFF\xFF" "cd\n", d);
     ASSERT_EQ(d.error_count(), 1u) << d.to_string();
     EXPECT_EQ(locs(d), "2:3 ");
     EXPECT_NE(d.items()[0].hint.find("UTF-8"), std::string::npos);
