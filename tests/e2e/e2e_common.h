@@ -1,9 +1,45 @@
 #pragma once
 #include <gtest/gtest.h>
 
+#include <regex>
+#include <sstream>
+
 #include "test_support.h"
 
 namespace sw::test {
+
+// A cue of an .srt side file: its times in seconds and its lines joined with '\n'.
+struct SrtCue {
+    double start = 0, end = 0;
+    std::string text;
+};
+
+inline std::vector<SrtCue> read_srt(const fs::path& p)
+{
+    std::vector<SrtCue> cues;
+    std::istringstream in(read_file(p));
+    const std::regex time_re(R"((\d+):(\d+):(\d+),(\d+) --> (\d+):(\d+):(\d+),(\d+))");
+    std::string line;
+    SrtCue* cur = nullptr;
+    while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        std::smatch m;
+        if (std::regex_match(line, m, time_re)) {
+            auto t = [&](int k) {
+                return std::stoi(m[k]) * 3600.0 + std::stoi(m[k + 1]) * 60.0 + std::stoi(m[k + 2]) +
+                       std::stoi(m[k + 3]) / 1000.0;
+            };
+            cues.push_back({t(1), t(5), ""});
+            cur = &cues.back();
+        } else if (line.empty()) {
+            cur = nullptr;
+        } else if (cur) {
+            cur->text += (cur->text.empty() ? "" : "\n") + line;
+        }
+    }
+    return cues;
+}
 
 // BT.709 limited-range YUV of pure colours (what our renderer must produce from them).
 struct Yuv3 {

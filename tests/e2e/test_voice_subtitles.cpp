@@ -1,47 +1,12 @@
 // End-to-end: a Chinese script spoken by the built-in voice, its burned-in subtitles read back
 // by OCR from the rendered video and their timing compared with the speech onsets heard in it.
 
-#include <regex>
-
 #include "core/text_util.h"
 #include "e2e_common.h"
 
 using namespace sw::test;
 
 namespace {
-
-struct SrtCue {
-    double start = 0, end = 0;
-    std::string text;
-};
-
-std::vector<SrtCue> read_srt(const fs::path& p)
-{
-    std::vector<SrtCue> cues;
-    std::string s = read_file(p);
-    std::regex time_re(R"((\d+):(\d+):(\d+),(\d+) --> (\d+):(\d+):(\d+),(\d+))");
-    std::istringstream in(s);
-    std::string line;
-    SrtCue* cur = nullptr;
-    while (std::getline(in, line)) {
-        if (!line.empty() && line.back() == '\r')
-            line.pop_back();
-        std::smatch m;
-        if (std::regex_match(line, m, time_re)) {
-            auto t = [&](int k) {
-                return std::stoi(m[k]) * 3600.0 + std::stoi(m[k + 1]) * 60.0 + std::stoi(m[k + 2]) +
-                       std::stoi(m[k + 3]) / 1000.0;
-            };
-            cues.push_back({t(1), t(5), ""});
-            cur = &cues.back();
-        } else if (line.empty()) {
-            cur = nullptr;
-        } else if (cur) {
-            cur->text += line;
-        }
-    }
-    return cues;
-}
 
 // Drops whitespace and punctuation: OCR is judged on the words, as a viewer reads them.
 std::string letters_only(const std::string& s)

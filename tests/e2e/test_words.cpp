@@ -9,39 +9,6 @@
 using namespace sw::test;
 namespace fs = std::filesystem;
 
-namespace {
-
-// The cues of an .srt file, their lines kept ('\n' between them).
-std::vector<std::string> srt_cue_texts(const fs::path& p)
-{
-    std::vector<std::string> out;
-    std::string s = read_file(p), cur;
-    bool in_text = false;
-    size_t a = 0;
-    while (a <= s.size()) {
-        size_t b = s.find('\n', a);
-        if (b == std::string::npos)
-            b = s.size();
-        std::string line = s.substr(a, b - a);
-        if (line.find(" --> ") != std::string::npos) {
-            in_text = true;
-            cur.clear();
-        } else if (line.empty()) {
-            if (in_text && !cur.empty())
-                out.push_back(cur);
-            in_text = false;
-        } else if (in_text) {
-            cur += (cur.empty() ? "" : "\n") + line;
-        }
-        a = b + 1;
-    }
-    if (in_text && !cur.empty())
-        out.push_back(cur);
-    return out;
-}
-
-}  // namespace
-
 TEST(Words, NamesStayWholeOnSubtitleLinesAndTitlesBreakAtTheWritersSpace)
 {
     TempDir dir("e2e_words");
@@ -58,10 +25,11 @@ TEST(Words, NamesStayWholeOnSubtitleLinesAndTitlesBreakAtTheWritersSpace)
 
     // The side file holds the lines as burned in. Each name that a cue holds is on one line.
     const std::vector<std::string> names = {"圣索菲亚大教堂", "苍洱人家", "雪绒花奶茶", "山茶小筑", "普洱茶", "中央大街"};
-    auto cues = srt_cue_texts(dir / "w.srt");
+    auto cues = read_srt(dir / "w.srt");
     ASSERT_GE(cues.size(), 4u);
     int broken_cues = 0, names_seen = 0;
-    for (const auto& c : cues) {
+    for (const auto& cue : cues) {
+        const std::string& c = cue.text;
         std::string joined;
         for (char ch : c)
             if (ch != '\n')
