@@ -17,34 +17,6 @@ core::Result<std::vector<VoiceInfo>> TtsEngine::voices()
     return core::make_error(core::ErrorCategory::Input, "this engine cannot list its voices");
 }
 
-std::string join_url(std::string base, const std::string& path)
-{
-    while (!base.empty() && base.back() == '/')
-        base.pop_back();
-    return base + (path.empty() || path[0] == '/' ? "" : "/") + path;
-}
-
-std::string form_urlencode(const std::vector<std::pair<std::string, std::string>>& fields)
-{
-    auto enc = [](const std::string& s) {
-        static const char* hex = "0123456789ABCDEF";
-        std::string out;
-        for (unsigned char c : s) {
-            if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')
-                out += char(c);
-            else {
-                out += '%';
-                out += hex[c >> 4];
-                out += hex[c & 15];
-            }
-        }
-        return out;
-    };
-    std::string body;
-    for (const auto& [name, value] : fields)
-        body += (body.empty() ? "" : "&") + enc(name) + "=" + enc(value);
-    return body;
-}
 
 core::Result<net::Response> call_speech_server(net::Request rq, const SpeechServer& server, const net::Redactor& redact)
 {
@@ -103,34 +75,7 @@ core::Error speech_server_status_error(const net::Response& resp, const std::str
 
 namespace {
 
-std::string speech_url(std::string base)
-{
-    while (!base.empty() && base.back() == '/')
-        base.pop_back();
-    if (base.size() >= 3 && base.compare(base.size() - 3, 3, "/v1") == 0)
-        return base + "/audio/speech";
-    return base + "/v1/audio/speech";
-}
-
-// The API root with its "/v1": where /audio/voices and /models live.
-std::string v1_url(std::string base)
-{
-    while (!base.empty() && base.back() == '/')
-        base.pop_back();
-    if (base.size() >= 3 && base.compare(base.size() - 3, 3, "/v1") == 0)
-        return base;
-    return base + "/v1";
-}
-
-// The server's root, without "/v1": where Kokoro-FastAPI's /dev routes live.
-std::string root_url(std::string base)
-{
-    while (!base.empty() && base.back() == '/')
-        base.pop_back();
-    if (base.size() >= 3 && base.compare(base.size() - 3, 3, "/v1") == 0)
-        base.resize(base.size() - 3);
-    return base;
-}
+std::string speech_url(const std::string& base) { return net::join_url(net::api_root(base), "audio/speech"); }
 
 // Word timings of a captioned answer ({"word", "start_time", "end_time"} in seconds) as engine
 // events: each word found in the text, in order, after the previous one (tokens the text does not
@@ -235,7 +180,7 @@ core::Result<std::vector<VoiceInfo>> HttpSpeechEngine::voices()
     long last_status = 0;
     for (const char* path : {"/audio/voices", "/voices/all", "/voices"}) {
         net::Request rq;
-        rq.url = v1_url(m_options.base_url) + path;
+        rq.url = net::api_root(m_options.base_url) + path;
         rq.headers = headers;
         rq.max_bytes = 16u << 20;
         auto got = SW_TRY(call_speech_server(rq, server, redact));
@@ -306,7 +251,7 @@ core::Result<Speech> HttpSpeechEngine::synthesize(const SpeechRequest& req)
         captioned["return_timestamps"] = true;
         const std::string cbody = captioned.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
         net::Request cq = rq;
-        cq.url = root_url(m_options.base_url) + "/dev/captioned_speech";
+        cq.url = net::join_url(net::server_root(m_options.base_url), "/dev/captioned_speech");
         cq.headers[1] = "Accept: application/json";
         cq.body = &cbody;
         cq.max_bytes = 768u << 20;

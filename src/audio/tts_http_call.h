@@ -26,10 +26,4 @@ core::Result<net::Response> call_speech_server(net::Request request, const Speec
 core::Error speech_server_status_error(const net::Response& response, const std::string& url,
                                        const SpeechServer& server, const net::Redactor& redact);
 
-// An x-www-form-urlencoded body from name/value pairs (UTF-8 values percent-encoded).
-std::string form_urlencode(const std::vector<std::pair<std::string, std::string>>& fields);
-
-// "http://host:port/" + "path" with exactly one slash between.
-std::string join_url(std::string base, const std::string& path);
-
 }  // namespace sw::audio

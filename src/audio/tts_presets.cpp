@@ -144,12 +144,12 @@ core::Result<Speech> CosyVoiceEngine::synthesize(const SpeechRequest& req)
         net::Request::Upload up;
         up.fields = {{"tts_text", req.text}};
         if (mode == "zero-shot") {
-            rq.url = join_url(m_options.base_url, "/inference_zero_shot");
+            rq.url = net::join_url(m_options.base_url, "/inference_zero_shot");
             up.fields.emplace_back("prompt_text", v.prompt_text);
         } else if (mode == "cross-lingual") {
-            rq.url = join_url(m_options.base_url, "/inference_cross_lingual");
+            rq.url = net::join_url(m_options.base_url, "/inference_cross_lingual");
         } else {
-            rq.url = join_url(m_options.base_url, "/inference_instruct2");
+            rq.url = net::join_url(m_options.base_url, "/inference_instruct2");
             up.fields.emplace_back("instruct_text", v.instruct_text);
         }
         up.file_field = "prompt_wav";
@@ -164,12 +164,12 @@ core::Result<Speech> CosyVoiceEngine::synthesize(const SpeechRequest& req)
             speaker = m_options.english_speaker;
         std::vector<std::pair<std::string, std::string>> fields = {{"tts_text", req.text}, {"spk_id", speaker}};
         if (m_options.instruct_text.empty()) {
-            rq.url = join_url(m_options.base_url, "/inference_sft");
+            rq.url = net::join_url(m_options.base_url, "/inference_sft");
         } else {
-            rq.url = join_url(m_options.base_url, "/inference_instruct");
+            rq.url = net::join_url(m_options.base_url, "/inference_instruct");
             fields.emplace_back("instruct_text", m_options.instruct_text);
         }
-        body = form_urlencode(fields);
+        body = net::form_urlencode(fields);
         rq.headers.push_back("Content-Type: application/x-www-form-urlencoded");
         rq.body = &body;
     }
@@ -254,7 +254,7 @@ core::Result<Speech> GptSovitsEngine::synthesize(const SpeechRequest& req)
     const SpeechServer server{"GPT-SoVITS", kUrlSetting, "", m_options.timeout_s};
     net::Redactor redact;
     net::Request rq;
-    rq.url = join_url(m_options.base_url, "/tts");
+    rq.url = net::join_url(m_options.base_url, "/tts");
     rq.headers = {"Content-Type: application/json", "Expect:"};
     rq.body = &body;
     rq.max_bytes = 512u << 20;
@@ -275,7 +275,7 @@ core::Result<std::vector<VoiceInfo>> PiperEngine::voices()
     const SpeechServer server{"the Piper server", kUrlSetting, "", m_options.timeout_s};
     net::Redactor redact;
     net::Request rq;
-    rq.url = join_url(m_options.base_url, "/voices");
+    rq.url = net::join_url(m_options.base_url, "/voices");
     rq.headers = {"Accept: application/json"};
     rq.max_bytes = 64u << 20;
     auto got = SW_TRY(call_speech_server(rq, server, redact));
@@ -329,7 +329,7 @@ core::Result<Speech> PiperEngine::synthesize(const SpeechRequest& req)
     // piper.http_server took the POST at "/" until its web page moved there; now at "/synthesize".
     net::Response got;
     for (const char* path : {"/", "/synthesize"}) {
-        rq.url = join_url(m_options.base_url, path);
+        rq.url = net::join_url(m_options.base_url, path);
         got = SW_TRY(call_speech_server(rq, server, redact));
         if (got.status != 404 && got.status != 405)
             break;

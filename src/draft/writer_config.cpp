@@ -7,6 +7,7 @@
 #include "core/file.h"
 #include "core/text_util.h"
 #include "draft/draft.h"
+#include "net/http.h"
 
 namespace sw::draft {
 
@@ -175,17 +176,11 @@ core::Result<WriterConfig> resolve_writer_config(const fs::path& toml_file, cons
 
 std::string chat_url(std::string base)
 {
-    while (!base.empty() && base.back() == '/')
-        base.pop_back();
-    auto ends = [&](std::string_view s) { return base.size() >= s.size() && base.compare(base.size() - s.size(), s.size(), s) == 0; };
-    if (ends("/chat/completions"))
+    base = net::join_url(std::move(base), "");
+    const std::string_view tail = "/chat/completions";
+    if (base.size() >= tail.size() && base.compare(base.size() - tail.size(), tail.size(), tail) == 0)
         return base;
-    // …/v1, DashScope's …/compatible-mode/v1, a gateway's …/v3: the version is already there.
-    size_t slash = base.rfind('/');
-    std::string last = slash == std::string::npos ? "" : base.substr(slash + 1);
-    if (last.size() >= 2 && last[0] == 'v' && std::all_of(last.begin() + 1, last.end(), [](char ch) { return ch >= '0' && ch <= '9'; }))
-        return base + "/chat/completions";
-    return base + "/v1/chat/completions";
+    return net::join_url(net::api_root(base), "chat/completions");
 }
 
 }  // namespace sw::draft

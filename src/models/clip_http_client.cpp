@@ -99,12 +99,7 @@ std::string Client::url(const std::string& path) const
 {
     if (path.rfind("http://", 0) == 0 || path.rfind("https://", 0) == 0)
         return path;
-    std::string base = m_config.base_url;
-    while (!base.empty() && base.back() == '/')
-        base.pop_back();
-    if (path.empty())
-        return base;
-    return path.front() == '/' ? base + path : base + "/" + path;
+    return net::join_url(m_config.base_url, path);
 }
 
 std::string Client::redact(std::string s) const { return m_redact(std::move(s)); }

@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 
+#include <cctype>
 #include <cstdio>
 #include <memory>
 #include <mutex>
@@ -265,6 +266,65 @@ std::string human_bytes(uint64_t n)
     else
         std::snprintf(buf, sizeof buf, "%llu bytes", static_cast<unsigned long long>(n));
     return buf;
+}
+
+std::string join_url(std::string base, const std::string& path)
+{
+    while (!base.empty() && base.back() == '/')
+        base.pop_back();
+    return base + (path.empty() || path[0] == '/' ? "" : "/") + path;
+}
+
+namespace {
+
+// Where a trailing "/vN" starts in `base` (no trailing slash), or npos.
+size_t version_segment(const std::string& base)
+{
+    const size_t slash = base.rfind('/');
+    if (slash == std::string::npos || base.size() - slash < 3 || base[slash + 1] != 'v')
+        return std::string::npos;
+    for (size_t i = slash + 2; i < base.size(); ++i)
+        if (base[i] < '0' || base[i] > '9')
+            return std::string::npos;
+    return slash;
+}
+
+}  // namespace
+
+std::string api_root(std::string base)
+{
+    base = join_url(std::move(base), "");
+    return version_segment(base) == std::string::npos ? base + "/v1" : base;
+}
+
+std::string server_root(std::string base)
+{
+    base = join_url(std::move(base), "");
+    if (size_t v = version_segment(base); v != std::string::npos)
+        base.resize(v);
+    return base;
+}
+
+std::string form_urlencode(const std::vector<std::pair<std::string, std::string>>& fields)
+{
+    auto enc = [](const std::string& s) {
+        static const char* hex = "0123456789ABCDEF";
+        std::string out;
+        for (unsigned char c : s) {
+            if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+                out += char(c);
+            } else {
+                out += '%';
+                out += hex[c >> 4];
+                out += hex[c & 15];
+            }
+        }
+        return out;
+    };
+    std::string body;
+    for (const auto& [name, value] : fields)
+        body += (body.empty() ? "" : "&") + enc(name) + "=" + enc(value);
+    return body;
 }
 
 }  // namespace sw::net

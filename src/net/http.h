@@ -87,4 +87,15 @@ private:
 // "12.3 MiB", "512 bytes".
 std::string human_bytes(uint64_t n);
 
+// `base` + `path` with exactly one slash between (trailing slashes of `base` dropped; an empty
+// path gives the base).
+std::string join_url(std::string base, const std::string& path);
+// An OpenAI-compatible API's versioned root: `base` when it already ends in a version segment
+// ("/v1", DashScope's "/compatible-mode/v1", a gateway's "/v3"), else base + "/v1".
+std::string api_root(std::string base);
+// The server's root: `base` without a trailing version segment.
+std::string server_root(std::string base);
+// An x-www-form-urlencoded body from name/value pairs (UTF-8 percent-encoded).
+std::string form_urlencode(const std::vector<std::pair<std::string, std::string>>& fields);
+
 }  // namespace sw::net

@@ -32,6 +32,22 @@ TEST(HumanBytes, Units)
     EXPECT_EQ(human_bytes(uint64_t(2) << 30), "2.0 GiB");
 }
 
+TEST(Urls, JoinedWithOneSlashAndVersionedOnce)
+{
+    EXPECT_EQ(net::join_url("http://h:1/", "/tts"), "http://h:1/tts");
+    EXPECT_EQ(net::join_url("http://h:1", "tts"), "http://h:1/tts");
+    EXPECT_EQ(net::join_url("http://h:1//", ""), "http://h:1");
+    EXPECT_EQ(net::api_root("http://h:1/"), "http://h:1/v1");
+    EXPECT_EQ(net::api_root("http://h:1/v1/"), "http://h:1/v1");
+    EXPECT_EQ(net::api_root("https://dashscope.aliyuncs.com/compatible-mode/v1"),
+              "https://dashscope.aliyuncs.com/compatible-mode/v1");
+    EXPECT_EQ(net::api_root("http://h:1/video"), "http://h:1/video/v1") << "a word starting with v is no version";
+    EXPECT_EQ(net::server_root("http://h:1/v1"), "http://h:1");
+    EXPECT_EQ(net::server_root("http://h:1/api"), "http://h:1/api");
+    EXPECT_EQ(net::form_urlencode({{"tts_text", "你好 a&b"}, {"spk_id", "中文女"}}),
+              "tts_text=%E4%BD%A0%E5%A5%BD%20a%26b&spk_id=%E4%B8%AD%E6%96%87%E5%A5%B3");
+}
+
 TEST(Perform, RefusedConnectionIsUnreachable)
 {
     Request rq;
