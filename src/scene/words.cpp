@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstring>
+#include <map>
 
 #include "core/hash.h"
 #include "core/text_util.h"
@@ -388,14 +389,28 @@ bool is_numeral(char32_t c)
     return set.find(c) != std::u32string_view::npos;
 }
 
-// Whether a one-character trigger at [at, at + n) of `d` names its thing there (see above).
-bool names_its_thing(std::string_view d, size_t at, size_t n, const std::vector<lang::Span>& words,
-                     const std::vector<bool>& boundaries)
+// kOtherMeanings by trigger, its words split once.
+struct Meanings {
+    bool after_numeral;
+    std::vector<std::string> words;
+};
+const Meanings* other_meanings(std::string_view trigger)
 {
-    const OtherMeanings* other = nullptr;
-    for (const auto& o : kOtherMeanings)
-        if (d.substr(at, n) == o.trigger)
-            other = &o;
+    static const std::map<std::string, Meanings, std::less<>> table = [] {
+        std::map<std::string, Meanings, std::less<>> t;
+        for (const auto& o : kOtherMeanings)
+            t[o.trigger] = {o.after_numeral, split_words(o.words)};
+        return t;
+    }();
+    auto it = table.find(trigger);
+    return it == table.end() ? nullptr : &it->second;
+}
+
+// Whether a one-character trigger at [at, at + n) of `d` names its thing there (see above);
+// `boundaries` are d's word boundaries (ICU).
+bool names_its_thing(std::string_view d, size_t at, size_t n, const std::vector<bool>& boundaries)
+{
+    const Meanings* other = other_meanings(d.substr(at, n));
     if (!other)
         return true;
     if (other->after_numeral && at > 0) {
@@ -411,12 +426,13 @@ bool names_its_thing(std::string_view d, size_t at, size_t n, const std::vector<
     // each of its edges is a word boundary (ICU's segmentation) or lies inside the word around
     // the character. So 上海 and 雪碧 (雪|碧 to ICU) count, and so does 冰棍 in 马迭尔冰棍, while
     // 登上|海边 keeps its sea.
-    lang::Span around{at, at + n};
-    for (const lang::Span& w : words)
-        if (w.begin <= at && at + n <= w.end)
-            around = w;
-    auto edge_ok = [&](size_t e) { return boundaries[e] || (e > around.begin && e < around.end); };
-    for (const auto& x : split_words(other->words)) {
+    size_t word_begin = at, word_end = at + n;
+    while (!boundaries[word_begin])
+        --word_begin;
+    while (!boundaries[word_end])
+        ++word_end;
+    auto edge_ok = [&](size_t e) { return boundaries[e] || (e > word_begin && e < word_end); };
+    for (const auto& x : other->words) {
         const size_t from = at + n > x.size() ? at + n - x.size() : 0;
         for (size_t p = d.find(x, from); p != std::string_view::npos && p <= at; p = d.find(x, p + 1))
             if (p + x.size() >= at + n && edge_ok(p) && edge_ok(p + x.size()))
@@ -524,7 +540,6 @@ SceneSpec parse_scene(std::string_view d, uint64_t seed)
     std::stable_sort(zh.begin(), zh.end(),
                      [](const Entry* a, const Entry* b) { return std::strlen(a->word) > std::strlen(b->word); });
     std::vector<char> used(d.size(), 0);
-    const std::vector<lang::Span> words = lang::words(d);
     const std::vector<bool> boundaries = lang::word_boundaries(d);
     for (const Entry* e : zh) {
         const size_t n = std::strlen(e->word);
@@ -532,7 +547,7 @@ SceneSpec parse_scene(std::string_view d, uint64_t seed)
         for (size_t at = d.find(e->word); at != std::string_view::npos; at = d.find(e->word, at + 1)) {
             if (std::any_of(used.begin() + at, used.begin() + at + n, [](char c) { return c != 0; }))
                 continue;
-            if (one_character && !names_its_thing(d, at, n, words, boundaries))
+            if (one_character && !names_its_thing(d, at, n, boundaries))
                 continue;
             std::fill(used.begin() + at, used.begin() + at + n, 1);
             matches.push_back({at, at + n, e});
