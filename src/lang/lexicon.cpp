@@ -108,28 +108,13 @@ bool Lexicon::contains(std::string_view term) const
 
 std::vector<Span> Lexicon::find(std::string_view text) const
 {
+    // From every occurrence (by start, shortest first): at each free start the longest.
     std::vector<Span> out;
-    if (m_terms.empty())
-        return out;
-    const std::string lowered = core::to_lower_ascii(text);
-    const std::string_view s = lowered;
-    size_t i = 0;
-    while (i < s.size()) {
-        const size_t step = sequence_length((unsigned char)s[i]);
-        auto it = m_lengths.find(first_code_point(s.substr(i)));
-        size_t taken = 0;
-        if (it != m_lengths.end())
-            for (size_t len : it->second)  // longest first
-                if (i + len <= s.size() && m_terms.count(std::string(s.substr(i, len)))) {
-                    taken = len;
-                    break;
-                }
-        if (taken) {
-            out.push_back({i, i + taken});
-            i += taken;
-        } else {
-            i += step;
-        }
+    for (const Span& t : find_all(text)) {
+        if (!out.empty() && out.back().begin == t.begin)
+            out.back() = t;
+        else if (out.empty() || t.begin >= out.back().end)
+            out.push_back(t);
     }
     return out;
 }
