@@ -119,8 +119,10 @@ char32_t cp_before(std::string_view s, size_t i)
 // Between two Chinese characters UAX #14 allows a break anywhere; we also require a word
 // boundary (ICU's dictionary segmentation), so a line never ends inside a word like 世界.
 // A term of `protect` is never broken (whatever the script), unless it alone is wider than
-// `max_w`: then its ordinary breaks stay allowed.
-std::vector<size_t> allowed_breaks(std::string_view p, const TextMeasure& m, const lang::Lexicon* protect, double max_w)
+// `max_w`: then its ordinary breaks stay allowed. `known_pos`: p's positions when the caller has
+// measured them already.
+std::vector<size_t> allowed_breaks(std::string_view p, const TextMeasure& m, const lang::Lexicon* protect, double max_w,
+                                   const std::vector<double>* known_pos = nullptr)
 {
     std::vector<bool> opp = m.break_opportunities(p);
     std::vector<bool> words = lang::word_boundaries(p);
@@ -128,7 +130,8 @@ std::vector<size_t> allowed_breaks(std::string_view p, const TextMeasure& m, con
     if (protect) {
         std::vector<lang::Span> terms = protect->find_all(p);
         if (!terms.empty()) {
-            std::vector<double> pos = m.positions(p);
+            const std::vector<double> measured = known_pos ? std::vector<double>() : m.positions(p);
+            const std::vector<double>& pos = known_pos ? *known_pos : measured;
             for (const lang::Span& t : terms)
                 if (pos[t.end] - pos[t.begin] <= max_w + 0.01) {
                     words[t.begin] = words[t.end] = true;  // its edges are word edges
@@ -191,7 +194,7 @@ std::vector<std::string> break_paragraph(std::string_view p, const TextMeasure& 
     const std::u32string cps = core::utf8_decode(p);
     const bool cjk_free = std::none_of(cps.begin(), cps.end(), lang::is_cjk_word_char);
     std::vector<size_t> cand{0};
-    for (size_t b : allowed_breaks(p, m, protect, max_w))
+    for (size_t b : allowed_breaks(p, m, protect, max_w, &pos))
         cand.push_back(b);
     cand.push_back(p.size());
     const size_t n = cand.size();
