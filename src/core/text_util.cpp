@@ -174,6 +174,14 @@ std::string join(const std::vector<std::string>& items, std::string_view separat
     return s;
 }
 
+char32_t code_point_at(std::string_view s, size_t i)
+{
+    if (i >= s.size())
+        return 0;
+    std::u32string d = utf8_decode(s.substr(i, std::min(s.size() - i, utf8_sequence_length((unsigned char)s[i]))));
+    return d.empty() ? 0 : d[0];
+}
+
 std::string format_number(double v)
 {
     if (v == std::round(v) && std::fabs(v) < 1e15)

@@ -16,6 +16,11 @@ std::u32string utf8_decode(std::string_view s);
 std::string utf8_encode(char32_t cp);
 // Number of code points (1-based column arithmetic for diagnostics).
 size_t utf8_length(std::string_view s);
+// Bytes of the UTF-8 sequence that starts with `lead` (1 for a stray continuation byte, so a
+// scan always advances).
+inline size_t utf8_sequence_length(unsigned char lead) { return lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4; }
+// The code point that starts at byte `i` of `s` (0 at the end or for bytes that are not UTF-8).
+char32_t code_point_at(std::string_view s, size_t i);
 // "U+0000" for messages.
 std::string code_point_name(char32_t c);
 // Control characters that have no place in shown text: C0 and C1 controls and DEL, except tab,

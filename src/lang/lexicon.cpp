@@ -9,19 +9,6 @@ namespace sw::lang {
 
 namespace {
 
-// Bytes in the UTF-8 sequence that starts with `lead` (1 for a stray continuation byte, so a
-// scan always advances).
-size_t sequence_length(unsigned char lead)
-{
-    return lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-}
-
-char32_t first_code_point(std::string_view s)
-{
-    std::u32string d = core::utf8_decode(s.substr(0, std::min(s.size(), sequence_length((unsigned char)s[0]))));
-    return d.empty() ? 0 : d[0];
-}
-
 // Where a phrase is cut into names: spaces, punctuation (ASCII and CJK) and file-name separators.
 bool is_phrase_separator(char32_t c)
 {
@@ -46,7 +33,7 @@ bool Lexicon::add(std::string_view term)
     std::string key = core::to_lower_ascii(t);
     if (!m_terms.insert(key).second)
         return true;
-    auto& lengths = m_lengths[first_code_point(key)];
+    auto& lengths = m_lengths[core::code_point_at(key, 0)];
     if (std::find(lengths.begin(), lengths.end(), key.size()) == lengths.end()) {
         lengths.push_back(key.size());
         std::sort(lengths.rbegin(), lengths.rend());
@@ -90,8 +77,8 @@ std::vector<Span> Lexicon::find_all(std::string_view text) const
         return out;
     const std::string lowered = core::to_lower_ascii(text);
     const std::string_view s = lowered;
-    for (size_t i = 0; i < s.size(); i += sequence_length((unsigned char)s[i])) {
-        auto it = m_lengths.find(first_code_point(s.substr(i)));
+    for (size_t i = 0; i < s.size(); i += core::utf8_sequence_length((unsigned char)s[i])) {
+        auto it = m_lengths.find(core::code_point_at(s, i));
         if (it == m_lengths.end())
             continue;
         for (auto len = it->second.rbegin(); len != it->second.rend(); ++len)  // shortest first

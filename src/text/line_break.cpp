@@ -92,15 +92,6 @@ namespace {
 
 bool is_space(char c) { return c == ' ' || c == '\t'; }
 
-// Code point starting at byte `i` (text is valid UTF-8 as produced by the readers).
-char32_t cp_at(std::string_view s, size_t i)
-{
-    size_t n = 1;
-    while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80)
-        ++n;
-    std::u32string d = core::utf8_decode(s.substr(i, n));
-    return d.empty() ? 0 : d[0];
-}
 // Code point ending just before byte `i`.
 char32_t cp_before(std::string_view s, size_t i)
 {
@@ -110,7 +101,7 @@ char32_t cp_before(std::string_view s, size_t i)
         if ((static_cast<unsigned char>(s[j]) & 0xC0) != 0x80)
             break;
     }
-    return cp_at(s, j);
+    return core::code_point_at(s, j);
 }
 
 // Allowed line starts in a single paragraph: Pango's UAX #14 opportunities minus the kinsoku
@@ -143,9 +134,9 @@ std::vector<size_t> allowed_breaks(std::string_view p, const TextMeasure& m, con
     for (size_t b = 1; b < p.size(); ++b) {
         if (!opp[b] || inside[b])
             continue;
-        if (is_no_line_start(cp_at(p, b)))
+        if (is_no_line_start(core::code_point_at(p, b)))
             continue;
-        if (!words[b] && lang::is_cjk_word_char(cp_at(p, b)) && lang::is_cjk_word_char(cp_before(p, b)))
+        if (!words[b] && lang::is_cjk_word_char(core::code_point_at(p, b)) && lang::is_cjk_word_char(cp_before(p, b)))
             continue;
         // The last visible character of the previous line (spaces at a break vanish).
         size_t e = b;
@@ -159,7 +150,7 @@ std::vector<size_t> allowed_breaks(std::string_view p, const TextMeasure& m, con
         size_t s = b;
         while (s < p.size() && is_space(p[s]))
             ++s;
-        if (s == p.size() || is_no_line_start(cp_at(p, s)))
+        if (s == p.size() || is_no_line_start(core::code_point_at(p, s)))
             continue;
         out.push_back(b);
     }

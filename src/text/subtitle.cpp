@@ -17,12 +17,6 @@ using namespace detail;
 
 namespace {
 
-// Bytes of the UTF-8 sequence that starts with `lead`.
-size_t utf8_seq_len(unsigned char lead)
-{
-    return lead < 0xC0 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
-}
-
 // Calls f(run, x, y) for each run of the layout with its baseline origin in layout pixels (as
 // pango_cairo_layout_path places it).
 template <class F>
@@ -55,8 +49,8 @@ std::vector<MissingGlyph> layout_missing(PangoLayout* layout, std::string_view t
             size_t byte = (size_t)(run->item->offset + gs->log_clusters[g]);
             if (byte >= text.size())
                 continue;
-            std::u32string d = core::utf8_decode(text.substr(byte, utf8_seq_len((unsigned char)text[byte])));
-            char32_t c = d.empty() ? (gs->glyphs[g].glyph & ~PANGO_GLYPH_UNKNOWN_FLAG) : d[0];
+            const char32_t at = core::code_point_at(text, byte);
+            char32_t c = at ? at : (gs->glyphs[g].glyph & ~PANGO_GLYPH_UNKNOWN_FLAG);
             if (c == '\n' || c == '\r' || c == '\t')
                 continue;
             out.push_back({byte, c});
@@ -148,7 +142,7 @@ std::string without_missing_glyphs(std::string_view text, const std::string& fon
     size_t from = 0;
     for (const MissingGlyph& g : missing_glyphs(text, font, bold)) {
         out.append(text.substr(from, g.byte - from));
-        from = g.byte + utf8_seq_len((unsigned char)text[g.byte]);
+        from = g.byte + core::utf8_sequence_length((unsigned char)text[g.byte]);
     }
     if (from < text.size())
         out.append(text.substr(from));
@@ -180,7 +174,7 @@ std::string blank_emoji(std::string_view text)
 {
     std::string out(text);
     for (size_t i = 0; i < out.size();) {
-        const size_t n = std::min(utf8_seq_len((unsigned char)out[i]), out.size() - i);
+        const size_t n = std::min(core::utf8_sequence_length((unsigned char)out[i]), out.size() - i);
         std::u32string d = core::utf8_decode(std::string_view(out).substr(i, n));
         if (n > 1 && !d.empty() && is_emoji(d[0]))
             std::fill(out.begin() + (ptrdiff_t)i, out.begin() + (ptrdiff_t)(i + n), ' ');
