@@ -1,4 +1,4 @@
-// `shotweave voices` and `shotweave say`: thin front ends over audio::tts_engine_for.
+// `shotweave voices` and `shotweave say`: argument parsing and printing over audio's engines (their voice lists) and engine::say.
 
 #include "voice_cmd.h"
 
@@ -12,8 +12,7 @@
 
 #include "audio/tts.h"
 #include "audio/tts_config.h"
-#include "audio/wav.h"
-#include "core/file.h"
+#include "engine/say.h"
 #include "core/text_util.h"
 #include "options.h"
 
@@ -121,7 +120,7 @@ int cmd_voices(const std::vector<std::string>& args)
 
 int cmd_say(const std::vector<std::string>& args)
 {
-    std::string text, voice, engine, output;
+    std::string text, voice, engine_name, output;
     fs::path config;
     int rate = 0, pitch = 0;
     bool force = false;
@@ -148,7 +147,7 @@ int cmd_say(const std::vector<std::string>& args)
         } else if (a == "--engine") {
             if (!v)
                 return need("an engine: espeak, openai, cosyvoice, gpt-sovits or piper");
-            engine = *v, ++i;
+            engine_name = *v, ++i;
         } else if (a == "--config") {
             if (!v)
                 return need("a TOML file with a [tts] table");
@@ -177,35 +176,15 @@ int cmd_say(const std::vector<std::string>& args)
         return usage_error("say: what should be said? e.g. `shotweave say \"你好，世界。\" --voice zh+f3 -o hi.wav`");
     if (output.empty())
         return usage_error("say: where to? add -o FILE.wav");
-    std::error_code ec;
-    if (fs::exists(output, ec) && !force) {
-        std::fprintf(stderr, "shotweave: %s already exists; not overwriting it — choose another -o, or add --force to replace it\n",
-                     output.c_str());
-        return core::kExitInput;
-    }
-    std::string chosen;
-    auto made = audio::tts_engine_for(engine, config, fs::current_path(), chosen);
-    if (!made)
-        return fail(made.error());
-    if (voice.empty())  // the language of the text decides, as in a script without `voice:`
-        voice = std::any_of(text.begin(), text.end(), [](char c) { return (unsigned char)c >= 0x80; }) ? "zh" : "en";
-    if (chosen == "espeak") {
-        if (auto problem = audio::check_espeak_voice(voice))
-            return usage_error("say: " + problem->message + " — " + problem->fix);
-    }
-    if (rate > 0 && !(*made)->supports_rate())
-        std::fprintf(stderr, "shotweave: warning: the %s engine cannot change its speaking rate; --rate is ignored\n",
-                     chosen.c_str());
-    audio::SpeechRequest req{text, voice, rate, pitch};
-    auto speech = (*made)->synthesize(req);
-    if (!speech)
-        return fail(speech.error());
-    auto wav = audio::encode_wav(speech->samples, 1, audio::kSpeechSampleRate, audio::WavSampleFormat::Pcm16);
-    if (auto w = core::write_file_atomic(output, std::string_view(reinterpret_cast<const char*>(wav.data()), wav.size())); !w)
-        return fail(w.error());
+    engine::SayRequest rq{text, voice, engine_name, rate, pitch, config, fs::current_path(), output, force};
+    engine::SayResult r = engine::say(rq);
+    for (const auto& w : r.warnings)
+        std::fprintf(stderr, "shotweave: warning: %s\n", w.c_str());
+    if (r.outcome != engine::Outcome::Done)
+        return fail(*r.error);
     std::fprintf(stderr, "wrote %s: %s s of %s speech (voice %s, %d Hz mono)\n", output.c_str(),
-                 core::format_number(std::round(double(speech->samples.size()) / audio::kSpeechSampleRate * 100) / 100).c_str(), chosen.c_str(),
-                 voice.c_str(), audio::kSpeechSampleRate);
+                 core::format_number(std::round(r.seconds * 100) / 100).c_str(), r.engine.c_str(), r.voice.c_str(),
+                 audio::kSpeechSampleRate);
     return core::kExitOk;
 }
 
