@@ -213,7 +213,7 @@ std::vector<std::string> break_paragraph(std::string_view p, const TextMeasure& 
     // phrase ("夜幕降临，| 冰雪大世界…" rather than "…冰雪大世 | 界…"), and so does breaking at a
     // space the writer typed between Chinese words ("哈尔滨 | 期待你的到来"): such a break earns a
     // bonus worth a moderate imbalance (about a fifth of the line width either way).
-    auto after_clause = [&](size_t j) {
+    auto preferred_break = [&](size_t j) {
         if (cand[j] > 0 && is_space(p[cand[j] - 1]) && !cjk_free)
             return true;
         Span s = trim_span(p, 0, cand[j]);
@@ -225,7 +225,7 @@ std::vector<std::string> break_paragraph(std::string_view p, const TextMeasure& 
         auto cp = core::utf8_decode(p.substr(k, s.end - k));
         return !cp.empty() && is_clause_end(cp[0]);
     };
-    const double clause_bonus = (0.3 * max_w) * (0.3 * max_w);
+    const double preferred_bonus = (0.3 * max_w) * (0.3 * max_w);
     // 2) With that many lines, the most even widths: minimise the sum of squared widths
     //    (for a fixed total this favours equal lines over a full line plus a stub).
     const double dinf = std::numeric_limits<double>::infinity();
@@ -240,7 +240,7 @@ std::vector<std::string> break_paragraph(std::string_view p, const TextMeasure& 
                 if (cost[k - 1][i] == dinf)
                     continue;
                 double w = width(i, j);
-                double c = cost[k - 1][i] + w * w - (j + 1 < n && after_clause(j) ? clause_bonus : 0.0);
+                double c = cost[k - 1][i] + w * w - (j + 1 < n && preferred_break(j) ? preferred_bonus : 0.0);
                 if (c < cost[k][j]) {
                     cost[k][j] = c;
                     from[k][j] = i;
